@@ -1,0 +1,1 @@
+"""The ITA catalogue (fiscal years, frameworks, indicators, items, analysis areas) and scores."""

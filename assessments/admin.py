@@ -1,0 +1,157 @@
+"""Admin for the ITA catalogue: correct, add and retire items; import/export a framework."""
+
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+
+from .catalogue import CatalogueError, framework_export_xlsx, framework_import_xlsx
+from .models import AnalysisArea, FiscalYear, Framework, GradeBand, Indicator, Item
+
+MAX_FRAMEWORK_UPLOAD = 5 * 1024 * 1024
+
+
+@admin.register(FiscalYear)
+class FiscalYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "start_display", "end_display"]
+    search_fields = ["year"]
+
+    @admin.display(description="เริ่ม")
+    def start_display(self, obj):
+        from ita_portal.thai.dates import format_date
+
+        return format_date(obj.start)
+
+    @admin.display(description="สิ้นสุด")
+    def end_display(self, obj):
+        from ita_portal.thai.dates import format_date
+
+        return format_date(obj.end)
+
+
+class GradeBandInline(admin.TabularInline):
+    model = GradeBand
+    extra = 0
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+class FrameworkImportForm(forms.Form):
+    file = forms.FileField(label="ไฟล์กรอบการประเมิน (.xlsx)")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FRAMEWORK_UPLOAD:
+            raise forms.ValidationError("ไฟล์มีขนาดเกิน 5 MB")
+        head = upload.read(4)
+        upload.seek(0)
+        if head != b"PK\x03\x04":  # .xlsx and .ods are zip containers
+            raise forms.ValidationError("ไฟล์ต้องเป็น .xlsx (หรือ .ods) ที่ส่งออกจากระบบ")
+        return upload
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "name", "grading_kind", "weight_iit", "weight_eit", "weight_oit"]
+    list_filter = ["grading_kind", "fiscal_year"]
+    search_fields = ["name", "variant"]
+    inlines = [GradeBandInline, IndicatorInline]
+    actions = ["export_xlsx"]
+    change_list_template = "admin/assessments/framework/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="assessments_framework_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="ส่งออกเป็นไฟล์ Excel (.xlsx)")
+    def export_xlsx(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "กรุณาเลือกกรอบการประเมินทีละหนึ่งรายการ", messages.WARNING)
+            return None
+        framework = queryset.select_related("fiscal_year").get()
+        variant = f"-{framework.variant}" if framework.variant else ""
+        response = HttpResponse(
+            framework_export_xlsx(framework),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"ita-framework-{framework.fiscal_year.year}{variant}.xlsx"
+        response["Content-Disposition"] = (
+            f'attachment; filename="ita-framework-{framework.fiscal_year.year}.xlsx"; '
+            f"filename*=UTF-8''{quote(filename)}"
+        )
+        return response
+
+    def import_view(self, request):
+        if not self.has_change_permission(request) or not self.has_add_permission(request):
+            raise PermissionDenied
+        errors = []
+        form = FrameworkImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                framework, stats = framework_import_xlsx(content=form.cleaned_data["file"].read())
+            except CatalogueError as exc:
+                errors = exc.errors
+            else:
+                self.message_user(request, f"นำเข้า {framework} แล้ว: {stats}", messages.SUCCESS)
+                return redirect(reverse("admin:assessments_framework_change", args=[framework.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "นำเข้ากรอบการประเมินจากไฟล์ Excel",
+            "form": form,
+            "errors": errors,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/assessments/framework/import.html", context)
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "short_text", "tool", "indicator", "framework", "is_retired"]
+    list_filter = ["framework", "tool", "is_retired"]
+    search_fields = ["code", "text"]
+    list_select_related = ["framework__fiscal_year", "indicator"]
+    autocomplete_fields = ["indicator"]
+    actions = ["retire", "unretire"]
+
+    @admin.display(description="ข้อความ")
+    def short_text(self, obj):
+        return obj.text[:80]
+
+    @admin.action(description="เลิกใช้ข้อที่เลือก")
+    def retire(self, request, queryset):
+        updated = queryset.update(is_retired=True)
+        self.message_user(request, f"เลิกใช้ {updated} ข้อแล้ว", messages.SUCCESS)
+
+    @admin.action(description="กลับมาใช้ข้อที่เลือก")
+    def unretire(self, request, queryset):
+        updated = queryset.update(is_retired=False)
+        self.message_user(request, f"กลับมาใช้ {updated} ข้อแล้ว", messages.SUCCESS)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "tool", "framework"]
+    list_filter = ["framework", "tool"]
+    search_fields = ["name"]
+    list_select_related = ["framework__fiscal_year"]
+
+
+@admin.register(AnalysisArea)
+class AnalysisAreaAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "framework"]
+    list_filter = ["framework"]
+    filter_horizontal = ["items"]
+    list_select_related = ["framework__fiscal_year"]

@@ -1,0 +1,271 @@
+"""The ITA catalogue as data: a new year is rows, never code.
+
+FiscalYear → Framework (weights, grading rule, source) → Indicator (1–10) → Item (i1, e5, o27);
+AnalysisArea groups items for the score-analysis report.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from ita_portal.thai import dates as thai
+
+MIN_BE_YEAR = 2500
+MAX_BE_YEAR = 2700
+
+
+class Tool(models.TextChoices):
+    IIT = "IIT", "IIT (แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน)"
+    EIT = "EIT", "EIT (แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายนอก)"
+    OIT = "OIT", "OIT (แบบตรวจการเปิดเผยข้อมูลสาธารณะ)"
+
+
+# Which indicators belong to which tool, the same in every year seen (2563–2569).
+TOOL_INDICATORS = {Tool.IIT: range(1, 6), Tool.EIT: range(6, 9), Tool.OIT: range(9, 11)}
+TOOL_ITEM_PREFIX = {Tool.IIT: "i", Tool.EIT: "e", Tool.OIT: "o"}
+
+
+class FiscalYear(models.Model):
+    """ปีงบประมาณ, named by its พ.ศ. year; runs 1 Oct (year-1) – 30 Sep (year)."""
+
+    year = models.PositiveSmallIntegerField(
+        "ปีงบประมาณ (พ.ศ.)",
+        unique=True,
+        validators=[MinValueValidator(MIN_BE_YEAR), MaxValueValidator(MAX_BE_YEAR)],
+    )
+
+    class Meta:
+        verbose_name = "ปีงบประมาณ"
+        verbose_name_plural = "ปีงบประมาณ"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_BE_YEAR) & Q(year__lte=MAX_BE_YEAR),
+                name="fiscal_year_is_buddhist_era",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ปีงบประมาณ พ.ศ. {self.year}"
+
+    @property
+    def start(self) -> date:
+        return thai.fiscal_year_start(self.year)
+
+    @property
+    def end(self) -> date:
+        return thai.fiscal_year_end(self.year)
+
+
+class GradingKind(models.TextChoices):
+    BANDS = "bands", "ระดับ AA–F (ถึงปี 2566)"
+    LEVELS = "levels", "ระดับผลการประเมิน 5 ระดับ (ตั้งแต่ปี 2567)"
+
+
+class Framework(models.Model):
+    """One year's ITA framework, optionally a variant (e.g. "อปท." for local government)."""
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="frameworks", verbose_name="ปีงบประมาณ"
+    )
+    variant = models.CharField(
+        "กลุ่มหน่วยงาน",
+        max_length=50,
+        blank=True,
+        help_text="เว้นว่างสำหรับกรอบทั่วไป หรือระบุ เช่น อปท.",
+    )
+    name = models.CharField("ชื่อกรอบการประเมิน", max_length=255)
+    weight_iit = models.DecimalField("น้ำหนัก IIT (%)", max_digits=5, decimal_places=2)
+    weight_eit = models.DecimalField("น้ำหนัก EIT (%)", max_digits=5, decimal_places=2)
+    weight_oit = models.DecimalField("น้ำหนัก OIT (%)", max_digits=5, decimal_places=2)
+    grading_kind = models.CharField("รูปแบบการจัดระดับ", max_length=10, choices=GradingKind.choices)
+    pass_mark = models.DecimalField(
+        "คะแนนผ่านเกณฑ์", max_digits=5, decimal_places=2, default=Decimal("85.00")
+    )
+    source_note = models.TextField("แหล่งที่มาและความเชื่อมั่นของข้อมูล", blank=True)
+    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
+    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
+
+    class Meta:
+        verbose_name = "กรอบการประเมิน"
+        verbose_name_plural = "กรอบการประเมิน"
+        ordering = ["-fiscal_year__year", "variant"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "variant"], name="framework_unique_year_variant"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_iit__gte=0) & Q(weight_eit__gte=0) & Q(weight_oit__gte=0),
+                name="framework_weights_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_iit=Decimal("100") - F("weight_eit") - F("weight_oit")),
+                name="framework_weights_sum_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(pass_mark__gte=0) & Q(pass_mark__lte=100),
+                name="framework_pass_mark_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(grading_kind__in=[k.value for k in GradingKind]),
+                name="framework_grading_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" ({self.variant})" if self.variant else ""
+        return f"ITA {self.fiscal_year.year}{suffix}"
+
+    def weight_for(self, tool: str) -> Decimal:
+        return {Tool.IIT: self.weight_iit, Tool.EIT: self.weight_eit, Tool.OIT: self.weight_oit}[
+            tool
+        ]
+
+
+class GradeBand(models.Model):
+    """One rung of the grading rule, checked in order; the first that matches wins.
+
+    AA–F bands use only `min_total`. The five named levels from 2567 also require every
+    tool (rescaled to 0–100) to reach `min_each_tool` (e.g. ผ่านดีเยี่ยม: total ≥ 95 and each
+    tool ≥ 95).
+    """
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="bands", verbose_name="กรอบการประเมิน"
+    )
+    order = models.PositiveSmallIntegerField("ลำดับ")
+    label = models.CharField("ระดับ", max_length=50)
+    min_total = models.DecimalField("คะแนนรวมขั้นต่ำ", max_digits=5, decimal_places=2)
+    min_each_tool = models.DecimalField(
+        "คะแนนขั้นต่ำของทุกเครื่องมือ", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    is_pass = models.BooleanField("ผ่านเกณฑ์", default=False)
+
+    class Meta:
+        verbose_name = "ระดับผลการประเมิน"
+        verbose_name_plural = "ระดับผลการประเมิน"
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "order"], name="band_unique_order"),
+            models.UniqueConstraint(fields=["framework", "label"], name="band_unique_label"),
+            models.CheckConstraint(
+                condition=Q(min_total__gte=0) & Q(min_total__lte=100), name="band_min_total_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_each_tool__isnull=True)
+                | (Q(min_each_tool__gte=0) & Q(min_each_tool__lte=100)),
+                name="band_min_each_tool_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Indicator(models.Model):
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name="กรอบการประเมิน",
+    )
+    number = models.PositiveSmallIntegerField(
+        "ตัวชี้วัดที่", validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    name = models.CharField("ชื่อตัวชี้วัด", max_length=255)
+    tool = models.CharField("เครื่องมือ", max_length=3, choices=Tool.choices)
+
+    class Meta:
+        verbose_name = "ตัวชี้วัด"
+        verbose_name_plural = "ตัวชี้วัด"
+        ordering = ["framework", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="indicator_unique_number"),
+            models.CheckConstraint(
+                condition=(Q(tool=Tool.IIT) & Q(number__gte=1) & Q(number__lte=5))
+                | (Q(tool=Tool.EIT) & Q(number__gte=6) & Q(number__lte=8))
+                | (Q(tool=Tool.OIT) & Q(number__gte=9) & Q(number__lte=10)),
+                name="indicator_number_matches_tool",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ตัวชี้วัดที่ {self.number} {self.name}"
+
+
+class Item(models.Model):
+    """A question (IIT/EIT) or a disclosure item (OIT), e.g. i1, e5, o27."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="items", verbose_name="กรอบการประเมิน"
+    )
+    # Some years' sources give OIT items without saying whether they sit under 9 or 10.
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name="ตัวชี้วัด",
+    )
+    tool = models.CharField("เครื่องมือ", max_length=3, choices=Tool.choices)
+    code = models.CharField("รหัสข้อ", max_length=10, help_text="เช่น i1, e5, o27")
+    text = models.TextField("ข้อความ")
+    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+    source = models.TextField("แหล่งที่มา", blank=True)
+    confidence = models.CharField("ความเชื่อมั่น", max_length=255, blank=True)
+    is_retired = models.BooleanField(
+        "เลิกใช้", default=False, help_text="ข้อที่เลิกใช้จะไม่แสดงในแบบฟอร์มและรายงานใหม่"
+    )
+
+    class Meta:
+        verbose_name = "ข้อการประเมิน"
+        verbose_name_plural = "ข้อการประเมิน"
+        ordering = ["framework", "tool", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="item_unique_code"),
+            models.CheckConstraint(condition=~Q(text=""), name="item_text_not_empty"),
+            models.CheckConstraint(
+                condition=(Q(tool=Tool.IIT) & Q(code__regex=r"^i[1-9][0-9]*$"))
+                | (Q(tool=Tool.EIT) & Q(code__regex=r"^e[1-9][0-9]*$"))
+                | (Q(tool=Tool.OIT) & Q(code__regex=r"^o[1-9][0-9]*$")),
+                name="item_code_matches_tool",
+            ),
+        ]
+        indexes = [models.Index(fields=["framework", "tool", "order"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+    @property
+    def number(self) -> int:
+        return int(self.code[1:])
+
+
+class AnalysisArea(models.Model):
+    """ประเด็นของการวิเคราะห์ผลการประเมิน: a group of items analysed together."""
+
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.CASCADE,
+        related_name="analysis_areas",
+        verbose_name="กรอบการประเมิน",
+    )
+    number = models.PositiveSmallIntegerField("ประเด็นที่", validators=[MinValueValidator(1)])
+    name = models.CharField("ชื่อประเด็น", max_length=255)
+    items = models.ManyToManyField(Item, related_name="analysis_areas", verbose_name="ข้อการประเมิน")
+
+    class Meta:
+        verbose_name = "ประเด็นการวิเคราะห์"
+        verbose_name_plural = "ประเด็นการวิเคราะห์"
+        ordering = ["framework", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="area_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="area_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ประเด็นที่ {self.number} {self.name}"

@@ -1,0 +1,22 @@
+"""Top-level URLs. Each app owns its namespace."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from reports import views as portal_views
+
+urlpatterns = [
+    path("", portal_views.home, name="home"),
+    path("dashboard/", portal_views.dashboard, name="dashboard"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("organisations/", include("organisations.urls")),
+    path("frameworks/", include("assessments.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

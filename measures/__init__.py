@@ -1,0 +1,1 @@
+"""Integrity measures (มาตรการ), their steps, reporting rounds, progress and evidence."""

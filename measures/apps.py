@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MeasuresConfig(AppConfig):
+    name = "measures"
+    verbose_name = "มาตรการส่งเสริมคุณธรรมและความโปร่งใส"

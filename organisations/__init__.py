@@ -1,0 +1,1 @@
+"""Agencies (หน่วยงาน), their units and who belongs to them with which role."""

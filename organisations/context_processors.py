@@ -1,0 +1,14 @@
+"""Template context for the shell: the active organisation and the switcher."""
+
+from .access import is_central_admin
+from .active import active_membership, user_memberships
+
+
+def organisation(request):
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    return {
+        "memberships": user_memberships(request),
+        "active_membership": active_membership(request),
+        "is_central_admin": is_central_admin(request.user),
+    }

@@ -1,0 +1,102 @@
+"""Demo data for local use: one อบต. with its units and one user per role.
+
+Content follows the real documents in the seeds (an อบต. in นครราชสีมา, its สำนักปลัด and
+กอง); people's names are fictional.
+"""
+
+import os
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from .models import Membership, Organisation, OrganisationType, Role, Unit
+from .services import membership_set
+
+DEMO_ORG_CODE = "6301401"
+DEMO_PASSWORD_DEFAULT = "ita-demo-2568"
+CENTRAL_ADMIN_GROUP = "ผู้ดูแลส่วนกลาง"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: str | None  # None: central admin, not a member of one organisation
+    position: str
+    unit: str | None
+
+
+DEMO_UNITS = [
+    ("สำนักปลัด", "044-756-001"),
+    ("กองคลัง", "044-756-002"),
+    ("กองช่าง", "044-756-003"),
+    ("กองการศึกษา ศาสนาและวัฒนธรรม", "044-756-004"),
+]
+
+DEMO_USERS = [
+    DemoUser("staff", "สมศรี", "ใจดี", Role.STAFF, "นักวิเคราะห์นโยบายและแผน", "สำนักปลัด"),
+    DemoUser("approver", "ประเสริฐ", "มั่นคง", Role.APPROVER, "ปลัดองค์การบริหารส่วนตำบล", None),
+    DemoUser("orgadmin", "วิไลวรรณ", "รักษ์ดี", Role.ORG_ADMIN, "หัวหน้าสำนักปลัด", "สำนักปลัด"),
+    DemoUser("central", "ธนพล", "ส่วนกลาง", None, "ผู้ดูแลส่วนกลาง", None),
+]
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD") or DEMO_PASSWORD_DEFAULT
+
+
+@transaction.atomic
+def load_demo() -> list[tuple[DemoUser, str]]:
+    """Create or refresh the demo organisation and users; return (user, password) pairs."""
+    organisation, _ = Organisation.objects.update_or_create(
+        code=DEMO_ORG_CODE,
+        defaults={
+            "name": "องค์การบริหารส่วนตำบลขามสมบูรณ์",
+            "type": OrganisationType.SAO,
+            "district": "คง",
+            "province": "นครราชสีมา",
+            "address": "หมู่ที่ 1 ตำบลขามสมบูรณ์ อำเภอคง จังหวัดนครราชสีมา 30260",
+            "phone": "044-756-000",
+            "website": "",
+        },
+    )
+    units = {}
+    for order, (name, phone) in enumerate(DEMO_UNITS, start=1):
+        units[name], _ = Unit.objects.update_or_create(
+            organisation=organisation, name=name, defaults={"phone": phone, "order": order}
+        )
+
+    group, _ = Group.objects.get_or_create(name=CENTRAL_ADMIN_GROUP)
+    group.permissions.add(
+        Permission.objects.get(
+            codename="act_as_central_admin", content_type__app_label="organisations"
+        )
+    )
+
+    password = demo_password()
+    created = []
+    User = get_user_model()
+    for spec in DEMO_USERS:
+        user, _ = User.objects.get_or_create(username=spec.username)
+        user.first_name, user.last_name = spec.first_name, spec.last_name
+        user.email = f"{spec.username}@example.invalid"
+        user.is_active = True
+        user.is_staff = spec.role is None  # the central admin also uses the Django admin
+        user.set_password(password)
+        user.save()
+        if spec.role is None:
+            user.groups.add(group)
+            Membership.objects.filter(user=user).delete()
+        else:
+            membership_set(
+                user=user,
+                organisation=organisation,
+                role=spec.role,
+                position_title=spec.position,
+                unit=units.get(spec.unit) if spec.unit else None,
+            )
+        created.append((spec, password))
+    return created

@@ -1,0 +1,131 @@
+"""Organisation (หน่วยงาน), Unit (ส่วนราชการ/กอง/สำนัก) and Membership with its role."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+
+class OrganisationType(models.TextChoices):
+    SAO = "sao", "องค์การบริหารส่วนตำบล (อบต.)"
+    SUBDISTRICT_MUNICIPALITY = "tambon", "เทศบาลตำบล"
+    TOWN_MUNICIPALITY = "mueang", "เทศบาลเมือง"
+    CITY_MUNICIPALITY = "nakhon", "เทศบาลนคร"
+    PAO = "pao", "องค์การบริหารส่วนจังหวัด (อบจ.)"
+    OTHER = "other", "อื่น ๆ"
+
+
+code_validator = RegexValidator(
+    r"^[0-9A-Za-z][0-9A-Za-z_-]*$",
+    "รหัสหน่วยงานใช้ได้เฉพาะตัวเลข ตัวอักษรอังกฤษ ขีด (-) และขีดล่าง (_)",
+)
+
+
+class Organisation(models.Model):
+    name = models.CharField("ชื่อหน่วยงาน", max_length=255)
+    type = models.CharField(
+        "ประเภท", max_length=10, choices=OrganisationType.choices, default=OrganisationType.SAO
+    )
+    # The agency code used by score files and in public URLs.
+    code = models.CharField("รหัสหน่วยงาน", max_length=32, unique=True, validators=[code_validator])
+    district = models.CharField("อำเภอ", max_length=100, blank=True)
+    province = models.CharField("จังหวัด", max_length=100, blank=True, db_index=True)
+    address = models.TextField("ที่อยู่", blank=True)
+    phone = models.CharField("โทรศัพท์", max_length=50, blank=True)
+    website = models.URLField("เว็บไซต์", blank=True)
+    is_active = models.BooleanField("ใช้งาน", default=True)
+    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
+    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
+
+    class Meta:
+        verbose_name = "หน่วยงาน"
+        verbose_name_plural = "หน่วยงาน"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(code=""), name="organisation_code_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="organisation_name_not_empty"),
+        ]
+        permissions = [
+            ("act_as_central_admin", "เป็นผู้ดูแลส่วนกลาง (นำเข้าคะแนนได้หลายหน่วยงาน)"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def location(self) -> str:
+        parts = []
+        if self.district:
+            parts.append(f"อำเภอ{self.district}")
+        if self.province:
+            parts.append(f"จังหวัด{self.province}")
+        return " ".join(parts)
+
+
+class Unit(models.Model):
+    """ส่วนราชการ / กอง / สำนัก inside an organisation, e.g. สำนักปลัด."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="units", verbose_name="หน่วยงาน"
+    )
+    name = models.CharField("ชื่อส่วนราชการ", max_length=255)
+    phone = models.CharField("โทรศัพท์", max_length=50, blank=True)
+    order = models.PositiveSmallIntegerField("ลำดับ", default=0)
+
+    class Meta:
+        verbose_name = "ส่วนราชการ"
+        verbose_name_plural = "ส่วนราชการ"
+        ordering = ["organisation", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="unit_unique_name"),
+            models.CheckConstraint(condition=~Q(name=""), name="unit_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", "เจ้าหน้าที่"
+    APPROVER = "approver", "ผู้บริหาร (ผู้อนุมัติ)"
+    ORG_ADMIN = "org_admin", "ผู้ดูแลหน่วยงาน"
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="ผู้ใช้",
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name="หน่วยงาน"
+    )
+    role = models.CharField("บทบาท", max_length=20, choices=Role.choices, default=Role.STAFF)
+    position_title = models.CharField("ตำแหน่ง", max_length=255, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name="สังกัด",
+    )
+    is_active = models.BooleanField("ใช้งาน", default=True)
+    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "สมาชิก"
+        verbose_name_plural = "สมาชิก"
+        ordering = ["organisation", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_unique_user_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"

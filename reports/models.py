@@ -1,0 +1,1 @@
+"""Document, memo and publication models arrive with the document and memo issues."""
