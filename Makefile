@@ -8,9 +8,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# WeasyPrint needs Pango/HarfBuzz; poppler-utils gives pdftotext/pdffonts for the PDF tests;
+# WeasyPrint needs Pango/HarfBuzz (and hb-subset to subset fonts fast); poppler-utils gives pdftotext/pdffonts for the PDF tests;
 # gettext gives msgfmt for compilemessages.
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 poppler-utils gettext
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
+	poppler-utils gettext
 
 .PHONY: run test setup system-deps lint format check clean lock
 
@@ -35,8 +36,13 @@ system-deps:
 	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
-	  SUDO=""; if [ "$$(id -u)" -ne 0 ]; then SUDO="sudo"; fi; \
-	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends $$missing; \
+	  SUDO=""; \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    command -v sudo >/dev/null || { echo "Run as root or install sudo; needed:$$missing" >&2; exit 1; }; \
+	    SUDO="sudo"; \
+	  fi; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -qq update && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt

@@ -1,0 +1,44 @@
+"""Render any document from the command line (also the way to re-render in bulk)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from organisations.models import Organisation
+from reports.documents import KINDS, DocumentError, document_render
+from reports.rendering import DocumentOptions
+
+
+class Command(BaseCommand):
+    help = "สร้างเอกสารเป็น PDF หรือ HTML"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--kind", required=True, help=f"ประเภทเอกสาร: {', '.join(sorted(KINDS))}"
+        )
+        parser.add_argument("--org", help="รหัสหน่วยงาน")
+        parser.add_argument("--year", type=int, help="ปีงบประมาณ (พ.ศ.) เช่น 2568")
+        parser.add_argument("--format", choices=["pdf", "html"], default="pdf")
+        parser.add_argument("--output", required=True, help="ไฟล์ที่จะเขียน")
+        parser.add_argument("--thai-digits", action="store_true", help="ใช้เลขไทยในเอกสาร")
+
+    def handle(self, *args, kind, org, year, format, output, thai_digits, **options):
+        organisation = None
+        if org:
+            organisation = Organisation.objects.filter(code=org).first()
+            if organisation is None:
+                raise CommandError(f"ไม่พบหน่วยงานรหัส {org}")
+        if year is not None and not 2500 <= year <= 2700:
+            raise CommandError(f"ปีงบประมาณต้องเป็นปี พ.ศ. (ได้รับ {year})")
+        try:
+            document = document_render(
+                kind=kind,
+                organisation=organisation,
+                fiscal_year=year,
+                output=format,
+                options=DocumentOptions(thai_digits=thai_digits),
+            )
+        except DocumentError as exc:
+            raise CommandError(str(exc)) from exc
+        Path(output).write_bytes(document.content)
+        self.stdout.write(f"เขียน {document.title} ({len(document.content):,} ไบต์) ไปที่ {output}")
