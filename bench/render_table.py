@@ -112,9 +112,7 @@ def main() -> None:
             cwd=ROOT,
         ).stdout
         results[variant] = json.loads(out.strip().splitlines()[-1])
-    print(
-        "| variant | pages | median s | min s | max s | peak RSS MB |\n|---|---|---|---|---|---|"
-    )
+    print("| variant | pages | median s | min s | max s | peak RSS MB |\n|---|---|---|---|---|---|")
     for variant, r in results.items():
         t = r["times"]
         print(
