@@ -17,7 +17,14 @@ from django.utils import timezone
 from organisations.models import Organisation
 
 from .charts import Bar, bar_chart
-from .rendering import REPORT_PAGE, DocumentOptions, PageSetup, html_to_pdf, render_html
+from .rendering import (
+    MEMO_PAGE,
+    REPORT_PAGE,
+    DocumentOptions,
+    PageSetup,
+    html_to_pdf,
+    render_html,
+)
 
 
 class DocumentError(Exception):
@@ -147,6 +154,55 @@ register(
         title="ตัวอย่างเอกสารภาษาไทย",
         template="reports/documents/sample.html",
         build=_build_sample,
+        needs_organisation=False,
+    )
+)
+
+
+def _build_sample_memo(*, organisation, fiscal_year, options) -> dict[str, Any]:
+    """The บันทึกข้อความ form with the texts of seed 002 (the memo issue fills it from data)."""
+    from datetime import date
+
+    return {
+        "memo": {
+            "unit": "งานนิติการ สำนักปลัดเทศบาล เทศบาลตำบลพรหมานนิคม",
+            "phone": "042-779115",
+            "number": "สน 52201/",
+            "date": date(2021, 4, 6),
+            "subject": "รายงานผลดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน",
+            "to": "นายกเทศมนตรีตำบลพรหมานนิคม",
+        },
+        "sections": [
+            {
+                "title": "เรื่องเดิม",
+                "paragraphs": [
+                    "ด้วยการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ "
+                    "ประจำปีงบประมาณ พ.ศ. 2564 ตัวชี้วัดที่ 10 เรื่องการป้องกันการทุจริต "
+                    "กำหนดให้หน่วยงานต้องมีการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
+                ],
+            },
+            {
+                "title": "ข้อเท็จจริง",
+                "paragraphs": [
+                    "งานนิติการได้จัดทำรายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส"
+                    "ภายในหน่วยงาน รอบ 6 เดือน เป็นที่เรียบร้อยแล้ว"
+                ],
+            },
+            {
+                "title": "ข้อพิจารณา",
+                "paragraphs": ["จึงเรียนมาเพื่อโปรดพิจารณา หากเห็นชอบโปรดอนุมัติให้เผยแพร่บนเว็บไซต์ของหน่วยงาน"],
+            },
+        ],
+    }
+
+
+register(
+    DocumentKind(
+        name="sample-memo",
+        title="บันทึกข้อความ (ตัวอย่างแบบฟอร์ม)",
+        template="reports/documents/sample_memo.html",
+        build=_build_sample_memo,
+        page=MEMO_PAGE,
         needs_organisation=False,
     )
 )

@@ -9,6 +9,7 @@ import hashlib
 import inspect
 import io
 import re
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -253,3 +254,47 @@ def test_render_document_command_errors_are_thai(tmp_path, args, message):
             "render_document", *args, "--output", str(tmp_path / "x.pdf"), stdout=io.StringIO()
         )
     assert not (tmp_path / "x.pdf").exists()
+
+
+def _word_heights(pdf: bytes, tmp_path) -> dict[str, float]:
+    path = tmp_path / "bbox.pdf"
+    path.write_bytes(pdf)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True
+    ).stdout.decode()
+    heights = {}
+    for match in re.finditer(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>', html):
+        heights.setdefault(match.group(3), float(match.group(2)) - float(match.group(1)))
+    return heights
+
+
+def test_memo_form_layout(tmp_path):
+    pdf = document_render(kind="sample-memo", options=DocumentOptions(thai_digits=True)).content
+    text = norm(pdftotext(pdf, tmp_path))
+    for expected in [
+        "บันทึกข้อความ ส่วนราชการ งานนิติการ",
+        "ที่ สน ๕๒๒๐๑/ วันที่ ๖ เมษายน ๒๕๖๔",
+        "เรื่อง รายงานผลดำเนินการตามมาตรการ",
+        "เรียน นายกเทศมนตรีตำบลพรหมานนิคม",
+        "๑. เรื่องเดิม",
+        "หน้า ๑ / ๑",
+    ]:
+        assert expected in text
+    heights = _word_heights(pdf, tmp_path)
+    # Title 29 pt and labels 20 pt against a 16 pt body (TH SarabunPSK sizes).
+    assert heights["บันทึกข้อความ"] / heights["เรียน"] == pytest.approx(29 / 16, rel=0.1)
+    assert heights["ส่วนราชการ"] / heights["เรียน"] == pytest.approx(20 / 16, rel=0.1)
+
+
+def test_memo_page_margins_follow_the_form(tmp_path):
+    from reports.rendering import MEMO_PAGE
+
+    assert (MEMO_PAGE.left, MEMO_PAGE.right) == (3.0, 2.0)
+    pdf = document_render(kind="sample-memo").content
+    path = tmp_path / "m.pdf"
+    path.write_bytes(pdf)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    x_min = min(float(x) for x in re.findall(r'<word xMin="([\d.]+)"', html))
+    assert x_min == pytest.approx(3.0 / 2.54 * 72, abs=2)  # the text starts 3 cm from the left edge
