@@ -40,3 +40,14 @@ def framework_for(year: int, variant: str = "") -> Framework | None:
 
 def known_years() -> list[int]:
     return list(FiscalYear.objects.values_list("year", flat=True).order_by("-year"))
+
+
+LOCAL_GOVERNMENT_VARIANT = "อปท."
+
+
+def framework_for_organisation(organisation, year: int) -> Framework | None:
+    """Local governments use the อปท. framework of the year when there is one."""
+    from organisations.models import OrganisationType
+
+    variant = "" if organisation.type == OrganisationType.OTHER else LOCAL_GOVERNMENT_VARIANT
+    return framework_for(year, variant)

@@ -52,6 +52,9 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_additional_data(self) -> dict:
+        return {"organisation_id": self.pk}
+
     @property
     def location(self) -> str:
         parts = []
@@ -83,6 +86,9 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_id": self.organisation_id}
 
 
 class Role(models.TextChoices):
@@ -129,3 +135,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_id": self.organisation_id}

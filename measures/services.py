@@ -1,0 +1,466 @@
+"""Writes for measures, rounds, progress and evidence. Views, commands and the demo call these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from assessments.models import FiscalYear, Item
+from assessments.selectors import framework_for_organisation
+from ita_portal.thai import dates as thai
+from organisations.models import Organisation, Unit
+
+from . import filetypes
+from .models import (
+    Evidence,
+    EvidenceKind,
+    Measure,
+    MeasureStep,
+    ProgressEntry,
+    ProgressStatus,
+    ReportingRound,
+    TimeframeKind,
+)
+
+DEFAULT_ROUNDS = [("รอบ 6 เดือน", 6), ("รอบ 12 เดือน", 12)]
+
+
+def _fy_message(year: int) -> str:
+    start, end = thai.fiscal_year_range(year)
+    return f"ปีงบประมาณ {year} ({thai.format_date(start)} – {thai.format_date(end)})"
+
+
+def _within_year(value: date | None, year: int) -> bool:
+    if value is None:
+        return True
+    start, end = thai.fiscal_year_range(year)
+    return start <= value <= end
+
+
+# ---------------------------------------------------------------- rounds
+
+
+@transaction.atomic
+def rounds_ensure_defaults(*, organisation: Organisation, year: int) -> list[ReportingRound]:
+    """รอบ 6 เดือน (ต.ค.–มี.ค.) and รอบ 12 เดือน (ต.ค.–ก.ย.) exist for the year."""
+    fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
+    for name, months in DEFAULT_ROUNDS:
+        start, end = thai.round_range(year, months)
+        ReportingRound.objects.get_or_create(
+            organisation=organisation,
+            fiscal_year=fiscal_year,
+            name=name,
+            defaults={"start_date": start, "end_date": end},
+        )
+    return list(ReportingRound.objects.filter(organisation=organisation, fiscal_year=fiscal_year))
+
+
+@transaction.atomic
+def round_create(
+    *, organisation: Organisation, year: int, name: str, start_date: date, end_date: date
+) -> ReportingRound:
+    errors = {}
+    name = name.strip()
+    if not name:
+        errors["name"] = "กรุณาระบุชื่อรอบ"
+    if start_date > end_date:
+        errors["end_date"] = "วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่ม"
+    for field, value in (("start_date", start_date), ("end_date", end_date)):
+        if not _within_year(value, year):
+            errors[field] = f"วันที่ต้องอยู่ใน{_fy_message(year)}"
+    fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
+    if ReportingRound.objects.filter(
+        organisation=organisation, fiscal_year=fiscal_year, name=name
+    ).exists():
+        errors["name"] = f"มีรอบชื่อ “{name}” ในปีนี้แล้ว"
+    if errors:
+        raise ValidationError(errors)
+    return ReportingRound.objects.create(
+        organisation=organisation,
+        fiscal_year=fiscal_year,
+        name=name,
+        start_date=start_date,
+        end_date=end_date,
+    )
+
+
+# ---------------------------------------------------------------- measures
+
+
+def _validate_measure(
+    *,
+    organisation: Organisation,
+    year: int,
+    title: str,
+    items: Sequence[Item],
+    responsible_units: Sequence[Unit],
+    timeframe_kind: str,
+    start_date: date | None,
+    end_date: date | None,
+    deadline: date | None,
+    quarters: Sequence[int],
+    steps: Sequence[str],
+) -> None:
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "กรุณาระบุชื่อมาตรการ"
+    if not responsible_units:
+        errors["responsible_units"] = "กรุณาเลือกหน่วยงานรับผิดชอบอย่างน้อย 1 หน่วยงาน"
+    elif any(u.organisation_id != organisation.pk for u in responsible_units):
+        errors["responsible_units"] = "หน่วยงานรับผิดชอบต้องเป็นส่วนราชการของหน่วยงานนี้"
+    framework = framework_for_organisation(organisation, year)
+    allowed = {i.pk for i in framework.items.all()} if framework else set()
+    foreign = [i.code for i in items if i.pk not in allowed]
+    if foreign:
+        errors["items"] = f"ข้อ {', '.join(foreign)} ไม่อยู่ในกรอบการประเมินปี {year}"
+    if timeframe_kind == TimeframeKind.PERIOD:
+        if not start_date or not end_date:
+            errors["start_date"] = "กรุณาระบุวันที่เริ่มและวันที่สิ้นสุด"
+        elif start_date > end_date:
+            errors["end_date"] = "วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่ม"
+    elif timeframe_kind == TimeframeKind.DEADLINE:
+        if not deadline:
+            errors["deadline"] = "กรุณาระบุวันกำหนดแล้วเสร็จ"
+    elif timeframe_kind == TimeframeKind.QUARTERS:
+        if not quarters:
+            errors["quarters"] = "กรุณาเลือกไตรมาสอย่างน้อย 1 ไตรมาส"
+        elif any(q not in (1, 2, 3, 4) for q in quarters):
+            errors["quarters"] = "ไตรมาสต้องเป็น 1–4"
+    else:
+        errors["timeframe_kind"] = "รูปแบบระยะเวลาไม่ถูกต้อง"
+    for field, value in (
+        ("start_date", start_date),
+        ("end_date", end_date),
+        ("deadline", deadline),
+    ):
+        if field not in errors and not _within_year(value, year):
+            errors[field] = f"วันที่ต้องอยู่ใน{_fy_message(year)}"
+    if not [s for s in steps if s.strip()]:
+        errors["steps"] = "กรุณาระบุขั้นตอน/วิธีการปฏิบัติอย่างน้อย 1 ขั้นตอน"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_steps(measure: Measure, steps: Iterable[str]) -> None:
+    measure.steps.all().delete()
+    MeasureStep.objects.bulk_create(
+        MeasureStep(measure=measure, order=i, text=text.strip())
+        for i, text in enumerate((s for s in steps if s.strip()), start=1)
+    )
+
+
+MEASURE_FIELDS = (
+    "title",
+    "problem",
+    "goal",
+    "monitoring",
+    "timeframe_kind",
+    "start_date",
+    "end_date",
+    "deadline",
+    "quarters",
+    "expected_output",
+    "expected_outcome",
+)
+
+
+@transaction.atomic
+def measure_create(
+    *,
+    organisation: Organisation,
+    year: int,
+    user,
+    title: str,
+    responsible_units: Sequence[Unit],
+    steps: Sequence[str],
+    items: Sequence[Item] = (),
+    problem: str = "",
+    goal: str = "",
+    monitoring: str = "",
+    timeframe_kind: str = TimeframeKind.PERIOD,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    deadline: date | None = None,
+    quarters: Sequence[int] = (),
+    expected_output: str = "",
+    expected_outcome: str = "",
+    order: int | None = None,
+) -> Measure:
+    _validate_measure(
+        organisation=organisation,
+        year=year,
+        title=title,
+        items=items,
+        responsible_units=responsible_units,
+        timeframe_kind=timeframe_kind,
+        start_date=start_date,
+        end_date=end_date,
+        deadline=deadline,
+        quarters=quarters,
+        steps=steps,
+    )
+    fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
+    if order is None:
+        order = (
+            Measure.objects.filter(organisation=organisation, fiscal_year=fiscal_year).count() + 1
+        )
+    measure = Measure.objects.create(
+        organisation=organisation,
+        fiscal_year=fiscal_year,
+        order=order,
+        title=title.strip(),
+        problem=problem,
+        goal=goal,
+        monitoring=monitoring,
+        timeframe_kind=timeframe_kind,
+        start_date=start_date if timeframe_kind == TimeframeKind.PERIOD else None,
+        end_date=end_date if timeframe_kind == TimeframeKind.PERIOD else None,
+        deadline=deadline if timeframe_kind == TimeframeKind.DEADLINE else None,
+        quarters=sorted(quarters) if timeframe_kind == TimeframeKind.QUARTERS else [],
+        expected_output=expected_output,
+        expected_outcome=expected_outcome,
+        created_by=user,
+    )
+    measure.items.set(items)
+    measure.responsible_units.set(responsible_units)
+    _save_steps(measure, steps)
+    return measure
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    measure: Measure,
+    user,
+    responsible_units: Sequence[Unit],
+    steps: Sequence[str],
+    items: Sequence[Item] = (),
+    **fields,
+) -> Measure:
+    unknown = set(fields) - set(MEASURE_FIELDS) - {"order"}
+    if unknown:
+        raise TypeError(f"unknown fields: {unknown}")
+    values = {f: getattr(measure, f) for f in MEASURE_FIELDS} | fields
+    _validate_measure(
+        organisation=measure.organisation,
+        year=measure.fiscal_year.year,
+        title=values["title"],
+        items=items,
+        responsible_units=responsible_units,
+        timeframe_kind=values["timeframe_kind"],
+        start_date=values["start_date"],
+        end_date=values["end_date"],
+        deadline=values["deadline"],
+        quarters=values["quarters"] or [],
+        steps=steps,
+    )
+    kind = values["timeframe_kind"]
+    values["start_date"] = values["start_date"] if kind == TimeframeKind.PERIOD else None
+    values["end_date"] = values["end_date"] if kind == TimeframeKind.PERIOD else None
+    values["deadline"] = values["deadline"] if kind == TimeframeKind.DEADLINE else None
+    values["quarters"] = sorted(values["quarters"] or []) if kind == TimeframeKind.QUARTERS else []
+    for field, value in values.items():
+        setattr(measure, field, value)
+    measure.save()
+    measure.items.set(items)
+    measure.responsible_units.set(responsible_units)
+    _save_steps(measure, steps)
+    return measure
+
+
+@transaction.atomic
+def measure_delete(*, measure: Measure, user) -> None:
+    for entry in measure.progress.all():
+        for evidence in entry.evidence.all():
+            evidence_delete(evidence=evidence, user=user)
+    measure.delete()
+
+
+def _shift_year(value: date | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return value.replace(year=value.year + 1)
+    except ValueError:  # 29 Feb in a leap year
+        return value.replace(year=value.year + 1, day=28)
+
+
+@transaction.atomic
+def measures_copy_from_previous_year(
+    *, organisation: Organisation, year: int, user
+) -> tuple[int, int]:
+    """Copy last year's measures and steps (not their progress) into `year`.
+
+    Items are matched by code in this year's framework (items change year to year; codes that
+    no longer exist are dropped). Dates move forward one year. A measure whose title already
+    exists this year is skipped, so running it twice copies nothing new. Returns
+    (copied, skipped).
+    """
+    source = list(
+        Measure.objects.filter(organisation=organisation, fiscal_year__year=year - 1)
+        .prefetch_related("steps", "items", "responsible_units")
+        .order_by("order", "pk")
+    )
+    if not source:
+        raise ValidationError(f"ไม่มีมาตรการของปีงบประมาณ {year - 1} ให้คัดลอก")
+    fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
+    existing = set(
+        Measure.objects.filter(organisation=organisation, fiscal_year=fiscal_year).values_list(
+            "title", flat=True
+        )
+    )
+    framework = framework_for_organisation(organisation, year)
+    items_by_code = {i.code: i for i in framework.items.all()} if framework else {}
+    order = len(existing)
+    copied = skipped = 0
+    for old in source:
+        if old.title in existing:
+            skipped += 1
+            continue
+        order += 1
+        new = Measure.objects.create(
+            organisation=organisation,
+            fiscal_year=fiscal_year,
+            order=order,
+            title=old.title,
+            problem=old.problem,
+            goal=old.goal,
+            monitoring=old.monitoring,
+            timeframe_kind=old.timeframe_kind,
+            start_date=_shift_year(old.start_date),
+            end_date=_shift_year(old.end_date),
+            deadline=_shift_year(old.deadline),
+            quarters=list(old.quarters),
+            expected_output=old.expected_output,
+            expected_outcome=old.expected_outcome,
+            created_by=user,
+        )
+        new.items.set([items_by_code[i.code] for i in old.items.all() if i.code in items_by_code])
+        new.responsible_units.set(old.responsible_units.all())
+        for step in old.steps.all():
+            MeasureStep.objects.create(measure=new, order=step.order, text=step.text)
+        copied += 1
+    return copied, skipped
+
+
+# ---------------------------------------------------------------- progress and evidence
+
+
+@transaction.atomic
+def progress_entry_record(
+    *,
+    measure: Measure,
+    round: ReportingRound,
+    user,
+    status: str,
+    reported_on: date,
+    output: str = "",
+    outcome: str = "",
+    recommendations: str = "",
+) -> ProgressEntry:
+    errors = {}
+    if (
+        round.organisation_id != measure.organisation_id
+        or round.fiscal_year_id != measure.fiscal_year_id
+    ):
+        errors["round"] = "รอบการรายงานไม่ใช่ของหน่วยงานและปีงบประมาณเดียวกับมาตรการ"
+    if status not in ProgressStatus.values:
+        errors["status"] = "สถานะไม่ถูกต้อง"
+    if status == ProgressStatus.DONE and not output.strip():
+        errors["output"] = "กรุณาระบุผลการดำเนินการเมื่อสถานะเป็น “ดำเนินการแล้ว”"
+    if reported_on and reported_on < round.start_date:
+        errors["reported_on"] = f"วันที่รายงานต้องไม่ก่อนวันเริ่มรอบ ({thai.format_date(round.start_date)})"
+    if errors:
+        raise ValidationError(errors)
+    entry = ProgressEntry.objects.filter(measure=measure, round=round).first()
+    values = {
+        "status": status,
+        "output": output,
+        "outcome": outcome,
+        "recommendations": recommendations,
+        "reported_on": reported_on,
+        "reporter": user,
+    }
+    if entry is None:
+        return ProgressEntry.objects.create(measure=measure, round=round, **values)
+    for field, value in values.items():
+        setattr(entry, field, value)
+    entry.save()
+    return entry
+
+
+def evidence_max_bytes() -> int:
+    return getattr(settings, "EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def check_evidence_file(upload) -> filetypes.FileType:
+    """Size and content checks for an uploaded evidence file (Thai ValidationError)."""
+    limit = evidence_max_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            f"ไฟล์ “{upload.name}” มีขนาด {upload.size / 1024 / 1024:.1f} MB "
+            f"เกินขนาดที่รับได้ {limit / 1024 / 1024:.0f} MB"
+        )
+    if upload.size == 0:
+        raise ValidationError(f"ไฟล์ “{upload.name}” ว่างเปล่า")
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    detected = filetypes.detect(data)
+    if detected is None:
+        raise ValidationError(
+            f"ไฟล์ “{upload.name}” ไม่ใช่ชนิดที่รับได้ (รับเฉพาะ {filetypes.ALLOWED_LABEL})"
+        )
+    return detected
+
+
+@transaction.atomic
+def evidence_add_file(*, entry: ProgressEntry, upload, user, title: str = "") -> Evidence:
+    detected = check_evidence_file(upload)
+    upload.seek(0)
+    evidence = Evidence(
+        progress_entry=entry,
+        kind=EvidenceKind.FILE,
+        title=(title or upload.name)[:255],
+        original_name=upload.name[:255],
+        content_type=detected.content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    evidence.file.save(f"upload{detected.extension}", ContentFile(upload.read()), save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_add_link(*, entry: ProgressEntry, url: str, user, title: str = "") -> Evidence:
+    from django.core.validators import URLValidator
+
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError(
+            {"url": f"ลิงก์ “{url}” ไม่ถูกต้อง (ต้องขึ้นต้นด้วย http:// หรือ https://)"}
+        ) from None
+    return Evidence.objects.create(
+        progress_entry=entry,
+        kind=EvidenceKind.LINK,
+        title=(title or url)[:255],
+        url=url,
+        uploaded_by=user,
+    )
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence, user) -> None:
+    stored = evidence.file.name if evidence.file else ""
+    evidence.delete()
+    if stored:
+        # Remove the file only once the row is gone for good.
+        storage = evidence.file.storage
+        transaction.on_commit(lambda: storage.delete(stored))
