@@ -206,3 +206,7 @@ register(
         needs_organisation=False,
     )
 )
+
+
+# The measure documents register their kinds on import (measure-plan, measure-results, progress).
+from . import measure_documents  # noqa: E402,F401

@@ -59,7 +59,18 @@ MEMO_PAGE = PageSetup(top=1.5, right=2.0, bottom=2.0, left=3.0)
 
 @dataclass(frozen=True)
 class DocumentOptions:
+    """Per-document choices. Kinds ignore the options that do not apply to them."""
+
     thai_digits: bool = False
+    #: a ReportingRound id: the round a results/progress report covers (None: the whole year)
+    round_id: int | None = None
+    #: table layout of the measure-results report: "a" (seed 000), "b" (seed 001), "c" (seed 003)
+    layout: str = "b"
+    #: optional texts of the measure-results report
+    preface: str = ""
+    introduction: str = ""
+    #: a Unit id for "จัดทำโดย" (None: the organisation's first unit)
+    prepared_by_unit_id: int | None = None
 
 
 @dataclass

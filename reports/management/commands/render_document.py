@@ -21,8 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["pdf", "html"], default="pdf")
         parser.add_argument("--output", required=True, help="ไฟล์ที่จะเขียน")
         parser.add_argument("--thai-digits", action="store_true", help="ใช้เลขไทยในเอกสาร")
+        parser.add_argument("--round", help="ชื่อรอบการรายงาน เช่น “รอบ 6 เดือน” (ค่าเริ่มต้น: ทั้งปี)")
+        parser.add_argument(
+            "--layout", choices=["a", "b", "c"], default="b", help="รูปแบบตารางรายงานผล (a, b, c)"
+        )
 
-    def handle(self, *args, kind, org, year, format, output, thai_digits, **options):
+    def handle(self, *args, kind, org, year, format, output, thai_digits, round, layout, **options):
         organisation = None
         if org:
             organisation = Organisation.objects.filter(code=org).first()
@@ -30,13 +34,23 @@ class Command(BaseCommand):
                 raise CommandError(f"ไม่พบหน่วยงานรหัส {org}")
         if year is not None and not 2500 <= year <= 2700:
             raise CommandError(f"ปีงบประมาณต้องเป็นปี พ.ศ. (ได้รับ {year})")
+        round_id = None
+        if round:
+            from measures.models import ReportingRound
+
+            found = ReportingRound.objects.filter(
+                organisation=organisation, fiscal_year__year=year, name=round
+            ).first()
+            if found is None:
+                raise CommandError(f"ไม่พบรอบการรายงาน “{round}” ของหน่วยงานนี้ในปี {year}")
+            round_id = found.pk
         try:
             document = document_render(
                 kind=kind,
                 organisation=organisation,
                 fiscal_year=year,
                 output=format,
-                options=DocumentOptions(thai_digits=thai_digits),
+                options=DocumentOptions(thai_digits=thai_digits, round_id=round_id, layout=layout),
             )
         except DocumentError as exc:
             raise CommandError(str(exc)) from exc

@@ -1,0 +1,1 @@
+"""Measure documents: measure-plan, measure-results and progress (being written)."""
