@@ -16,7 +16,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisations/", include("organisations.urls")),
+    path("o/<str:code>/", include("measures.urls")),
+    path("o/<str:code>/", include("reports.org_urls")),
     path("frameworks/", include("assessments.urls")),
-    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,188 @@
+"""Forms for measures, steps, progress and rounds. Parsing lives here; rules live in services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils import timezone
+
+from assessments.models import Item
+from ita_portal.thai.forms import ThaiDateField
+
+from .models import ProgressStatus, TimeframeKind
+from .services import check_evidence_file
+
+QUARTER_CHOICES = [
+    (1, "ไตรมาส 1 (ต.ค.–ธ.ค.)"),
+    (2, "ไตรมาส 2 (ม.ค.–มี.ค.)"),
+    (3, "ไตรมาส 3 (เม.ย.–มิ.ย.)"),
+    (4, "ไตรมาส 4 (ก.ค.–ก.ย.)"),
+]
+
+
+class ItemChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        text = obj.text if len(obj.text) <= 90 else obj.text[:88] + "…"
+        return f"{obj.code} {text}"
+
+
+class UnitChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class MeasureForm(forms.Form):
+    title = forms.CharField(
+        label="มาตรการ / โครงการ / กิจกรรม",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "กรุณาระบุชื่อมาตรการ"},
+    )
+    problem = forms.CharField(
+        label="ประเด็นที่ต้องปรับปรุงแก้ไข / ประเด็นที่ต้องพัฒนา",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    items = ItemChoiceField(
+        label="ข้อการประเมินที่เกี่ยวข้อง",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="ข้อของกรอบการประเมินปีนี้ที่มาตรการนี้มุ่งแก้ไข",
+    )
+    goal = forms.CharField(
+        label="เป้าประสงค์", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    responsible_units = UnitChoiceField(
+        label="หน่วยงานรับผิดชอบ",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "กรุณาเลือกหน่วยงานรับผิดชอบอย่างน้อย 1 หน่วยงาน"},
+    )
+    monitoring = forms.CharField(
+        label="การรายงานผลและการกำกับติดตาม", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    timeframe_kind = forms.ChoiceField(
+        label="ระยะเวลาดำเนินการ",
+        choices=TimeframeKind.choices,
+        initial=TimeframeKind.QUARTERS,
+        widget=forms.RadioSelect,
+    )
+    start_date = ThaiDateField(label="ตั้งแต่วันที่", required=False)
+    end_date = ThaiDateField(label="ถึงวันที่", required=False)
+    deadline = ThaiDateField(label="กำหนดแล้วเสร็จ", required=False)
+    quarters = forms.TypedMultipleChoiceField(
+        label="ไตรมาส",
+        choices=QUARTER_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expected_output = forms.CharField(
+        label="ผลผลิตที่คาดหวัง (output)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    expected_outcome = forms.CharField(
+        label="ผลลัพธ์ที่คาดหวัง (outcome)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, organisation, framework, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = (
+            framework.items.filter(is_retired=False).order_by("tool", "order")
+            if framework
+            else Item.objects.none()
+        )
+        self.fields["responsible_units"].queryset = organisation.units.all()
+        for name in ("start_date", "end_date", "deadline"):
+            self.fields[name].fiscal_year = year
+
+
+class StepForm(forms.Form):
+    text = forms.CharField(
+        label="ขั้นตอน / วิธีการปฏิบัติ", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+StepFormSet = forms.formset_factory(
+    StepForm, extra=2, can_delete=True, max_num=30, validate_max=True
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ProgressForm(forms.Form):
+    status = forms.ChoiceField(
+        label="สถานะ", choices=ProgressStatus.choices, widget=forms.RadioSelect
+    )
+    output = forms.CharField(
+        label="ผลการดำเนินการ (output)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    outcome = forms.CharField(
+        label="ผลลัพธ์หรือผลสัมฤทธิ์ (outcome)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    recommendations = forms.CharField(
+        label="ข้อเสนอแนะ", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reported_on = ThaiDateField(label="วันที่รายงาน")
+    files = MultipleFileField(
+        label="แนบไฟล์หลักฐาน",
+        required=False,
+        help_text="PDF รูปภาพ Word หรือ Excel เลือกได้หลายไฟล์",
+    )
+    links = forms.CharField(
+        label="ลิงก์หลักฐาน",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "https://… (บรรทัดละ 1 ลิงก์)"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and "reported_on" not in self.initial:
+            self.initial["reported_on"] = timezone.localdate()
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        errors = []
+        for upload in files:
+            try:
+                check_evidence_file(upload)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+    def clean_links(self):
+        links = [
+            line.strip() for line in self.cleaned_data.get("links", "").splitlines() if line.strip()
+        ]
+        validator = URLValidator(schemes=["http", "https"])
+        errors = []
+        for number, url in enumerate(links, start=1):
+            try:
+                validator(url)
+            except ValidationError:
+                errors.append(
+                    f"บรรทัดที่ {number}: ลิงก์ “{url}” ไม่ถูกต้อง (ต้องขึ้นต้นด้วย http:// หรือ https://)"
+                )
+        if errors:
+            raise ValidationError(errors)
+        return links
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label="ชื่อรอบ", max_length=100, help_text="เช่น ไตรมาส 1")
+    start_date = ThaiDateField(label="ตั้งแต่วันที่")
+    end_date = ThaiDateField(label="ถึงวันที่")

@@ -1,0 +1,404 @@
+"""Staff screens for measures, progress, evidence and rounds. Thin: access, form, service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments.models import MAX_BE_YEAR, MIN_BE_YEAR
+from assessments.selectors import framework_for_organisation
+from ita_portal.thai import dates as thai
+from organisations.access import Action, can, organisation_for
+
+from . import selectors, services
+from .forms import MeasureForm, ProgressForm, RoundForm, StepFormSet
+from .models import Evidence, EvidenceKind, Measure, ProgressStatus, ReportingRound
+
+MEASURES_PER_PAGE = 50
+
+
+def _check_year(year: int) -> None:
+    if not MIN_BE_YEAR <= year <= MAX_BE_YEAR:
+        raise Http404("ปีงบประมาณไม่ถูกต้อง")
+
+
+def _measure(user, code: str, pk: int, action: Action) -> Measure:
+    organisation = organisation_for(user, code, action)
+    return get_object_or_404(
+        Measure.objects.select_related("organisation", "fiscal_year"),
+        pk=pk,
+        organisation=organisation,
+    )
+
+
+def _apply_service_errors(exc: ValidationError, form, formset=None) -> None:
+    for field, errors in (
+        exc.message_dict.items() if hasattr(exc, "error_dict") else [("__all__", exc.messages)]
+    ):
+        for error in errors:
+            if field == "steps" and formset is not None:
+                formset._non_form_errors = formset.error_class([error])
+            elif field in form.fields:
+                form.add_error(field, error)
+            else:
+                form.add_error(None, error)
+
+
+# ---------------------------------------------------------------- list and dashboard
+
+
+@login_required
+def measure_list(request, code: str, year: int):
+    _check_year(year)
+    organisation = organisation_for(request.user, code, Action.VIEW)
+    services.rounds_ensure_defaults(organisation=organisation, year=year)
+    rounds = selectors.rounds_for_year(organisation, year)
+    units = list(organisation.units.all())
+    filters = {
+        "unit": next((u for u in units if str(u.pk) == request.GET.get("unit")), None),
+        "round": next((r for r in rounds if str(r.pk) == request.GET.get("round")), None),
+        "status": request.GET.get("status")
+        if request.GET.get("status") in ProgressStatus.values
+        else None,
+        "indicator": int(request.GET["indicator"])
+        if request.GET.get("indicator", "").isdigit() and 1 <= int(request.GET["indicator"]) <= 10
+        else None,
+    }
+    measures = selectors.measures_for_year(organisation, year, **filters)
+    all_measures = (
+        measures if not any(filters.values()) else selectors.measures_for_year(organisation, year)
+    )
+    today = timezone.localdate()
+    counts = selectors.status_counter(all_measures, filters["round"])
+    page = Paginator(measures, MEASURES_PER_PAGE).get_page(request.GET.get("page"))
+    for measure in page:
+        measure.current_status = selectors.status_in(measure, filters["round"])
+        measure.overdue = selectors.is_overdue(measure, today)
+    return render(
+        request,
+        "measures/measure_list.html",
+        {
+            "organisation": organisation,
+            "year": year,
+            "rounds": rounds,
+            "units": units,
+            "filters": filters,
+            "page": page,
+            "counts": [(s, counts.get(s.value, 0)) for s in ProgressStatus],
+            "total": len(all_measures),
+            "overdue": [m for m in all_measures if selectors.is_overdue(m, today)],
+            "statuses": ProgressStatus,
+            "indicators": range(1, 11),
+            "can_edit": can(request.user, organisation, Action.EDIT),
+            "can_manage": can(request.user, organisation, Action.MANAGE),
+            "filtered": any(v is not None for v in filters.values()),
+        },
+    )
+
+
+@login_required
+def progress_dashboard(request, code: str, year: int):
+    _check_year(year)
+    organisation = organisation_for(request.user, code, Action.VIEW)
+    services.rounds_ensure_defaults(organisation=organisation, year=year)
+    rounds = selectors.rounds_for_year(organisation, year)
+    measures = selectors.measures_for_year(organisation, year)
+    return render(
+        request,
+        "measures/progress_dashboard.html",
+        {
+            "organisation": organisation,
+            "year": year,
+            "summaries": selectors.progress_summary(measures, rounds),
+            "total": len(measures),
+        },
+    )
+
+
+# ---------------------------------------------------------------- create / edit / delete
+
+
+def _measure_form_page(request, organisation, year, measure=None):
+    framework = framework_for_organisation(organisation, year)
+    if measure is None:
+        initial, steps_initial = {}, []
+    else:
+        initial = {
+            "title": measure.title,
+            "problem": measure.problem,
+            "items": list(measure.items.all()),
+            "goal": measure.goal,
+            "responsible_units": list(measure.responsible_units.all()),
+            "monitoring": measure.monitoring,
+            "timeframe_kind": measure.timeframe_kind,
+            "start_date": measure.start_date,
+            "end_date": measure.end_date,
+            "deadline": measure.deadline,
+            "quarters": measure.quarters,
+            "expected_output": measure.expected_output,
+            "expected_outcome": measure.expected_outcome,
+        }
+        steps_initial = [{"text": s.text} for s in measure.steps.all()]
+    data = request.POST if request.method == "POST" else None
+    form = MeasureForm(
+        data, initial=initial, organisation=organisation, framework=framework, year=year
+    )
+    formset = StepFormSet(data, initial=steps_initial, prefix="steps")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        steps = [
+            f.cleaned_data.get("text", "")
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        values = {
+            k: v for k, v in form.cleaned_data.items() if k not in ("items", "responsible_units")
+        }
+        try:
+            if measure is None:
+                measure = services.measure_create(
+                    organisation=organisation,
+                    year=year,
+                    user=request.user,
+                    items=list(form.cleaned_data["items"]),
+                    responsible_units=list(form.cleaned_data["responsible_units"]),
+                    steps=steps,
+                    **values,
+                )
+                messages.success(request, "บันทึกมาตรการใหม่แล้ว")
+            else:
+                services.measure_update(
+                    measure=measure,
+                    user=request.user,
+                    items=list(form.cleaned_data["items"]),
+                    responsible_units=list(form.cleaned_data["responsible_units"]),
+                    steps=steps,
+                    **values,
+                )
+                messages.success(request, "บันทึกการแก้ไขมาตรการแล้ว")
+        except ValidationError as exc:
+            _apply_service_errors(exc, form, formset)
+        else:
+            return redirect("measures:measure_detail", code=organisation.code, pk=measure.pk)
+    if request.method == "POST":
+        messages.error(request, "ยังบันทึกไม่ได้ กรุณาแก้ไขรายการที่มีข้อความสีแดง")
+    return render(
+        request,
+        "measures/measure_form.html",
+        {
+            "organisation": organisation,
+            "year": year,
+            "form": form,
+            "formset": formset,
+            "measure": measure,
+            "framework": framework,
+        },
+    )
+
+
+@login_required
+def measure_create(request, code: str, year: int):
+    _check_year(year)
+    organisation = organisation_for(request.user, code, Action.EDIT)
+    return _measure_form_page(request, organisation, year)
+
+
+@login_required
+def measure_update(request, code: str, pk: int):
+    measure = _measure(request.user, code, pk, Action.EDIT)
+    return _measure_form_page(request, measure.organisation, measure.fiscal_year.year, measure)
+
+
+@login_required
+def measure_detail(request, code: str, pk: int):
+    measure = _measure(request.user, code, pk, Action.VIEW)
+    organisation, year = measure.organisation, measure.fiscal_year.year
+    services.rounds_ensure_defaults(organisation=organisation, year=year)
+    measure = next(m for m in selectors.measures_for_year(organisation, year) if m.pk == measure.pk)
+    rounds = selectors.rounds_for_year(organisation, year)
+    return render(
+        request,
+        "measures/measure_detail.html",
+        {
+            "organisation": organisation,
+            "year": year,
+            "measure": measure,
+            "rounds": [(r, measure.entries_by_round.get(r.pk)) for r in rounds],
+            "can_edit": can(request.user, organisation, Action.EDIT),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def measure_delete(request, code: str, pk: int):
+    measure = _measure(request.user, code, pk, Action.EDIT)
+    year = measure.fiscal_year.year
+    title = measure.title
+    services.measure_delete(measure=measure, user=request.user)
+    messages.success(request, f"ลบมาตรการ “{title[:60]}” แล้ว")
+    return redirect("measures:measure_list", code=code, year=year)
+
+
+@login_required
+def measures_copy(request, code: str, year: int):
+    _check_year(year)
+    organisation = organisation_for(request.user, code, Action.EDIT)
+    source_count = Measure.objects.filter(
+        organisation=organisation, fiscal_year__year=year - 1
+    ).count()
+    if request.method == "POST":
+        try:
+            copied, skipped = services.measures_copy_from_previous_year(
+                organisation=organisation, year=year, user=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            text = f"คัดลอกมาตรการจากปีงบประมาณ {year - 1} แล้ว {copied} รายการ"
+            if skipped:
+                text += f" (ข้าม {skipped} รายการที่มีชื่อซ้ำกับปีนี้)"
+            messages.success(request, text)
+            return redirect("measures:measure_list", code=code, year=year)
+    return render(
+        request,
+        "measures/measure_copy.html",
+        {"organisation": organisation, "year": year, "source_count": source_count},
+    )
+
+
+# ---------------------------------------------------------------- progress and evidence
+
+
+@login_required
+def progress_edit(request, code: str, pk: int, round_pk: int):
+    measure = _measure(request.user, code, pk, Action.EDIT)
+    round = get_object_or_404(
+        ReportingRound,
+        pk=round_pk,
+        organisation=measure.organisation,
+        fiscal_year=measure.fiscal_year,
+    )
+    entry = measure.progress.filter(round=round).prefetch_related("evidence").first()
+    initial = {}
+    if entry:
+        initial = {
+            "status": entry.status,
+            "output": entry.output,
+            "outcome": entry.outcome,
+            "recommendations": entry.recommendations,
+            "reported_on": entry.reported_on,
+        }
+    form = ProgressForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                entry = services.progress_entry_record(
+                    measure=measure,
+                    round=round,
+                    user=request.user,
+                    status=data["status"],
+                    reported_on=data["reported_on"],
+                    output=data["output"],
+                    outcome=data["outcome"],
+                    recommendations=data["recommendations"],
+                )
+                for upload in data["files"]:
+                    services.evidence_add_file(entry=entry, upload=upload, user=request.user)
+                for url in data["links"]:
+                    services.evidence_add_link(entry=entry, url=url, user=request.user)
+        except ValidationError as exc:
+            _apply_service_errors(exc, form)
+        else:
+            messages.success(request, f"บันทึกผลการดำเนินการ{round.name}แล้ว")
+            return redirect("measures:measure_detail", code=code, pk=measure.pk)
+    if request.method == "POST":
+        messages.error(request, "ยังบันทึกไม่ได้ กรุณาแก้ไขรายการที่มีข้อความสีแดง")
+    return render(
+        request,
+        "measures/progress_form.html",
+        {
+            "organisation": measure.organisation,
+            "measure": measure,
+            "round": round,
+            "entry": entry,
+            "form": form,
+        },
+    )
+
+
+def _evidence(user, code: str, pk: int, action: Action) -> Evidence:
+    organisation = organisation_for(user, code, action)
+    return get_object_or_404(
+        Evidence.objects.select_related("progress_entry__measure"),
+        pk=pk,
+        progress_entry__measure__organisation=organisation,
+    )
+
+
+@login_required
+def evidence_download(request, code: str, pk: int):
+    evidence = _evidence(request.user, code, pk, Action.VIEW)
+    if evidence.kind != EvidenceKind.FILE:
+        raise Http404("หลักฐานนี้เป็นลิงก์")
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request, code: str, pk: int):
+    evidence = _evidence(request.user, code, pk, Action.EDIT)
+    measure_pk = evidence.progress_entry.measure_id
+    services.evidence_delete(evidence=evidence, user=request.user)
+    messages.success(request, f"ลบหลักฐาน “{evidence.title}” แล้ว")
+    return redirect("measures:measure_detail", code=code, pk=measure_pk)
+
+
+# ---------------------------------------------------------------- rounds (org admin)
+
+
+@login_required
+def round_list(request, code: str, year: int):
+    _check_year(year)
+    organisation = organisation_for(request.user, code, Action.MANAGE)
+    services.rounds_ensure_defaults(organisation=organisation, year=year)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_round = services.round_create(
+                organisation=organisation, year=year, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_service_errors(exc, form)
+        else:
+            messages.success(request, f"เพิ่ม{new_round.name}แล้ว")
+            return redirect(reverse("measures:round_list", args=[code, year]))
+    return render(
+        request,
+        "measures/round_list.html",
+        {
+            "organisation": organisation,
+            "year": year,
+            "rounds": selectors.rounds_for_year(organisation, year),
+            "form": form,
+            "fiscal_span": thai.fiscal_year_range(year),
+        },
+    )
