@@ -42,6 +42,7 @@ def _urls(org, measure, rounds, evidence):
             "view",
         ),
         "documents": ("get", reverse("reports:document_index", args=[code, 2568]), "view"),
+        "document": ("get", reverse("reports:document", args=[code, 2568, "measure-plan"]), "view"),
         "create": ("get", reverse("measures:measure_create", args=[code, 2568]), "edit"),
         "update": ("get", reverse("measures:measure_update", args=[code, measure.pk]), "edit"),
         "copy": ("get", reverse("measures:measures_copy", args=[code, 2568]), "edit"),
@@ -373,3 +374,24 @@ def test_audit_trail_page(
     client.force_login(outsider)
     other = client.get(reverse("reports:audit_trail", args=[other_org.code])).content.decode()
     assert "เผยแพร่แผนการใช้จ่ายงบประมาณประจำปี" not in other
+
+
+def test_document_view_serves_html_and_pdf(login, org, measure, staff):
+    client = login(staff)
+    url = reverse("reports:document", args=[org.code, 2568, "measure-results"])
+    html = client.get(url, {"layout": "a"})
+    assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
+    assert measure.title in html.content.decode()
+    pdf = client.get(url, {"format": "pdf", "thai_digits": "1"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Disposition"].startswith("attachment;")
+    assert (
+        client.get(reverse("reports:document", args=[org.code, 2568, "sample"])).status_code == 404
+    )
+
+
+def test_round_form_requires_fields(login, org, org_admin, framework, rounds):
+    response = login(org_admin).post(reverse("measures:round_list", args=[org.code, 2568]), {})
+    page = response.content.decode()
+    assert page.count("กรุณากรอกวันที่") >= 2 and "ฟิลด์นี้จำเป็น" in page
+    assert len(rounds) == 2 and org.rounds.count() == 2
