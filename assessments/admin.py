@@ -98,7 +98,10 @@ class FrameworkAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request) or not self.has_add_permission(request):
             raise PermissionDenied
         errors = []
-        form = FrameworkImportForm(request.POST or None, request.FILES or None)
+        posted = request.method == "POST"
+        form = FrameworkImportForm(
+            request.POST if posted else None, request.FILES if posted else None
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 framework, stats = framework_import_xlsx(content=form.cleaned_data["file"].read())

@@ -297,7 +297,10 @@ def progress_edit(request, code: str, pk: int, round_pk: int):
             "recommendations": entry.recommendations,
             "reported_on": entry.reported_on,
         }
-    form = ProgressForm(request.POST or None, request.FILES or None, initial=initial)
+    posted = request.method == "POST"
+    form = ProgressForm(
+        request.POST if posted else None, request.FILES if posted else None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -380,7 +383,7 @@ def round_list(request, code: str, year: int):
     _check_year(year)
     organisation = organisation_for(request.user, code, Action.MANAGE)
     services.rounds_ensure_defaults(organisation=organisation, year=year)
-    form = RoundForm(request.POST or None)
+    form = RoundForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             new_round = services.round_create(
