@@ -4,9 +4,11 @@ FiscalYear → Framework (weights, grading rule, source) → Indicator (1–10) 
 AnalysisArea groups items for the score-analysis report.
 """
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -269,3 +271,134 @@ class AnalysisArea(models.Model):
 
     def __str__(self) -> str:
         return f"ประเด็นที่ {self.number} {self.name}"
+
+
+class Assessment(models.Model):
+    """One organisation's ITA result for one fiscal year, under that year's framework."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name="หน่วยงาน",
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="assessments", verbose_name="ปีงบประมาณ"
+    )
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name="กรอบการประเมิน",
+    )
+    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
+    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
+
+    class Meta:
+        verbose_name = "ผลการประเมิน"
+        verbose_name_plural = "ผลการประเมิน"
+        ordering = ["organisation", "-fiscal_year__year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "fiscal_year"], name="assessment_unique_org_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – ITA {self.fiscal_year.year}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_id": self.organisation_id}
+
+
+class ScoreKind(models.TextChoices):
+    ITEM = "item", "ข้อ"
+    INDICATOR = "indicator", "ตัวชี้วัด"
+    TOOL = "tool", "เครื่องมือ"
+    TOTAL = "total", "คะแนนรวม"
+
+
+class Score(models.Model):
+    """A score as given by the NACC: an item (i1), an indicator (ind4), a tool (IIT) or TOTAL.
+
+    Official figures are stored exactly as imported and never overwritten by computed ones.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="scores", verbose_name="ผลการประเมิน"
+    )
+    kind = models.CharField("ประเภท", max_length=10, choices=ScoreKind.choices)
+    code = models.CharField("รหัส", max_length=10)
+    score = models.DecimalField("คะแนน", max_digits=5, decimal_places=2)
+    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
+
+    class Meta:
+        verbose_name = "คะแนน"
+        verbose_name_plural = "คะแนน"
+        ordering = ["assessment", "kind", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "code"], name="score_unique_code"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=100), name="score_between_0_and_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in ScoreKind]), name="score_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} = {self.score}"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "รอดำเนินการ"
+    RUNNING = "running", "กำลังดำเนินการ"
+    PREVIEWED = "previewed", "ตรวจสอบแล้ว (ยังไม่บันทึก)"
+    DONE = "done", "นำเข้าเรียบร้อย"
+    FAILED = "failed", "พบข้อผิดพลาด ไม่ได้บันทึก"
+
+
+def score_import_upload_to(instance: "ScoreImport", filename: str) -> str:
+    return f"score-imports/{instance.pk}.bin"
+
+
+class ScoreImport(models.Model):
+    """A record of every score import: who, when, which file (with checksum), what it did."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="ผู้นำเข้า",
+    )
+    created_at = models.DateTimeField("เริ่มเมื่อ", auto_now_add=True)
+    finished_at = models.DateTimeField("เสร็จเมื่อ", null=True, blank=True)
+    file = models.FileField("ไฟล์", upload_to=score_import_upload_to, max_length=255)
+    file_name = models.CharField("ชื่อไฟล์", max_length=255)
+    file_size = models.PositiveBigIntegerField("ขนาดไฟล์", default=0)
+    sha256 = models.CharField("checksum (SHA-256)", max_length=64, db_index=True)
+    dry_run = models.BooleanField("ตรวจสอบอย่างเดียว", default=True)
+    create_organisations = models.BooleanField("สร้างหน่วยงานที่ยังไม่มี", default=False)
+    status = models.CharField(
+        "สถานะ", max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    layout = models.CharField("รูปแบบไฟล์", max_length=10, blank=True)
+    rows_total = models.PositiveIntegerField("จำนวนแถว", default=0)
+    organisations_created = models.PositiveIntegerField("หน่วยงานที่สร้าง", default=0)
+    assessments_created = models.PositiveIntegerField("ผลการประเมินที่สร้าง", default=0)
+    scores_created = models.PositiveIntegerField("คะแนนใหม่", default=0)
+    scores_updated = models.PositiveIntegerField("คะแนนที่แก้ไข", default=0)
+    scores_unchanged = models.PositiveIntegerField("คะแนนที่คงเดิม", default=0)
+    error_count = models.PositiveIntegerField("จำนวนข้อผิดพลาด", default=0)
+    errors = models.JSONField("ข้อผิดพลาด (200 รายการแรก)", default=list, blank=True)
+    seconds = models.FloatField("ใช้เวลา (วินาที)", default=0)
+
+    class Meta:
+        verbose_name = "การนำเข้าคะแนน"
+        verbose_name_plural = "การนำเข้าคะแนน"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -51,3 +51,27 @@ def framework_for_organisation(organisation, year: int) -> Framework | None:
 
     variant = "" if organisation.type == OrganisationType.OTHER else LOCAL_GOVERNMENT_VARIANT
     return framework_for(year, variant)
+
+
+def assessments_for_organisation(organisation, *, years: int = 5, until: int | None = None):
+    """The organisation's assessments (newest first, at most `years`), ready for score_sheet()."""
+    from .models import Assessment
+
+    qs = Assessment.objects.filter(organisation=organisation)
+    if until is not None:
+        qs = qs.filter(fiscal_year__year__lte=until)
+    return list(
+        qs.select_related("fiscal_year", "framework", "organisation")
+        .prefetch_related(
+            "scores",
+            "framework__bands",
+            Prefetch(
+                "framework__indicators",
+                queryset=Indicator.objects.prefetch_related(
+                    Prefetch("items", queryset=Item.objects.filter(is_retired=False))
+                ),
+            ),
+            "framework__analysis_areas__items",
+        )
+        .order_by("-fiscal_year__year")[:years]
+    )
