@@ -18,6 +18,8 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("o/<str:code>/", include("measures.urls")),
     path("o/<str:code>/", include("reports.org_urls")),
+    path("o/<str:code>/", include("assessments.score_urls")),
+    path("o/<str:code>/", include("reports.analysis_urls")),
     path("frameworks/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessments.demo import load_scores_demo
 from measures.demo import load_measures_demo
 from organisations.demo import load_demo
 
@@ -24,7 +25,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = load_demo()
             summary = load_measures_demo()
+            scores_summary = load_scores_demo()
         self.stdout.write(self.style.SUCCESS("โหลดข้อมูลตัวอย่างแล้ว ผู้ใช้สำหรับทดลอง (ใช้ในเครื่องนี้เท่านั้น):"))
         for spec, password in users:
             self.stdout.write(f"  {spec.username:<10} รหัสผ่าน {password:<16} {spec.position}")
         self.stdout.write(summary)
+        if scores_summary:
+            self.stdout.write(scores_summary)

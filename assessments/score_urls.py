@@ -1,0 +1,4 @@
+"""Organisation-scoped score pages (mounted under /o/<code>/)."""
+
+app_name = "scores"
+urlpatterns: list = []

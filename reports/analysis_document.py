@@ -1,0 +1,1 @@
+"""The score-analysis report (การวิเคราะห์ผลการประเมิน), kind `analysis` (being written)."""

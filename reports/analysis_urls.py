@@ -1,0 +1,4 @@
+"""Organisation-scoped analysis pages (mounted under /o/<code>/)."""
+
+app_name = "analysis"
+urlpatterns: list = []
