@@ -1,9 +1,25 @@
-"""Public pages of the ITA catalogue: what is assessed in each year."""
+"""The ITA catalogue's public pages, and the central admins' score import and exports."""
 
-from django.http import Http404
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from ita_portal.thai import dates as thai
+from organisations.access import is_central_admin
+from organisations.models import Organisation
+
+from .forms import ScoreExportForm, ScoreImportForm, ScoreTemplateForm
+from .models import ImportStatus, ScoreImport
 from .selectors import framework_list, frameworks_for_year
+from .services import score_import_commit, score_import_start
+from .tasks import read_progress
+from .workbooks import errors_xlsx, score_template_xlsx, scores_export_xlsx
 
 
 def framework_index(request):
@@ -17,3 +33,148 @@ def framework_year(request, year: int):
     return render(
         request, "assessments/framework_detail.html", {"year": year, "frameworks": frameworks}
     )
+
+
+# ---------------------------------------------------------------- score import (central admins)
+
+
+def _central_admin(request) -> None:
+    if not is_central_admin(request.user):
+        raise PermissionDenied("เฉพาะผู้ดูแลส่วนกลางเท่านั้น")
+
+
+IMPORTS_PER_PAGE = 20
+ERRORS_ON_PAGE = 200
+
+
+@login_required
+def import_list(request):
+    _central_admin(request)
+    form = ScoreImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        limit = getattr(settings, "SCORE_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+        if upload.size > limit:
+            form.add_error(
+                "file",
+                f"ไฟล์ “{upload.name}” มีขนาด {upload.size / 1024 / 1024:.1f} MB เกินขนาดที่รับได้ {limit / 1024 / 1024:.0f} MB",
+            )
+        else:
+            record = score_import_start(
+                user=request.user,
+                content=upload.read(),
+                file_name=upload.name,
+                dry_run=True,
+                create_organisations=form.cleaned_data["create_organisations"],
+            )
+            return redirect("assessments:import_detail", pk=record.pk)
+    page = Paginator(
+        ScoreImport.objects.select_related("created_by").order_by("-created_at"), IMPORTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessments/import_list.html",
+        {
+            "form": form,
+            "page": page,
+            "template_form": ScoreTemplateForm(),
+            "export_form": ScoreExportForm(
+                initial={"year": thai.fiscal_year_of(timezone.localdate())}
+            ),
+        },
+    )
+
+
+@login_required
+def import_detail(request, pk):
+    _central_admin(request)
+    record = get_object_or_404(ScoreImport.objects.select_related("created_by"), pk=pk)
+    return render(
+        request,
+        "assessments/import_detail.html",
+        {
+            "record": record,
+            "progress": read_progress(record),
+            "errors": record.errors[:ERRORS_ON_PAGE],
+            "more_errors": max(record.error_count - ERRORS_ON_PAGE, 0),
+        },
+    )
+
+
+@login_required
+def import_progress(request, pk):
+    _central_admin(request)
+    record = get_object_or_404(ScoreImport, pk=pk)
+    return JsonResponse(read_progress(record))
+
+
+@login_required
+@require_POST
+def import_commit(request, pk):
+    _central_admin(request)
+    record = get_object_or_404(ScoreImport, pk=pk)
+    if record.status != ImportStatus.PREVIEWED:
+        messages.error(request, "รายการนี้ยืนยันไม่ได้ (ต้องตรวจสอบผ่านก่อน และยืนยันได้ครั้งเดียว)")
+    else:
+        score_import_commit(record=record, user=request.user)
+        messages.success(request, "เริ่มบันทึกคะแนนแล้ว")
+    return redirect("assessments:import_detail", pk=record.pk)
+
+
+@login_required
+def import_errors(request, pk):
+    _central_admin(request)
+    record = get_object_or_404(ScoreImport, pk=pk)
+    if not record.errors:
+        raise Http404("ไม่มีข้อผิดพลาด")
+    return _xlsx_response(errors_xlsx(record.errors), f"import-errors-{record.pk}.xlsx")
+
+
+@login_required
+def score_template(request):
+    _central_admin(request)
+    form = ScoreTemplateForm(request.GET or None)
+    if not form.is_valid():
+        messages.error(request, "กรุณาเลือกกรอบการประเมิน")
+        return redirect("assessments:import_list")
+    framework = form.cleaned_data["framework"]
+    organisations = []
+    if form.cleaned_data["province"]:
+        organisations = Organisation.objects.filter(
+            province=form.cleaned_data["province"], is_active=True
+        ).order_by("code")
+    content = score_template_xlsx(framework, organisations)
+    variant = "-lao" if framework.variant else ""
+    return _xlsx_response(
+        content, f"ita-scores-template-{framework.fiscal_year.year}{variant}.xlsx"
+    )
+
+
+@login_required
+def score_export(request):
+    _central_admin(request)
+    form = ScoreExportForm(request.GET or None)
+    if not form.is_valid():
+        messages.error(request, "กรุณาระบุปีงบประมาณเป็นปี พ.ศ. เช่น 2568")
+        return redirect("assessments:import_list")
+    year = form.cleaned_data["year"]
+    out = scores_export_xlsx(year=year, province=form.cleaned_data["province"])
+    response = FileResponse(
+        out,
+        as_attachment=True,
+        filename=f"ita-scores-{year}.xlsx",
+        content_type=XLSX,
+    )
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

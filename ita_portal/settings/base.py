@@ -155,6 +155,12 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Score imports: largest upload, and zip-bomb limits (expanded size, expansion ratio).
+SCORE_IMPORT_MAX_BYTES = int(os.environ.get("SCORE_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+SCORE_IMPORT_MAX_UNCOMPRESSED = 1024 * 1024 * 1024
+SCORE_IMPORT_MAX_RATIO = 200
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
 # Audit trail (django-auditlog): keep the client IP; never delete entries from the UI.
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False

@@ -1,0 +1,34 @@
+"""Forms of the assessments app."""
+
+from django import forms
+
+from .models import Framework
+
+
+class ScoreImportForm(forms.Form):
+    file = forms.FileField(
+        label="ไฟล์คะแนน (.xlsx, .xls, .ods)",
+        error_messages={"required": "กรุณาเลือกไฟล์คะแนน"},
+        help_text="แบบแถวยาว: รหัสหน่วยงาน ปีงบประมาณ ข้อ คะแนน หรือแบบตาราง: หนึ่งแถวต่อหน่วยงาน หนึ่งคอลัมน์ต่อรหัสข้อ",
+    )
+    create_organisations = forms.BooleanField(
+        label="สร้างหน่วยงานที่ยังไม่มีในระบบ (ไฟล์ต้องมีคอลัมน์ org_name)", required=False
+    )
+
+
+class ScoreTemplateForm(forms.Form):
+    framework = forms.ModelChoiceField(
+        label="กรอบการประเมิน",
+        queryset=Framework.objects.select_related("fiscal_year").order_by(
+            "-fiscal_year__year", "variant"
+        ),
+        empty_label=None,
+    )
+    province = forms.CharField(
+        label="ใส่รายชื่อหน่วยงานของจังหวัด (ไม่บังคับ)", required=False, max_length=100
+    )
+
+
+class ScoreExportForm(forms.Form):
+    year = forms.IntegerField(label="ปีงบประมาณ (พ.ศ.)", min_value=2500, max_value=2700)
+    province = forms.CharField(label="จังหวัด (ไม่บังคับ)", required=False, max_length=100)

@@ -1,0 +1,754 @@
+"""Import the NACC's ITA scores from Excel, at national scale.
+
+- Reads .xlsx, .xls and .ods with python-calamine (fast, bounded); openpyxl is kept for files the
+  portal writes.
+- Two layouts, detected from the header row: long (org_code, fiscal_year, item_code, score — or
+  the Thai headers) and wide (org_code, fiscal_year, then one column per code).
+- Pass 1 parses and validates every row into compact arrays and collects errors as
+  (sheet, row, column, value, Thai message). Nothing is written if there is any error.
+- Pass 2 writes everything in one transaction: PostgreSQL COPY into a staging table plus an
+  upsert for large files, the ORM otherwise. Official figures are stored as given.
+- A dry run does all of it and rolls back, so its counts are exactly what a commit would do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import time
+import zipfile
+from array import array
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ita_portal.thai.dates import to_arabic_digits
+from organisations.models import Organisation, OrganisationType
+
+from .catalogue import RowError
+from .models import (
+    MAX_BE_YEAR,
+    MIN_BE_YEAR,
+    Assessment,
+    FiscalYear,
+    Framework,
+    Score,
+    ScoreKind,
+)
+from .selectors import LOCAL_GOVERNMENT_VARIANT
+
+ProgressCallback = Callable[[str, int, int], None]
+
+#: Errors kept for the page and the downloadable report; the rest are only counted.
+MAX_KEPT_ERRORS = 10_000
+#: Above this many scores on PostgreSQL, write through COPY + upsert instead of the ORM.
+COPY_THRESHOLD = 2_000
+PROGRESS_EVERY = 10_000
+
+PHASES = {
+    "read": "อ่านไฟล์",
+    "validate": "ตรวจสอบข้อมูล",
+    "write": "บันทึกข้อมูล",
+    "done": "เสร็จสิ้น",
+}
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "org_code": ("org_code", "รหัสหน่วยงาน"),
+    "fiscal_year": ("fiscal_year", "ปีงบประมาณ", "ปี"),
+    "item_code": ("item_code", "ข้อ", "รหัสข้อ", "รหัส"),
+    "score": ("score", "คะแนน"),
+    "org_name": ("org_name", "ชื่อหน่วยงาน"),
+    "org_type": ("org_type", "ประเภทหน่วยงาน", "ประเภท"),
+    "district": ("district", "อำเภอ"),
+    "province": ("province", "จังหวัด"),
+}
+LABELS = {
+    "org_code": "รหัสหน่วยงาน (org_code)",
+    "fiscal_year": "ปีงบประมาณ (fiscal_year)",
+    "item_code": "ข้อ (item_code)",
+    "score": "คะแนน (score)",
+}
+ORG_TYPE_WORDS = {
+    **{t.value: t.value for t in OrganisationType},
+    **{t.label: t.value for t in OrganisationType},
+    "อบต.": OrganisationType.SAO,
+    "อบต": OrganisationType.SAO,
+    "ทต.": OrganisationType.SUBDISTRICT_MUNICIPALITY,
+    "ทม.": OrganisationType.TOWN_MUNICIPALITY,
+    "ทน.": OrganisationType.CITY_MUNICIPALITY,
+    "อบจ.": OrganisationType.PAO,
+    "อบจ": OrganisationType.PAO,
+}
+
+ITEM_RE = re.compile(r"^[ieo][1-9][0-9]*$")
+INDICATOR_RE = re.compile(r"^ind(10|[1-9])$")
+TOOLS = {"iit": "IIT", "eit": "EIT", "oit": "OIT"}
+
+
+class ScoreImportFailed(Exception):
+    def __init__(self, errors: list[RowError], total: int | None = None):
+        self.errors = errors
+        self.total = total if total is not None else len(errors)
+        super().__init__(f"{self.total} errors")
+
+
+@dataclass
+class ImportResult:
+    layout: str = ""
+    rows: int = 0
+    organisations_created: int = 0
+    assessments_created: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        verb = "จะ" if self.dry_run else ""
+        return (
+            f"{self.rows:,} แถว: คะแนนใหม่ {self.created:,}, แก้ไข {self.updated:,}, คงเดิม {self.unchanged:,}; "
+            f"{verb}สร้างผลการประเมิน {self.assessments_created:,} รายการ"
+            + (
+                f", {verb}สร้างหน่วยงาน {self.organisations_created:,} แห่ง"
+                if self.organisations_created
+                else ""
+            )
+        )
+
+
+def normalise_code(raw: Any) -> tuple[str, str] | None:
+    """(kind, canonical code) for i1/e5/o27, ind1–ind10, IIT/EIT/OIT, TOTAL; None otherwise."""
+    text = to_arabic_digits(str(raw or "")).strip().lower().replace(" ", "")
+    if ITEM_RE.match(text):
+        return ScoreKind.ITEM, text
+    if INDICATOR_RE.match(text):
+        return ScoreKind.INDICATOR, text
+    if text in TOOLS:
+        return ScoreKind.TOOL, TOOLS[text]
+    if text == "total":
+        return ScoreKind.TOTAL, "TOTAL"
+    return None
+
+
+# ---------------------------------------------------------------- file checks
+
+
+def check_file(content: bytes, name: str) -> None:
+    """Size, type by content, and zip-bomb checks (Thai ScoreImportFailed)."""
+    limit = getattr(settings, "SCORE_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+    if len(content) > limit:
+        raise ScoreImportFailed(
+            [
+                RowError(
+                    "ไฟล์",
+                    None,
+                    "",
+                    name,
+                    f"ไฟล์มีขนาด {len(content) / 1024 / 1024:.1f} MB เกินขนาดที่รับได้ {limit / 1024 / 1024:.0f} MB",
+                )
+            ]
+        )
+    if not content:
+        raise ScoreImportFailed([RowError("ไฟล์", None, "", name, "ไฟล์ว่างเปล่า")])
+    if content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return  # .xls (OLE2); calamine reads it in bounded memory
+    if not content.startswith(b"PK\x03\x04"):
+        raise ScoreImportFailed(
+            [RowError("ไฟล์", None, "", name, "ไม่ใช่ไฟล์ Excel (.xlsx, .xls) หรือ .ods")]
+        )
+    max_total = getattr(settings, "SCORE_IMPORT_MAX_UNCOMPRESSED", 1024 * 1024 * 1024)
+    max_ratio = getattr(settings, "SCORE_IMPORT_MAX_RATIO", 200)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ScoreImportFailed([RowError("ไฟล์", None, "", name, "ไฟล์เสียหาย เปิดอ่านไม่ได้")]) from None
+    if expanded > max_total or expanded > max_ratio * max(len(content), 1):
+        raise ScoreImportFailed(
+            [
+                RowError(
+                    "ไฟล์",
+                    None,
+                    "",
+                    name,
+                    f"ไฟล์ขยายตัวได้ถึง {expanded / 1024 / 1024:.0f} MB เมื่อแตกไฟล์ ผิดปกติสำหรับไฟล์คะแนน (อาจเป็น zip bomb)",
+                )
+            ]
+        )
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class Parsed:
+    """Every valid row, compactly: ints index into the interned lists."""
+
+    sheet: str = ""
+    layout: str = ""
+    org_codes: list[str] = field(default_factory=list)
+    org_index: dict[str, int] = field(default_factory=dict)
+    org_details: dict[int, dict[str, str]] = field(default_factory=dict)
+    org_first_row: dict[int, int] = field(default_factory=dict)
+    codes: list[tuple[str, str]] = field(default_factory=list)
+    code_index: dict[tuple[str, str], int] = field(default_factory=dict)
+    org: array = field(default_factory=lambda: array("i"))
+    year: array = field(default_factory=lambda: array("i"))
+    code: array = field(default_factory=lambda: array("i"))
+    score: array = field(default_factory=lambda: array("i"))  # hundredths
+    row: array = field(default_factory=lambda: array("i"))
+    rows_read: int = 0
+
+
+class Errors:
+    def __init__(self):
+        self.kept: list[RowError] = []
+        self.total = 0
+
+    def add(self, sheet: str, row: int | None, column: str, value: Any, message: str) -> None:
+        self.total += 1
+        if len(self.kept) < MAX_KEPT_ERRORS:
+            shown = "" if value is None else str(value)
+            self.kept.append(RowError(sheet, row, column, shown[:100], message))
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse_year(value: Any) -> tuple[int | None, str]:
+    text = to_arabic_digits(_cell_text(value)).replace(",", "")
+    if not text:
+        return None, "ช่องว่าง: ต้องระบุปีงบประมาณ (พ.ศ.)"
+    if not text.isdigit():
+        return None, "ปีงบประมาณต้องเป็นตัวเลข พ.ศ. เช่น 2568"
+    year = int(text)
+    if year < 2400:
+        return None, f"ปี {year} เป็นปี ค.ศ. กรุณาใช้ปี พ.ศ. ({year + 543})"
+    if not MIN_BE_YEAR <= year <= MAX_BE_YEAR:
+        return None, "ปีงบประมาณไม่อยู่ในช่วงที่เป็นไปได้"
+    return year, ""
+
+
+def _parse_score(value: Any) -> tuple[int | None, str]:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = Decimal(str(value))
+    else:
+        text = to_arabic_digits(_cell_text(value)).replace(",", "").replace(" ", "")
+        if not text:
+            return None, "ช่องว่าง: ต้องระบุคะแนน"
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None, "คะแนนต้องเป็นตัวเลข"
+    if not number.is_finite():
+        return None, "คะแนนต้องเป็นตัวเลข"
+    if number < 0 or number > 100:
+        return None, "คะแนนต้องอยู่ระหว่าง 0–100"
+    hundredths = number * 100
+    if hundredths != hundredths.to_integral_value():
+        if isinstance(value, float):  # a float cell such as 99.78000000000001
+            hundredths = hundredths.quantize(Decimal(1))
+        else:
+            return None, "คะแนนมีทศนิยมเกิน 2 ตำแหน่ง"
+    return int(hundredths), ""
+
+
+def _header_map(header: list[Any]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, raw in enumerate(header):
+        text = _cell_text(raw).lower()
+        for key, aliases in COLUMNS.items():
+            if text in {a.lower() for a in aliases} and key not in found:
+                found[key] = index
+    return found
+
+
+def read_workbook(
+    content: bytes, errors: Errors, progress: ProgressCallback | None = None
+) -> Parsed:
+    from python_calamine import CalamineWorkbook
+
+    parsed = Parsed()
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheet_name = book.sheet_names[0]
+        sheet = book.get_sheet_by_name(sheet_name)
+    except Exception:  # calamine raises several error types for unreadable files
+        errors.add("ไฟล์", None, "", "", "ไฟล์เสียหายหรือไม่ใช่ไฟล์ Excel ที่อ่านได้")
+        return parsed
+    parsed.sheet = sheet_name
+    rows: Iterator[list[Any]] = iter(sheet.iter_rows())
+    header = next(rows, None)
+    if header is None or not any(_cell_text(c) for c in header):
+        errors.add(sheet_name, None, "", "", "แผ่นงานว่างเปล่า ไม่พบแถวหัวตาราง")
+        return parsed
+    merged = sheet.merged_cell_ranges or []
+    for (r1, c1), (r2, c2) in merged:
+        errors.add(
+            sheet_name,
+            r1 + 1,
+            f"{_col(c1)}–{_col(c2)}",
+            "",
+            f"พบเซลล์ที่ผสาน (merge) แถว {r1 + 1}–{r2 + 1} กรุณายกเลิกการผสานเซลล์และกรอกค่าให้ครบทุกช่อง",
+        )
+    columns = _header_map(header)
+    if {"org_code", "fiscal_year", "item_code", "score"} <= columns.keys():
+        parsed.layout = "long"
+    else:
+        wide_codes = {
+            i: normalise_code(h)
+            for i, h in enumerate(header)
+            if i not in columns.values() and normalise_code(h)
+        }
+        if {"org_code", "fiscal_year"} <= columns.keys() and wide_codes:
+            parsed.layout = "wide"
+        else:
+            missing = [
+                LABELS[k]
+                for k in ("org_code", "fiscal_year", "item_code", "score")
+                if k not in columns
+            ]
+            errors.add(
+                sheet_name,
+                1,
+                ", ".join(missing),
+                "",
+                "ไม่พบคอลัมน์ที่ต้องมี (แบบแถวยาว: รหัสหน่วยงาน ปีงบประมาณ ข้อ คะแนน; แบบตาราง: รหัสหน่วยงาน ปีงบประมาณ และคอลัมน์ละหนึ่งรหัสข้อ)",
+            )
+            return parsed
+    header_text = [_cell_text(h) for h in header]
+    for number, values in enumerate(rows, start=2):
+        parsed.rows_read += 1
+        if progress and parsed.rows_read % PROGRESS_EVERY == 0:
+            progress("read", parsed.rows_read, 0)
+        if not any(v not in (None, "") for v in values):
+            continue  # a wholly empty row (often at the end of a sheet)
+
+        def cell(key: str, values: list[Any] = values) -> Any:
+            return values[columns[key]] if columns[key] < len(values) else None
+
+        org_code = _cell_text(cell("org_code"))
+        if not org_code:
+            errors.add(sheet_name, number, LABELS["org_code"], "", "ช่องว่าง: ต้องระบุรหัสหน่วยงาน")
+            continue
+        year, problem = _parse_year(cell("fiscal_year"))
+        if problem:
+            errors.add(
+                sheet_name, number, LABELS["fiscal_year"], _cell_text(cell("fiscal_year")), problem
+            )
+            continue
+        org = parsed.org_index.get(org_code)
+        if org is None:
+            org = parsed.org_index[org_code] = len(parsed.org_codes)
+            parsed.org_codes.append(org_code)
+            parsed.org_first_row[org] = number
+            details = {
+                k: _cell_text(cell(k))
+                for k in ("org_name", "org_type", "district", "province")
+                if k in columns
+            }
+            parsed.org_details[org] = details
+        if parsed.layout == "long":
+            pairs = [(columns["item_code"], cell("item_code"), columns["score"], cell("score"))]
+        else:
+            pairs = [
+                (index, header[index], index, values[index] if index < len(values) else None)
+                for index in wide_codes
+            ]
+        for _code_column, raw_code, score_column, raw_score in pairs:
+            normal = normalise_code(raw_code)
+            if normal is None:
+                shown = _cell_text(raw_code)
+                message = (
+                    "ช่องว่าง: ต้องระบุรหัสข้อ"
+                    if not shown
+                    else "รหัสข้อไม่ถูกต้อง (ใช้ i1, e5, o27, ind1–ind10, IIT, EIT, OIT หรือ TOTAL)"
+                )
+                errors.add(sheet_name, number, LABELS["item_code"], shown, message)
+                continue
+            hundredths, problem = _parse_score(raw_score)
+            if problem:
+                column = LABELS["score"] if parsed.layout == "long" else header_text[score_column]
+                errors.add(sheet_name, number, column, _cell_text(raw_score), problem)
+                continue
+            code = parsed.code_index.get(normal)
+            if code is None:
+                code = parsed.code_index[normal] = len(parsed.codes)
+                parsed.codes.append(normal)
+            parsed.org.append(org)
+            parsed.year.append(year)
+            parsed.code.append(code)
+            parsed.score.append(hundredths)
+            parsed.row.append(number)
+    if parsed.rows_read == 0 and not errors:
+        errors.add(sheet_name, None, "", "", "แผ่นงานไม่มีข้อมูลคะแนน (มีแต่หัวตาราง)")
+    return parsed
+
+
+def _col(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+# ---------------------------------------------------------------- validation against the database
+
+
+@dataclass
+class Plan:
+    """What pass 2 will write."""
+
+    org_ids: dict[int, int] = field(default_factory=dict)  # org index → id (or -1: to create)
+    org_types: dict[int, str] = field(default_factory=dict)
+    frameworks: dict[tuple[int, int], Framework] = field(default_factory=dict)  # (org, year)
+    order: list[int] = field(default_factory=list)  # row indices, deduplicated, sorted by key
+
+
+def validate(parsed: Parsed, errors: Errors, *, create_organisations: bool) -> Plan:
+    plan = Plan()
+    sheet = parsed.sheet
+    # Organisations, looked up in chunks.
+    known: dict[str, Organisation] = {}
+    codes = parsed.org_codes
+    for start in range(0, len(codes), 5000):
+        for organisation in Organisation.objects.filter(code__in=codes[start : start + 5000]).only(
+            "id", "code", "type"
+        ):
+            known[organisation.code] = organisation
+    for index, code in enumerate(codes):
+        if code in known:
+            plan.org_ids[index] = known[code].pk
+            plan.org_types[index] = known[code].type
+            continue
+        details = parsed.org_details.get(index, {})
+        row = parsed.org_first_row[index]
+        if not create_organisations:
+            errors.add(
+                sheet,
+                row,
+                LABELS["org_code"],
+                code,
+                "ไม่พบหน่วยงานรหัสนี้ในระบบ (เลือก “สร้างหน่วยงานที่ยังไม่มี” และใส่คอลัมน์ org_name หากต้องการสร้าง)",
+            )
+            continue
+        if not details.get("org_name"):
+            errors.add(sheet, row, "ชื่อหน่วยงาน (org_name)", code, "ต้องระบุชื่อหน่วยงานเพื่อสร้างหน่วยงานใหม่")
+            continue
+        raw_type = details.get("org_type", "")
+        org_type = ORG_TYPE_WORDS.get(raw_type) if raw_type else OrganisationType.SAO
+        if org_type is None:
+            errors.add(
+                sheet,
+                row,
+                "ประเภทหน่วยงาน (org_type)",
+                raw_type,
+                "ประเภทหน่วยงานไม่ถูกต้อง (เช่น อบต., ทต., ทม., ทน., อบจ. หรือ other)",
+            )
+            continue
+        if not re.match(r"^[0-9A-Za-z][0-9A-Za-z_-]*$", code) or len(code) > 32:
+            errors.add(
+                sheet,
+                row,
+                LABELS["org_code"],
+                code,
+                "รหัสหน่วยงานใช้ได้เฉพาะตัวเลข ตัวอักษรอังกฤษ ขีด และขีดล่าง",
+            )
+            continue
+        plan.org_ids[index] = -1
+        plan.org_types[index] = org_type
+
+    # Frameworks and the codes each allows.
+    frameworks: dict[tuple[str, int], Framework | None] = {}
+    allowed: dict[int, set[tuple[str, str]]] = {}
+    years_known = set(FiscalYear.objects.values_list("year", flat=True))
+    all_frameworks = {
+        (f.variant, f.fiscal_year.year): f
+        for f in Framework.objects.select_related("fiscal_year").prefetch_related(
+            "items", "indicators"
+        )
+    }
+
+    def framework_for(org_type: str, year: int) -> Framework | None:
+        variant = "" if org_type == OrganisationType.OTHER else LOCAL_GOVERNMENT_VARIANT
+        key = (variant, year)
+        if key not in frameworks:
+            frameworks[key] = all_frameworks.get(key) or all_frameworks.get(("", year))
+        return frameworks[key]
+
+    reported_years: set[int] = set()
+    bad_codes: set[tuple[int, int]] = set()
+    for i in range(len(parsed.row)):
+        org = parsed.org[i]
+        if org not in plan.org_ids:
+            continue
+        year = parsed.year[i]
+        framework = framework_for(plan.org_types[org], year)
+        if framework is None or year not in years_known:
+            if year not in reported_years:
+                reported_years.add(year)
+                errors.add(
+                    sheet,
+                    parsed.row[i],
+                    LABELS["fiscal_year"],
+                    year,
+                    f"ไม่มีปีงบประมาณ {year} (หรือกรอบการประเมินของปีนั้น) ในระบบ",
+                )
+            continue
+        if framework.pk not in allowed:
+            allowed[framework.pk] = (
+                {
+                    (ScoreKind.ITEM, item.code)
+                    for item in framework.items.all()
+                    if not item.is_retired
+                }
+                | {(ScoreKind.INDICATOR, f"ind{ind.number}") for ind in framework.indicators.all()}
+                | {(ScoreKind.TOOL, t) for t in TOOLS.values()}
+                | {(ScoreKind.TOTAL, "TOTAL")}
+            )
+        kind_code = parsed.codes[parsed.code[i]]
+        if kind_code not in allowed[framework.pk]:
+            key = (framework.pk, parsed.code[i])
+            if key not in bad_codes or errors.total < MAX_KEPT_ERRORS:
+                bad_codes.add(key)
+                errors.add(
+                    sheet,
+                    parsed.row[i],
+                    LABELS["item_code"],
+                    kind_code[1],
+                    f"ไม่มีข้อ {kind_code[1]} ใน{_framework_label(framework)}",
+                )
+            continue
+        plan.frameworks[(org, year)] = framework
+
+    # Duplicates: the same organisation, year and code twice must agree.
+    keyed = [
+        i
+        for i in range(len(parsed.row))
+        if (parsed.org[i], parsed.year[i]) in plan.frameworks
+        and parsed.codes[parsed.code[i]]
+        in allowed[plan.frameworks[(parsed.org[i], parsed.year[i])].pk]
+    ]
+    keyed.sort(key=lambda i: (parsed.org[i], parsed.year[i], parsed.code[i], parsed.row[i]))
+    previous = None
+    for i in keyed:
+        key = (parsed.org[i], parsed.year[i], parsed.code[i])
+        if previous is not None and key == (
+            parsed.org[previous],
+            parsed.year[previous],
+            parsed.code[previous],
+        ):
+            if parsed.score[i] != parsed.score[previous]:
+                errors.add(
+                    sheet,
+                    parsed.row[i],
+                    LABELS["score"],
+                    f"{parsed.score[i] / 100:.2f}",
+                    f"ซ้ำกับแถวที่ {parsed.row[previous]} ({parsed.org_codes[key[0]]} ปี {key[1]} ข้อ {parsed.codes[key[2]][1]}) แต่คะแนนไม่ตรงกัน ({parsed.score[previous] / 100:.2f})",
+                )
+            continue
+        plan.order.append(i)
+        previous = i
+    return plan
+
+
+def _framework_label(framework: Framework) -> str:
+    suffix = f" ({framework.variant})" if framework.variant else ""
+    return f"กรอบการประเมินปี {framework.fiscal_year.year}{suffix}"
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _write(
+    parsed: Parsed, plan: Plan, result: ImportResult, progress: ProgressCallback | None
+) -> None:
+    # Organisations to create.
+    to_create = [index for index, pk in plan.org_ids.items() if pk == -1]
+    if to_create:
+        created = Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    code=parsed.org_codes[i],
+                    name=parsed.org_details[i]["org_name"],
+                    type=plan.org_types[i],
+                    district=parsed.org_details[i].get("district", ""),
+                    province=parsed.org_details[i].get("province", ""),
+                )
+                for i in to_create
+            ],
+            batch_size=2000,
+        )
+        ids = dict(
+            Organisation.objects.filter(code__in=[o.code for o in created]).values_list(
+                "code", "id"
+            )
+        )
+        for i in to_create:
+            plan.org_ids[i] = ids[parsed.org_codes[i]]
+        result.organisations_created = len(to_create)
+
+    # Assessments: find, then create the missing ones.
+    years = {y.year: y for y in FiscalYear.objects.filter(year__in={k[1] for k in plan.frameworks})}
+    org_ids = sorted({plan.org_ids[o] for o, _ in plan.frameworks})
+    existing: dict[tuple[int, int], int] = {}
+    for start in range(0, len(org_ids), 5000):
+        for pk, org_id, year in Assessment.objects.filter(
+            organisation_id__in=org_ids[start : start + 5000], fiscal_year__year__in=list(years)
+        ).values_list("id", "organisation_id", "fiscal_year__year"):
+            existing[(org_id, year)] = pk
+    missing = [
+        Assessment(organisation_id=plan.org_ids[o], fiscal_year=years[y], framework=f)
+        for (o, y), f in plan.frameworks.items()
+        if (plan.org_ids[o], y) not in existing
+    ]
+    if missing:
+        Assessment.objects.bulk_create(missing, batch_size=2000)
+        result.assessments_created = len(missing)
+        for start in range(0, len(org_ids), 5000):
+            for pk, org_id, year in Assessment.objects.filter(
+                organisation_id__in=org_ids[start : start + 5000], fiscal_year__year__in=list(years)
+            ).values_list("id", "organisation_id", "fiscal_year__year"):
+                existing[(org_id, year)] = pk
+
+    def rows() -> Iterator[tuple[int, str, str, int]]:
+        for i in plan.order:
+            kind, code = parsed.codes[parsed.code[i]]
+            yield (
+                existing[(plan.org_ids[parsed.org[i]], parsed.year[i])],
+                kind,
+                code,
+                parsed.score[i],
+            )
+
+    total = len(plan.order)
+    if connection.vendor == "postgresql" and total >= COPY_THRESHOLD:
+        _write_copy(rows(), total, result, progress)
+    else:
+        _write_orm(rows(), total, result, progress)
+
+
+def _write_orm(rows, total, result, progress) -> None:
+    wanted = list(rows)
+    assessment_ids = sorted({r[0] for r in wanted})
+    current: dict[tuple[int, str], Score] = {}
+    for start in range(0, len(assessment_ids), 2000):
+        for score in Score.objects.filter(assessment_id__in=assessment_ids[start : start + 2000]):
+            current[(score.assessment_id, score.code)] = score
+    now = timezone.now()
+    new, changed = [], []
+    for assessment_id, kind, code, hundredths in wanted:
+        value = Decimal(hundredths) / 100
+        score = current.get((assessment_id, code))
+        if score is None:
+            new.append(Score(assessment_id=assessment_id, kind=kind, code=code, score=value))
+        elif score.score != value:
+            score.score, score.kind, score.updated_at = value, kind, now
+            changed.append(score)
+        else:
+            result.unchanged += 1
+    Score.objects.bulk_create(new, batch_size=2000)
+    Score.objects.bulk_update(changed, ["score", "kind", "updated_at"], batch_size=2000)
+    result.created, result.updated = len(new), len(changed)
+    if progress:
+        progress("write", total, total)
+
+
+def _write_copy(rows, total, result, progress) -> None:
+    table = Score._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE score_stage (assessment_id bigint, kind varchar(10), code varchar(10), "
+            "score numeric(5,2)) ON COMMIT DROP"
+        )
+        done = 0
+        with cursor.cursor.copy(
+            "COPY score_stage (assessment_id, kind, code, score) FROM STDIN"
+        ) as copy:
+            for assessment_id, kind, code, hundredths in rows:
+                copy.write_row(
+                    (assessment_id, kind, code, f"{hundredths // 100}.{hundredths % 100:02d}")
+                )
+                done += 1
+                if progress and done % PROGRESS_EVERY == 0:
+                    progress("write", done, total)
+        cursor.execute(
+            f"SELECT count(*) FILTER (WHERE s.id IS NULL), "
+            f"count(*) FILTER (WHERE s.id IS NOT NULL AND s.score <> t.score), "
+            f"count(*) FILTER (WHERE s.score = t.score) "
+            f"FROM score_stage t LEFT JOIN {table} s ON s.assessment_id = t.assessment_id AND s.code = t.code"
+        )
+        result.created, result.updated, result.unchanged = cursor.fetchone()
+        cursor.execute(
+            f"INSERT INTO {table} (assessment_id, kind, code, score, updated_at) "
+            f"SELECT assessment_id, kind, code, score, now() FROM score_stage "
+            f"ON CONFLICT (assessment_id, code) DO UPDATE SET score = EXCLUDED.score, "
+            f"kind = EXCLUDED.kind, updated_at = EXCLUDED.updated_at "
+            f"WHERE {table}.score IS DISTINCT FROM EXCLUDED.score"
+        )
+    if progress:
+        progress("write", total, total)
+
+
+# ---------------------------------------------------------------- the service
+
+
+def scores_import(
+    *,
+    content: bytes,
+    file_name: str,
+    dry_run: bool = False,
+    create_organisations: bool = False,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Validate the whole file, then write it all in one transaction (or roll back a dry run).
+
+    Raises ScoreImportFailed with located Thai errors, having written nothing.
+    """
+    started = time.monotonic()
+    check_file(content, file_name)
+    errors = Errors()
+    if progress:
+        progress("read", 0, 0)
+    parsed = read_workbook(content, errors, progress)
+    if errors and not parsed.layout:
+        raise ScoreImportFailed(errors.kept, errors.total)
+    if progress:
+        progress("validate", 0, parsed.rows_read)
+    # Validate the rows that parsed, so one upload reports every problem at once.
+    plan = validate(parsed, errors, create_organisations=create_organisations)
+    if errors:
+        ordered = sorted(errors.kept, key=lambda e: (e.row is not None, e.row or 0))
+        raise ScoreImportFailed(ordered, errors.total)
+    result = ImportResult(layout=parsed.layout, rows=parsed.rows_read, dry_run=dry_run)
+    with transaction.atomic():
+        if progress:
+            progress("write", 0, len(plan.order))
+        _write(parsed, plan, result, progress)
+        if dry_run:
+            transaction.set_rollback(True)
+    result.seconds = time.monotonic() - started
+    if progress:
+        progress("done", len(plan.order), len(plan.order))
+    return result
+
+
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
