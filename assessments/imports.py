@@ -674,6 +674,8 @@ def _write_orm(rows, total, result, progress) -> None:
 def _write_copy(rows, total, result, progress) -> None:
     table = Score._meta.db_table
     with connection.cursor() as cursor:
+        # Dropped at commit; dropped here too when one transaction runs several imports.
+        cursor.execute("DROP TABLE IF EXISTS score_stage")
         cursor.execute(
             "CREATE TEMP TABLE score_stage (assessment_id bigint, kind varchar(10), code varchar(10), "
             "score numeric(5,2)) ON COMMIT DROP"

@@ -40,6 +40,7 @@ DEMO_USERS = [
     DemoUser("staff", "สมศรี", "ใจดี", Role.STAFF, "นักวิเคราะห์นโยบายและแผน", "สำนักปลัด"),
     DemoUser("approver", "ประเสริฐ", "มั่นคง", Role.APPROVER, "ปลัดองค์การบริหารส่วนตำบล", None),
     DemoUser("orgadmin", "วิไลวรรณ", "รักษ์ดี", Role.ORG_ADMIN, "หัวหน้าสำนักปลัด", "สำนักปลัด"),
+    DemoUser("mayor", "สมชาย", "ประเสริฐผล", Role.APPROVER, "นายกองค์การบริหารส่วนตำบล", None),
     DemoUser("central", "ธนพล", "ส่วนกลาง", None, "ผู้ดูแลส่วนกลาง", None),
 ]
 
@@ -61,6 +62,7 @@ def load_demo() -> list[tuple[DemoUser, str]]:
             "address": "หมู่ที่ 1 ตำบลขามสมบูรณ์ อำเภอคง จังหวัดนครราชสีมา 30260",
             "phone": "044-756-000",
             "website": "",
+            "document_prefix": "นม 93501/",
         },
     )
     units = {}

@@ -33,6 +33,12 @@ class Organisation(models.Model):
     address = models.TextField("ที่อยู่", blank=True)
     phone = models.CharField("โทรศัพท์", max_length=50, blank=True)
     website = models.URLField("เว็บไซต์", blank=True)
+    document_prefix = models.CharField(
+        "เลขที่หนังสือ (ส่วนหน้า)",
+        max_length=50,
+        blank=True,
+        help_text="เช่น นม 93501/ ระบบจะต่อเลขลำดับของแต่ละส่วนราชการ ซึ่งเริ่มใหม่ทุกปีงบประมาณ",
+    )
     is_active = models.BooleanField("ใช้งาน", default=True)
     created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
     updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)

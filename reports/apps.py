@@ -10,3 +10,24 @@ class ReportsConfig(AppConfig):
         from . import pdf_text
 
         pdf_text.install()
+
+        from auditlog.registry import auditlog
+
+        from .models import (
+            ApprovalStep,
+            ChainTemplate,
+            ChainTemplateStep,
+            Memo,
+            MemoAttachment,
+            Publication,
+        )
+
+        for model in (
+            ChainTemplate,
+            ChainTemplateStep,
+            Memo,
+            MemoAttachment,
+            ApprovalStep,
+            Publication,
+        ):
+            auditlog.register(model)

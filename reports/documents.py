@@ -209,4 +209,4 @@ register(
 
 
 # The measure documents register their kinds on import (measure-plan, measure-results, progress).
-from . import analysis_document, measure_documents  # noqa: E402,F401
+from . import analysis_document, measure_documents, memo_document  # noqa: E402,F401

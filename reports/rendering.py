@@ -71,6 +71,8 @@ class DocumentOptions:
     introduction: str = ""
     #: a Unit id for "จัดทำโดย" (None: the organisation's first unit)
     prepared_by_unit_id: int | None = None
+    #: the memo a `memo` document renders
+    memo_id: int | None = None
 
 
 @dataclass
@@ -149,3 +151,15 @@ def html_to_pdf(html: str) -> bytes:
     """
     base_url = (Path(settings.BASE_DIR) / "static").as_uri() + "/"
     return HTML(string=html, base_url=base_url, url_fetcher=LocalOnlyFetcher()).write_pdf()
+
+
+def htmls_to_pdf(htmls: list[str]) -> bytes:
+    """One PDF of several documents in order (a memo and its attachments), each with its own
+    page setup and page numbers."""
+    base_url = (Path(settings.BASE_DIR) / "static").as_uri() + "/"
+    documents = [
+        HTML(string=html, base_url=base_url, url_fetcher=LocalOnlyFetcher()).render()
+        for html in htmls
+    ]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

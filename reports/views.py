@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments.selectors import framework_for
 from ita_portal.thai import dates as thai
-from organisations.access import Action, is_central_admin, organisation_for
+from organisations.access import Action, can, is_central_admin, organisation_for
 from organisations.active import active_membership
 from organisations.models import Organisation, OrganisationType, Role
 
@@ -101,6 +101,7 @@ def document_index(request, code: str, year: int):
             "year": year,
             "rounds": rounds_for_year(organisation, year),
             "kinds": [get_kind(k) for k in ORG_DOCUMENT_KINDS],
+            "can_edit": can(request.user, organisation, Action.EDIT),
         },
     )
 

@@ -21,7 +21,9 @@ def test_load_demo_twice(settings):
     assert org.name == "องค์การบริหารส่วนตำบลขามสมบูรณ์"
     assert Unit.objects.filter(organisation=org).count() == 4
     roles = sorted(Membership.objects.values_list("role", flat=True))
-    assert roles == sorted([Role.STAFF, Role.APPROVER, Role.ORG_ADMIN])
+    assert roles == sorted(
+        [Role.STAFF, Role.APPROVER, Role.APPROVER, Role.ORG_ADMIN]
+    )  # ปลัด and นายก
     from django.contrib.auth import get_user_model
 
     assert is_central_admin(get_user_model().objects.get(username="central"))

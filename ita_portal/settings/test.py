@@ -1,6 +1,8 @@
 """Test settings: DATABASE_URL when set (CI uses PostgreSQL), otherwise SQLite."""
 
+import os
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -19,3 +21,11 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not shared-cache memory, so concurrency tests see real locking with a busy timeout.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        # Per process: parallel test runs must not share a file.
+        "NAME": str(Path(tempfile.gettempdir()) / f"ita-portal-test-{os.getpid()}.sqlite3")
+    }
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20  # noqa: F405

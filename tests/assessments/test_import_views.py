@@ -32,9 +32,18 @@ def _upload(client, content, captured, **extra):
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("anonymous", 302), ("outsider", 403), ("staff", 403), ("approver", 403), ("org_admin", 403), ("central_admin", 200)],
+    [
+        ("anonymous", 302),
+        ("outsider", 403),
+        ("staff", 403),
+        ("approver", 403),
+        ("org_admin", 403),
+        ("central_admin", 200),
+    ],
 )
-def test_access_to_import_pages(request, client, persona, status, central_admin, django_capture_on_commit_callbacks):
+def test_access_to_import_pages(
+    request, client, persona, status, central_admin, django_capture_on_commit_callbacks
+):
     admin_client = client.__class__()
     admin_client.force_login(central_admin)
     _upload(admin_client, workbook(seed_rows()), django_capture_on_commit_callbacks)
@@ -92,45 +101,82 @@ def test_errors_page_and_download(login, central_admin, django_capture_on_commit
 
 def test_upload_form_errors(login, central_admin, settings):
     client = login(central_admin)
-    assert "กรุณาเลือกไฟล์คะแนน" in client.post(reverse("assessments:import_list"), {}).content.decode()
+    assert (
+        "กรุณาเลือกไฟล์คะแนน" in client.post(reverse("assessments:import_list"), {}).content.decode()
+    )
     settings.SCORE_IMPORT_MAX_BYTES = 100
-    page = client.post(reverse("assessments:import_list"), {"file": SimpleUploadedFile("big.xlsx", b"x" * 500)})
+    page = client.post(
+        reverse("assessments:import_list"), {"file": SimpleUploadedFile("big.xlsx", b"x" * 500)}
+    )
     assert "เกินขนาดที่รับได้" in page.content.decode()
     assert ScoreImport.objects.count() == 0
 
 
-def test_progress_endpoint_reports_live_phase_and_survives_reload(login, central_admin, django_capture_on_commit_callbacks):
+def test_progress_endpoint_reports_live_phase_and_survives_reload(
+    login, central_admin, django_capture_on_commit_callbacks
+):
     client = login(central_admin)
     _upload(client, workbook(seed_rows()), django_capture_on_commit_callbacks)
     record = ScoreImport.objects.get()
     # A run in progress (another worker): its live state is in the shared cache.
     ScoreImport.objects.filter(pk=record.pk).update(status=ImportStatus.RUNNING)
-    cache.set(progress_key(record.pk), {"status": "running", "status_label": "กำลังดำเนินการ", "phase": "write",
-              "phase_label": "บันทึกข้อมูล", "done": 5000, "total": 10000, "percent": 75, "rate": 2500,
-              "finished": False, "errors": 0})
+    cache.set(
+        progress_key(record.pk),
+        {
+            "status": "running",
+            "status_label": "กำลังดำเนินการ",
+            "phase": "write",
+            "phase_label": "บันทึกข้อมูล",
+            "done": 5000,
+            "total": 10000,
+            "percent": 75,
+            "rate": 2500,
+            "finished": False,
+            "errors": 0,
+        },
+    )
     live = client.get(reverse("assessments:import_progress", args=[record.pk])).json()
-    assert (live["phase_label"], live["percent"], live["rate"], live["finished"]) == ("บันทึกข้อมูล", 75, 2500, False)
+    assert (live["phase_label"], live["percent"], live["rate"], live["finished"]) == (
+        "บันทึกข้อมูล",
+        75,
+        2500,
+        False,
+    )
     page = client.get(reverse("assessments:import_detail", args=[record.pk])).content.decode()
     assert "75%" in page and "แถว/วินาที" in page and 'http-equiv="refresh"' in page
     ScoreImport.objects.filter(pk=record.pk).update(status=ImportStatus.PREVIEWED)
     done = client.get(reverse("assessments:import_progress", args=[record.pk])).json()
-    assert done["finished"] and done["percent"] == 100 and done["status_label"] == "ตรวจสอบแล้ว (ยังไม่บันทึก)"
+    assert (
+        done["finished"]
+        and done["percent"] == 100
+        and done["status_label"] == "ตรวจสอบแล้ว (ยังไม่บันทึก)"
+    )
 
 
 def test_template_and_export(login, central_admin, org, django_capture_on_commit_callbacks):
     client = login(central_admin)
     fw = Framework.objects.get(fiscal_year__year=2568, variant="อปท.")
-    template = client.get(reverse("assessments:score_template"), {"framework": fw.pk, "province": org.province})
+    template = client.get(
+        reverse("assessments:score_template"), {"framework": fw.pk, "province": org.province}
+    )
     wb = load_workbook(io.BytesIO(template.content))
     header = [c.value for c in wb.worksheets[0][1]]
-    assert header[:3] == ["org_code", "org_name", "fiscal_year"] and "o28" in header and "TOTAL" in header
+    assert (
+        header[:3] == ["org_code", "org_name", "fiscal_year"]
+        and "o28" in header
+        and "TOTAL" in header
+    )
     assert wb.worksheets[0]["A2"].value == org.code
     assert any("มาตรการส่งเสริมคุณธรรม" in (r[1].value or "") for r in wb["คำอธิบาย"].iter_rows())
     _upload(client, workbook(seed_rows(code=org.code)), django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("assessments:import_commit", args=[ScoreImport.objects.get().pk]))
     export = client.get(reverse("assessments:score_export"), {"year": 2568})
-    rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
     assert rows[0] == ("org_code", "org_name", "province", "fiscal_year", "item_code", "score")
     assert (org.code, org.name, org.province, 2568, "i10", 1.29) in rows
     bad_year = client.get(reverse("assessments:score_export"), {"year": "2024"}, follow=True)

@@ -18,7 +18,9 @@ from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-SEED = json.loads((settings.BASE_DIR / "fixtures" / "demo-scores-2568.json").read_text(encoding="utf-8"))
+SEED = json.loads(
+    (settings.BASE_DIR / "fixtures" / "demo-scores-2568.json").read_text(encoding="utf-8")
+)
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +54,9 @@ def seed_rows(code="6301401", thai_digits=False):
     if thai_digits:
         from ita_portal.thai.dates import to_thai_digits
 
-        rows = [(c, to_thai_digits(y), k.upper(), to_thai_digits(f"{v:.2f}")) for c, y, k, v in rows]
+        rows = [
+            (c, to_thai_digits(y), k.upper(), to_thai_digits(f"{v:.2f}")) for c, y, k, v in rows
+        ]
     return rows
 
 
@@ -79,10 +83,16 @@ def test_long_layout_with_thai_headers_digits_and_extra_columns(agency):
 
 def test_wide_layout(agency):
     codes = ["i1", "i10", "ind1", "ind4", "IIT", "TOTAL"]
-    content = workbook([("6301401", 2568, 99.35, 1.29, 99.78, 67.10, 93.2, 90.77)], header=("org_code", "fiscal_year", *codes))
+    content = workbook(
+        [("6301401", 2568, 99.35, 1.29, 99.78, 67.10, 93.2, 90.77)],
+        header=("org_code", "fiscal_year", *codes),
+    )
     result = scores_import(content=content, file_name="wide.xlsx")
     assert result.layout == "wide" and result.created == 6
-    assert Score.objects.get(code="TOTAL").kind == "total" and Score.objects.get(code="IIT").kind == "tool"
+    assert (
+        Score.objects.get(code="TOTAL").kind == "total"
+        and Score.objects.get(code="IIT").kind == "tool"
+    )
 
 
 def test_reimport_changes_nothing_and_corrected_file_updates(agency):
@@ -112,8 +122,19 @@ def test_copy_path_when_postgresql(agency, monkeypatch):
 
 
 def test_create_missing_organisations(db):
-    header = ("org_code", "org_name", "org_type", "district", "province", "fiscal_year", "item_code", "score")
-    content = workbook([("9999001", "เทศบาลตำบลทดสอบ", "ทต.", "เมือง", "ขอนแก่น", 2568, "i1", 90)], header=header)
+    header = (
+        "org_code",
+        "org_name",
+        "org_type",
+        "district",
+        "province",
+        "fiscal_year",
+        "item_code",
+        "score",
+    )
+    content = workbook(
+        [("9999001", "เทศบาลตำบลทดสอบ", "ทต.", "เมือง", "ขอนแก่น", 2568, "i1", 90)], header=header
+    )
     errors, _ = _errors(content)
     assert "ไม่พบหน่วยงานรหัสนี้ในระบบ" in errors[0] and "9999001" in errors[0]
     _nothing_written()
@@ -145,7 +166,9 @@ def test_empty_sheet(agency):
 
 
 def test_missing_required_columns(agency):
-    errors, _ = _errors(workbook([("6301401", 2568, 50)], header=("org_code", "fiscal_year", "score")))
+    errors, _ = _errors(
+        workbook([("6301401", 2568, 50)], header=("org_code", "fiscal_year", "score"))
+    )
     assert "แถวที่ 1" in errors[0] and "ข้อ (item_code)" in errors[0] and "ไม่พบคอลัมน์ที่ต้องมี" in errors[0]
     _nothing_written()
 
@@ -179,12 +202,17 @@ def test_duplicate_rows_that_disagree(agency):
     errors, _ = _errors(workbook([("6301401", 2568, "i1", 99), ("6301401", 2568, "I1", "๙๙.๕")]))
     assert "แถวที่ 3" in errors[0] and "ซ้ำกับแถวที่ 2" in errors[0] and "ไม่ตรงกัน" in errors[0]
     _nothing_written()
-    result = scores_import(content=workbook([("6301401", 2568, "i1", 99), ("6301401", 2568, "i1", "99.00")]), file_name="x")
+    result = scores_import(
+        content=workbook([("6301401", 2568, "i1", 99), ("6301401", 2568, "i1", "99.00")]),
+        file_name="x",
+    )
     assert result.created == 1  # duplicates that agree are one score
 
 
 def test_merged_cells(agency):
-    errors, _ = _errors(workbook([("6301401", 2568, "i1", 99), ("6301401", 2568, "i2", 98)], merge="A2:A3"))
+    errors, _ = _errors(
+        workbook([("6301401", 2568, "i1", 99), ("6301401", 2568, "i2", 98)], merge="A2:A3")
+    )
     assert any("ผสาน" in e and "แถวที่ 2" in e for e in errors)
     _nothing_written()
 
