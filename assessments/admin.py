@@ -10,7 +10,18 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from .catalogue import CatalogueError, framework_export_xlsx, framework_import_xlsx
-from .models import AnalysisArea, FiscalYear, Framework, GradeBand, Indicator, Item
+from .models import (
+    AnalysisArea,
+    AreaAnalysis,
+    Assessment,
+    FiscalYear,
+    Framework,
+    GradeBand,
+    Indicator,
+    Item,
+    Score,
+    ScoreImport,
+)
 
 MAX_FRAMEWORK_UPLOAD = 5 * 1024 * 1024
 
@@ -158,3 +169,57 @@ class AnalysisAreaAdmin(admin.ModelAdmin):
     list_filter = ["framework"]
     filter_horizontal = ["items"]
     list_select_related = ["framework__fiscal_year"]
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+    # Official figures are changed only by importing a corrected file (so the import record shows it).
+    readonly_fields = ["kind", "code", "score", "updated_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "fiscal_year", "framework"]
+    list_filter = ["fiscal_year"]
+    search_fields = ["organisation__name", "organisation__code"]
+    list_select_related = ["organisation", "fiscal_year", "framework__fiscal_year"]
+    inlines = [ScoreInline]
+    readonly_fields = ["organisation", "fiscal_year", "framework"]
+
+
+@admin.register(ScoreImport)
+class ScoreImportAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "file_name",
+        "status",
+        "rows_total",
+        "scores_created",
+        "scores_updated",
+        "created_by",
+    ]
+    list_filter = ["status"]
+    search_fields = ["file_name", "sha256"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the record of an import is evidence: read-only
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AreaAnalysis)
+class AreaAnalysisAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "area", "edited_by", "edited_at"]
+    list_select_related = [
+        "assessment__organisation",
+        "assessment__fiscal_year",
+        "area",
+        "edited_by",
+    ]
+    search_fields = ["assessment__organisation__name"]

@@ -402,3 +402,54 @@ class ScoreImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+
+class AreaAnalysis(models.Model):
+    """One organisation's analysis of one ประเด็น in one year: the three texts of seed 004.
+
+    Drafted from the scores once, then the organisation's own words: a draft never overwrites
+    texts that exist (see `assessments.analysis`).
+    """
+
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="area_analyses",
+        verbose_name="ผลการประเมิน",
+    )
+    area = models.ForeignKey(
+        AnalysisArea, on_delete=models.PROTECT, related_name="analyses", verbose_name="ประเด็น"
+    )
+    facts = models.TextField("ข้อเท็จจริงพบว่า")
+    therefore = models.TextField("ดังนั้น")
+    maintain_develop = models.TextField("การรักษาระดับ / การพัฒนา")
+    drafted_at = models.DateTimeField("ร่างจากคะแนนเมื่อ")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="แก้ไขโดย",
+    )
+    edited_at = models.DateTimeField("แก้ไขเมื่อ", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "การวิเคราะห์รายประเด็น"
+        verbose_name_plural = "การวิเคราะห์รายประเด็น"
+        ordering = ["assessment", "area__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "area"], name="area_analysis_unique_area"
+            ),
+            models.CheckConstraint(
+                condition=~Q(facts="") & ~Q(therefore="") & ~Q(maintain_develop=""),
+                name="area_analysis_texts_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} – {self.area}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_id": self.assessment.organisation_id}

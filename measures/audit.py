@@ -24,6 +24,7 @@ def organisation_of(instance) -> int | None:
 
 
 def register() -> None:
+    from assessments.models import AreaAnalysis, Framework, Item
     from organisations.models import Membership, Organisation, Unit
 
     from .models import Evidence, Measure, MeasureStep, ProgressEntry, ReportingRound
@@ -36,3 +37,6 @@ def register() -> None:
     auditlog.register(MeasureStep)
     auditlog.register(ProgressEntry)
     auditlog.register(Evidence)
+    auditlog.register(AreaAnalysis)
+    auditlog.register(Framework)
+    auditlog.register(Item)

@@ -67,7 +67,7 @@ def dashboard(request):
 
 # ---------------------------------------------------------------- documents
 
-ORG_DOCUMENT_KINDS = ["measure-plan", "measure-results", "progress"]
+ORG_DOCUMENT_KINDS = ["measure-plan", "measure-results", "progress", "analysis"]
 MAX_TEXT_OPTION = 4000
 
 
