@@ -260,3 +260,17 @@ def test_command_exit_codes(agency, tmp_path, capsys):
         call_command("import_scores", str(bad))
     assert exc.value.code == 1
     assert "ค.ศ." in capsys.readouterr().err
+
+
+@pytest.mark.pdf
+def test_imported_seed_004_figures_appear_in_the_analysis_report(agency, tmp_path):
+    """Seed 004's 2568 figures go in through the import; the analysis PDF shows them."""
+    from reports.documents import document_render
+    from tests.reports.pdftools import norm, pdftotext
+
+    scores_import(content=workbook(seed_rows()), file_name="seed004.xlsx")
+    pdf = document_render(kind="analysis", organisation=agency, fiscal_year=2568).content
+    text = "".join(norm(pdftotext(pdf, tmp_path)).split())
+    for figure in ("99.78", "67.10", "92.52", "78.50", "1.29", "97.52"):
+        assert figure in text, figure
+    assert "กระบวนการกำกับดูแลการใช้ทรัพย์สินของราชการ" in text
