@@ -234,8 +234,8 @@ def _parse_year(value: Any) -> tuple[int | None, str]:
     text = to_arabic_digits(_cell_text(value)).replace(",", "")
     if not text:
         return None, "ช่องว่าง: ต้องระบุปีงบประมาณ (พ.ศ.)"
-    if not text.isdigit():
-        return None, "ปีงบประมาณต้องเป็นตัวเลข พ.ศ. เช่น 2568"
+    if not text.isdigit() or len(text) > 6:
+        return None, "ปีงบประมาณต้องเป็นตัวเลข พ.ศ. 4 หลัก เช่น 2568"
     year = int(text)
     if year < 2400:
         return None, f"ปี {year} เป็นปี ค.ศ. กรุณาใช้ปี พ.ศ. ({year + 543})"
@@ -640,12 +640,11 @@ def _write(
 
     total = len(plan.order)
     if connection.vendor == "postgresql" and total >= COPY_THRESHOLD:
-        _write_copy(rows(), total, result, progress)
-    else:
-        _write_orm(rows(), total, result, progress)
+        return _write_copy(rows(), total, result, progress)
+    return _write_orm(rows(), total, result, progress)
 
 
-def _write_orm(rows, total, result, progress) -> None:
+def _write_orm(rows, total, result, progress) -> set[int]:
     wanted = list(rows)
     assessment_ids = sorted({r[0] for r in wanted})
     current: dict[tuple[int, str], Score] = {}
@@ -669,9 +668,10 @@ def _write_orm(rows, total, result, progress) -> None:
     result.created, result.updated = len(new), len(changed)
     if progress:
         progress("write", total, total)
+    return {s.assessment_id for s in new} | {s.assessment_id for s in changed}
 
 
-def _write_copy(rows, total, result, progress) -> None:
+def _write_copy(rows, total, result, progress) -> set[int]:
     table = Score._meta.db_table
     with connection.cursor() as cursor:
         # Dropped at commit; dropped here too when one transaction runs several imports.
@@ -699,6 +699,12 @@ def _write_copy(rows, total, result, progress) -> None:
         )
         result.created, result.updated, result.unchanged = cursor.fetchone()
         cursor.execute(
+            f"SELECT DISTINCT t.assessment_id FROM score_stage t LEFT JOIN {table} s "
+            f"ON s.assessment_id = t.assessment_id AND s.code = t.code "
+            f"WHERE s.id IS NULL OR s.score <> t.score"
+        )
+        changed = {row[0] for row in cursor.fetchall()}
+        cursor.execute(
             f"INSERT INTO {table} (assessment_id, kind, code, score, updated_at) "
             f"SELECT assessment_id, kind, code, score, now() FROM score_stage "
             f"ON CONFLICT (assessment_id, code) DO UPDATE SET score = EXCLUDED.score, "
@@ -707,6 +713,37 @@ def _write_copy(rows, total, result, progress) -> None:
         )
     if progress:
         progress("write", total, total)
+    return changed
+
+
+def _audit(
+    changed: set[int], *, actor, file_name: str, import_id: str, result: ImportResult
+) -> None:
+    """One audit entry per assessment whose scores the import changed (bulk writes bypass the
+    per-row audit signals, so the import records itself)."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    if not changed:
+        return
+    content_type = ContentType.objects.get_for_model(Assessment)
+    note = f"นำเข้าคะแนนจากไฟล์ {file_name}"
+    entries = [
+        LogEntry(
+            content_type=content_type,
+            object_pk=str(pk),
+            object_id=pk,
+            object_repr=f"{code} ITA {year}",
+            action=LogEntry.Action.UPDATE,
+            changes={"คะแนน": ["", note]},
+            actor=actor,
+            additional_data={"organisation_id": org_id, "score_import": import_id},
+        )
+        for pk, org_id, code, year in Assessment.objects.filter(pk__in=changed).values_list(
+            "pk", "organisation_id", "organisation__code", "fiscal_year__year"
+        )
+    ]
+    LogEntry.objects.bulk_create(entries, batch_size=2000)
 
 
 # ---------------------------------------------------------------- the service
@@ -719,6 +756,8 @@ def scores_import(
     dry_run: bool = False,
     create_organisations: bool = False,
     progress: ProgressCallback | None = None,
+    actor=None,
+    import_id: str = "",
 ) -> ImportResult:
     """Validate the whole file, then write it all in one transaction (or roll back a dry run).
 
@@ -743,7 +782,9 @@ def scores_import(
     with transaction.atomic():
         if progress:
             progress("write", 0, len(plan.order))
-        _write(parsed, plan, result, progress)
+        changed = _write(parsed, plan, result, progress)
+        if not dry_run:
+            _audit(changed, actor=actor, file_name=file_name, import_id=import_id, result=result)
         if dry_run:
             transaction.set_rollback(True)
     result.seconds = time.monotonic() - started

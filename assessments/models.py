@@ -374,6 +374,7 @@ class ScoreImport(models.Model):
         verbose_name="ผู้นำเข้า",
     )
     created_at = models.DateTimeField("เริ่มเมื่อ", auto_now_add=True)
+    started_at = models.DateTimeField("เริ่มประมวลผลเมื่อ", null=True, blank=True)
     finished_at = models.DateTimeField("เสร็จเมื่อ", null=True, blank=True)
     file = models.FileField("ไฟล์", upload_to=score_import_upload_to, max_length=255)
     file_name = models.CharField("ชื่อไฟล์", max_length=255)

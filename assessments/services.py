@@ -38,3 +38,23 @@ def score_import_commit(*, record: ScoreImport, user) -> ScoreImport:
     record.save(update_fields=["dry_run", "status", "created_by"])
     transaction.on_commit(lambda: run_score_import.delay(str(record.pk)))
     return record
+
+
+def score_import_retry(*, record: ScoreImport, user) -> ScoreImport:
+    """Run a failed (system error) or stalled import again on the same stored file."""
+    from .tasks import is_stalled
+
+    failed_by_system = (
+        record.status == ImportStatus.FAILED
+        and record.rows_total == 0
+        and any(not e.get("row") and not e.get("sheet") for e in record.errors)
+    )
+    if not (failed_by_system or is_stalled(record, None)):
+        raise ValueError("only system failures are retried; fix the file and upload it again")
+    record.status = ImportStatus.PENDING
+    record.errors = []
+    record.error_count = 0
+    record.started_at = None
+    record.save(update_fields=["status", "errors", "error_count", "started_at"])
+    transaction.on_commit(lambda: run_score_import.delay(str(record.pk)))
+    return record

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -12,6 +13,36 @@ from .imports import PHASES, ScoreImportFailed, scores_import
 from .models import ImportStatus, ScoreImport
 
 PROGRESS_TTL = 24 * 3600
+SYSTEM_FAILURE = (
+    "ระบบขัดข้องระหว่างนำเข้า (เช่น worker หยุดทำงานหรือฐานข้อมูลขัดข้อง) "
+    "ไม่ได้บันทึกข้อมูลใด ๆ กด “ลองใหม่” เพื่อนำเข้าไฟล์เดิมอีกครั้ง"
+)
+
+
+def is_system_failure(record: ScoreImport) -> bool:
+    """Failed for a reason outside the file (its single error names no sheet or row)."""
+    return (
+        record.status == ImportStatus.FAILED
+        and record.error_count == 1
+        and bool(record.errors)
+        and not record.errors[0].get("sheet")
+        and not record.errors[0].get("row")
+    )
+
+
+def stall_seconds() -> int:
+    return getattr(settings, "SCORE_IMPORT_STALL_SECONDS", 300)
+
+
+def is_stalled(record: ScoreImport, live: dict | None) -> bool:
+    """A run whose worker died: still "running", but no progress for a long time."""
+    if record.status != ImportStatus.RUNNING:
+        return False
+    if live:
+        last = live.get("at", time.time())
+    else:
+        last = record.started_at.timestamp() if record.started_at else time.time()
+    return time.time() - last > stall_seconds()
 
 
 def progress_key(import_id) -> str:
@@ -21,6 +52,20 @@ def progress_key(import_id) -> str:
 def read_progress(record: ScoreImport) -> dict:
     """Live progress from the shared cache; the database record once the run has ended."""
     live = cache.get(progress_key(record.pk))
+    if is_stalled(record, live):
+        return {
+            "status": ImportStatus.FAILED,
+            "status_label": "หยุดกลางคัน",
+            "phase": "done",
+            "phase_label": SYSTEM_FAILURE,
+            "done": 0,
+            "total": 0,
+            "percent": 0,
+            "rate": 0,
+            "finished": True,
+            "errors": 1,
+            "stalled": True,
+        }
     finished = record.status in {ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.PREVIEWED}
     if live and not finished:
         return live
@@ -63,11 +108,15 @@ def run_score_import(import_id: str) -> str:
                 "rate": round(done / elapsed),
                 "finished": False,
                 "errors": 0,
+                "at": time.time(),
             },
             PROGRESS_TTL,
         )
 
-    ScoreImport.objects.filter(pk=import_id).update(status=ImportStatus.RUNNING)
+    # Written outside the import's transaction, so other processes see the run has started.
+    ScoreImport.objects.filter(pk=import_id).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
     progress("read", 0, 0)
     with record.file.open("rb") as fh:
         content = fh.read()
@@ -78,8 +127,10 @@ def run_score_import(import_id: str) -> str:
             dry_run=record.dry_run,
             create_organisations=record.create_organisations,
             progress=progress,
+            actor=record.created_by,
+            import_id=str(record.pk),
         )
-    except ScoreImportFailed as exc:
+    except ScoreImportFailed as exc:  # the file's problems: named, nothing written
         record.status = ImportStatus.FAILED
         record.error_count = exc.total
         record.errors = [
@@ -92,6 +143,11 @@ def run_score_import(import_id: str) -> str:
             }
             for e in exc.errors
         ]
+    except Exception:
+        # Anything else (database gone, a bug): the transaction rolled back; say so and let
+        # the admin retry. Re-raised so the worker logs it.
+        _fail(import_id, started)
+        raise
     else:
         record.status = ImportStatus.PREVIEWED if record.dry_run else ImportStatus.DONE
         record.layout = result.layout
@@ -108,3 +164,14 @@ def run_score_import(import_id: str) -> str:
     record.save()
     cache.delete(progress_key(import_id))
     return record.status
+
+
+def _fail(import_id, started: float) -> None:
+    ScoreImport.objects.filter(pk=import_id).update(
+        status=ImportStatus.FAILED,
+        error_count=1,
+        errors=[{"sheet": "", "row": None, "column": "", "value": "", "message": SYSTEM_FAILURE}],
+        seconds=time.monotonic() - started,
+        finished_at=timezone.now(),
+    )
+    cache.delete(progress_key(import_id))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("scores/import/<uuid:pk>/", views.import_detail, name="import_detail"),
     path("scores/import/<uuid:pk>/progress/", views.import_progress, name="import_progress"),
     path("scores/import/<uuid:pk>/commit/", views.import_commit, name="import_commit"),
+    path("scores/import/<uuid:pk>/retry/", views.import_retry, name="import_retry"),
     path("scores/import/<uuid:pk>/errors.xlsx", views.import_errors, name="import_errors"),
     path("scores/template.xlsx", views.score_template, name="score_template"),
     path("scores/export.xlsx", views.score_export, name="score_export"),

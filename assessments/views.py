@@ -17,8 +17,8 @@ from organisations.models import Organisation
 from .forms import ScoreExportForm, ScoreImportForm, ScoreTemplateForm
 from .models import ImportStatus, ScoreImport
 from .selectors import framework_list, frameworks_for_year
-from .services import score_import_commit, score_import_start
-from .tasks import read_progress
+from .services import score_import_commit, score_import_retry, score_import_start
+from .tasks import SYSTEM_FAILURE, is_system_failure, read_progress
 from .workbooks import errors_xlsx, score_template_xlsx, scores_export_xlsx
 
 
@@ -92,12 +92,15 @@ def import_list(request):
 def import_detail(request, pk):
     _central_admin(request)
     record = get_object_or_404(ScoreImport.objects.select_related("created_by"), pk=pk)
+    progress = read_progress(record)
     return render(
         request,
         "assessments/import_detail.html",
         {
             "record": record,
-            "progress": read_progress(record),
+            "progress": progress,
+            "retryable": progress.get("stalled") or is_system_failure(record),
+            "retry_message": SYSTEM_FAILURE,
             "errors": record.errors[:ERRORS_ON_PAGE],
             "more_errors": max(record.error_count - ERRORS_ON_PAGE, 0),
         },
@@ -121,6 +124,20 @@ def import_commit(request, pk):
     else:
         score_import_commit(record=record, user=request.user)
         messages.success(request, "เริ่มบันทึกคะแนนแล้ว")
+    return redirect("assessments:import_detail", pk=record.pk)
+
+
+@login_required
+@require_POST
+def import_retry(request, pk):
+    _central_admin(request)
+    record = get_object_or_404(ScoreImport, pk=pk)
+    try:
+        score_import_retry(record=record, user=request.user)
+    except ValueError:
+        messages.error(request, "ลองใหม่ได้เฉพาะเมื่อระบบขัดข้อง หากไฟล์มีข้อผิดพลาด กรุณาแก้ไขไฟล์แล้วอัปโหลดใหม่")
+    else:
+        messages.success(request, "เริ่มนำเข้าไฟล์เดิมอีกครั้งแล้ว")
     return redirect("assessments:import_detail", pk=record.pk)
 
 

@@ -13,6 +13,14 @@ from openpyxl.styles import Font
 from .models import Framework, Score, Tool
 
 HEADER_FONT = Font(bold=True)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value):
+    """Text that a spreadsheet will never run as a formula (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def framework_codes(framework: Framework) -> list[tuple[str, str]]:
@@ -42,12 +50,14 @@ def score_template_xlsx(framework: Framework, organisations: Iterable = ()) -> b
     for cell in ws[1]:
         cell.font = HEADER_FONT
     for organisation in organisations:
-        ws.append([organisation.code, organisation.name, framework.fiscal_year.year])
+        ws.append(
+            [cell_text(organisation.code), cell_text(organisation.name), framework.fiscal_year.year]
+        )
     ws.freeze_panes = "D2"
     guide = wb.create_sheet("คำอธิบาย")
     guide.append(["รหัส", "ความหมาย"])
     for code, label in codes:
-        guide.append([code, label])
+        guide.append([code, cell_text(label)])
     guide.append([])
     guide.append(
         [
@@ -78,7 +88,9 @@ def scores_export_xlsx(*, year: int, province: str = "") -> tempfile.SpooledTemp
         "score",
     )
     for code, name, prov, item_code, score in rows.iterator(chunk_size=5000):
-        ws.append([code, name, prov, year, item_code, float(score)])
+        ws.append(
+            [cell_text(code), cell_text(name), cell_text(prov), year, item_code, float(score)]
+        )
     # Handed to FileResponse, which closes it after streaming.
     out = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
     wb.save(out)
@@ -94,7 +106,15 @@ def errors_xlsx(errors: list[dict]) -> bytes:
     for cell in ws[1]:
         cell.font = HEADER_FONT
     for error in errors:
-        ws.append([error["sheet"], error["row"], error["column"], error["value"], error["message"]])
+        ws.append(
+            [
+                cell_text(error["sheet"]),
+                error["row"],
+                cell_text(error["column"]),
+                cell_text(error["value"]),
+                error["message"],
+            ]
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -1,5 +1,6 @@
 """Top-level URLs. Each app owns its namespace."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -11,6 +12,8 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("dashboard/", portal_views.dashboard, name="dashboard"),
     path("waiting/", memo_views.waiting, name="waiting"),
+    path("help/", portal_views.help_page, name="help"),
+    path("audit/", portal_views.audit_trail_all, name="audit_trail_all"),
     path("healthz", public_views.healthz, name="healthz"),
     path("p/", include("reports.public_urls")),
     path(
@@ -19,6 +22,43 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            # Links are built on SITE_URL, never on the request's Host header.
+            extra_email_context={
+                "site_url": settings.SITE_URL,
+                "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+            },
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "accounts/password-change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password-change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/two-factor/", include("organisations.two_factor_urls")),
     path("organisations/", include("organisations.urls")),
     path("o/<str:code>/", include("measures.urls")),
     path("o/<str:code>/", include("reports.org_urls")),

@@ -53,10 +53,15 @@ def detect(data: bytes) -> FileType | None:
 
 
 def _detect_zip(data: bytes) -> FileType | None:
+    # A crafted archive can make zipfile raise almost anything (zlib.error, EOFError,
+    # NotImplementedError for exotic compression...): any failure means "not evidence".
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
+                info = archive.getinfo("mimetype")
+                if info.file_size > 200:
+                    return None
                 mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
                 return {ODT.content_type: ODT, ODS.content_type: ODS}.get(mimetype)
             if "[Content_Types].xml" in names:
@@ -64,6 +69,6 @@ def _detect_zip(data: bytes) -> FileType | None:
                     return DOCX
                 if any(n.startswith("xl/") for n in names):
                     return XLSX
-    except zipfile.BadZipFile:
+    except Exception:
         return None
     return None

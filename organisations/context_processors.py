@@ -2,6 +2,7 @@
 
 from .access import is_central_admin
 from .active import active_membership, user_memberships
+from .two_factor import two_factor_eligible
 
 
 def organisation(request):
@@ -11,4 +12,5 @@ def organisation(request):
         "memberships": user_memberships(request),
         "active_membership": active_membership(request),
         "is_central_admin": is_central_admin(request.user),
+        "two_factor_offered": two_factor_eligible(request.user),
     }

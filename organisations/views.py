@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -24,9 +25,12 @@ def switch(request):
     else:
         messages.success(request, f"เปลี่ยนหน่วยงานเป็น {membership.organisation.name} แล้ว")
     target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "dashboard"
-    return redirect(target)
+    # Only a path on this site; anything else (another host, a bare word) goes to the dashboard.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return redirect("dashboard")
+    return HttpResponseRedirect(target)
 
 
 @login_required

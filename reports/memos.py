@@ -7,6 +7,7 @@ clicks at once (or a stale page) give exactly one transition.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,11 +36,17 @@ from .models import (
     Publication,
 )
 
+logger = logging.getLogger(__name__)
+
 PUBLISHABLE_KINDS = ("measure-plan", "measure-results", "progress", "analysis")
 
 
 class MemoError(Exception):
     """A refused transition, with a Thai message for the user."""
+
+
+class PublicationFailed(MemoError):
+    """The final approval could not produce its files; nothing of it was kept."""
 
 
 # ---------------------------------------------------------------- document numbers
@@ -330,7 +337,15 @@ def memo_step_act(
     elif step.is_final:
         memo.status = MemoStatus.APPROVED
         memo.save()
-        publish_memo_documents(memo=memo)
+        try:
+            publish_memo_documents(memo=memo)
+        except Exception as exc:
+            # Raising rolls the whole approval back: the step stays pending, nothing is published.
+            logger.exception("publication of memo %s failed", memo.pk)
+            raise PublicationFailed(
+                "สร้างไฟล์เอกสารเพื่อเผยแพร่ไม่สำเร็จ จึงยังไม่ได้บันทึกการอนุมัติ "
+                "บันทึกข้อความยังรอท่านพิจารณาในขั้นนี้ กรุณาลองอีกครั้งหรือแจ้งผู้ดูแลระบบ"
+            ) from exc
         transaction.on_commit(
             lambda: _notify(memo.author, "บันทึกข้อความได้รับอนุมัติแล้ว", memo, "เอกสารได้รับการเผยแพร่แล้ว")
         )
@@ -410,11 +425,26 @@ def _freeze(*, memo: Memo, kind: str, fiscal_year: int, title: str, options, rec
 
 
 def publish_memo_documents(*, memo: Memo) -> list[Publication]:
-    """Freeze every attached document (and the memo, if asked) as a new revision."""
+    """Freeze every attached document (and the memo, if asked) as a new revision.
+
+    If any document fails, the files already written are removed and the error is re-raised
+    (the caller's transaction then removes the rows): never a publication without its files.
+    """
+    published: list[Publication] = []
+    try:
+        return _publish(memo, published)
+    except Exception:
+        for publication in published:
+            for field in (publication.html, publication.pdf):
+                if field.name:
+                    field.storage.delete(field.name)
+        raise
+
+
+def _publish(memo: Memo, published: list[Publication]) -> list[Publication]:
     from .rendering import DocumentOptions
 
     record = approval_record(memo)
-    published = []
     for attachment in memo.attachments.all():
         options = DocumentOptions(
             **{

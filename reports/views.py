@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -157,15 +158,25 @@ def _change_rows(entry) -> list[tuple[str, str, str]]:
 
 @login_required
 def audit_trail(request, code: str):
+    organisation = organisation_for(request.user, code, Action.MANAGE)
+    return _audit_page(request, organisation)
+
+
+@login_required
+def audit_trail_all(request):
+    """Every organisation's trail, for central admins."""
+    if not is_central_admin(request.user):
+        raise PermissionDenied("เฉพาะผู้ดูแลส่วนกลางเท่านั้น")
+    return _audit_page(request, None)
+
+
+def _audit_page(request, organisation):
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    organisation = organisation_for(request.user, code, Action.MANAGE)
-    entries = (
-        LogEntry.objects.filter(additional_data__organisation_id=organisation.pk)
-        .select_related("actor", "content_type")
-        .order_by("-timestamp", "-pk")
-    )
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    if organisation is not None:
+        entries = entries.filter(additional_data__organisation_id=organisation.pk)
     labels = {
         ct.pk: (ct.model_class()._meta.verbose_name if ct.model_class() else ct.model)
         for ct in ContentType.objects.filter(
@@ -197,3 +208,20 @@ def audit_trail(request, code: str):
             "actor": actor,
         },
     )
+
+
+# ---------------------------------------------------------------- help
+
+
+def help_page(request):
+    """The Thai user guide (docs/user-guide.md, the one source) as a page of the portal."""
+    import markdown
+    from django.conf import settings
+    from django.utils.safestring import mark_safe
+
+    source = (settings.BASE_DIR / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    # The guide is the project's own file, not user input; its images live in docs/images.
+    html = markdown.markdown(source, extensions=["tables"]).replace(
+        'src="images/', f'src="{settings.STATIC_URL}help/'
+    )
+    return render(request, "reports/help.html", {"guide": mark_safe(html)})

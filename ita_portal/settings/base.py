@@ -5,6 +5,7 @@ fall back to the embedded defaults (SQLite, tasks inline).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +23,24 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+def client_ip(request) -> str | None:
+    """The client's address, as seen past TRUSTED_PROXY_COUNT reverse proxies.
+
+    Each trusted proxy appends the address it saw to X-Forwarded-For, so the client is the
+    TRUSTED_PROXY_COUNT-th entry from the right; anything further left is what the client
+    claimed and is ignored. Used for per-IP login lockout.
+    """
+    from django.conf import settings
+
+    remote_addr = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote_addr
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    return forwarded[-count] if len(forwarded) >= count else remote_addr
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -42,6 +61,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 CSS/JS from PyPI, no CDN
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "organisations",
     "assessments",
     "measures",
@@ -50,16 +73,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the TOTP step?
+    "django_otp.middleware.OTPMiddleware",
+    # Users with a confirmed TOTP device go to the code page until they pass it.
+    "organisations.two_factor.TwoFactorMiddleware",
     # Puts the acting user and the client IP on every audit-log entry.
-    "auditlog.middleware.AuditlogMiddleware",
+    "ita_portal.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Shows a failed save's input again instead of losing it (see ita_portal/middleware.py).
+    "ita_portal.middleware.DatabaseErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the Thai lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ita_portal.urls"
@@ -100,9 +132,75 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 first: new and upgraded hashes use it; older PBKDF2 hashes still verify and are
+# rehashed with Argon2 at the user's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes must come first: it refuses locked-out logins before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
+# Password-reset links (by e-mail) stay valid this long, and only until used.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60)))
+
+# Login lockout (django-axes): five failures lock that username, and separately that client IP,
+# for 30 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures are kept after a success: axes' reset would clear the IP's count too, so one valid
+# account would let an attacker restart the per-IP counter between guesses at other accounts.
+AXES_RESET_ON_SUCCESS = False
+# The lock lasts 30 minutes from the fifth failure, as the message says; tries during the lock are
+# refused without extending it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_COOLOFF_MESSAGE = "เข้าสู่ระบบผิดหลายครั้ง บัญชีถูกระงับชั่วคราว 30 นาที กรุณาลองใหม่เมื่อครบเวลา"
+AXES_CLIENT_IP_CALLABLE = client_ip
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: clients connect directly).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Two-factor (django-otp TOTP), optional for approvers and admins.
+OTP_TOTP_ISSUER = "ITA Portal"
+# Secrets never appear in the admin once a device exists.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Sessions live in the database (app servers hold no state), last one working day, and end when
+# the browser closes.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_COOKIE_HTTPONLY = True
+
+# Headers every environment sends; prod adds HTTPS, HSTS and secure cookies.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere: page behaviour lives in static/js/portal.js. Inline *styles* stay
+# allowed because templates use style="" attributes (progress bars, column widths, the public
+# document banner) and documents carry their print stylesheet in a <style> element.
+# A view that sets its own Content-Security-Policy (evidence downloads: sandbox) keeps it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],  # data: for the two-factor QR code
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", "ไทย")]
@@ -117,6 +215,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # The Sarabun web font comes from the fontpkg-sarabun package, never from a CDN.
     ("fonts/sarabun", fontpkg_sarabun.ROOT / "files"),
+    # Screenshots of the user guide (docs/images), shown on /help/.
+    ("help", BASE_DIR / "docs" / "images"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

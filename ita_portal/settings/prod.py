@@ -25,9 +25,8 @@ if not SECURE_HSTS_PRELOAD:
     # Preloading binds the whole domain (often a shared *.go.th parent) to HTTPS for good;
     # the operator opts in with SECURE_HSTS_PRELOAD=true, so its warning is not an error here.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"
+# gunicorn listens on 127.0.0.1 behind one reverse proxy (it also sets X-Forwarded-Proto above);
+# the per-IP login lockout must see the client, not the proxy.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))

@@ -10,9 +10,13 @@ DEBUG = False
 SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+# The test client's login() authenticates without a request, which django-axes refuses;
+# tests/test_auth.py turns lockout back on for its own tests.
+AXES_ENABLED = False
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
-MEDIA_ROOT = tempfile.mkdtemp(prefix="ita-test-media-")
+# A child process (the worker-kill test) is given the parent's folder through the environment.
+MEDIA_ROOT = os.environ.get("ITA_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="ita-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="ita-test-static-")
 WHITENOISE_AUTOREFRESH = True
 STORAGES = {

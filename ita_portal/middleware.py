@@ -1,0 +1,56 @@
+"""If the database fails while a form is being saved, show the user what they typed.
+
+The error page must not touch the database (it is what failed), so it is rendered without
+context processors, and it re-posts the same fields to the same URL once the user retries.
+Uploaded files cannot be kept this way; the page says so.
+"""
+
+import logging
+
+from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.template.loader import get_template
+
+logger = logging.getLogger(__name__)
+
+HIDDEN_FIELDS = {"csrfmiddlewaretoken"}
+
+
+class DatabaseErrorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DatabaseError) or request.method != "POST":
+            return None
+        logger.exception("database error while saving %s", request.path)
+        fields = [(name, value) for name in request.POST for value in request.POST.getlist(name)]
+        html = get_template("503_database.html").render(
+            {
+                "action": request.path,
+                "hidden": [(n, v) for n, v in fields if n in HIDDEN_FIELDS],
+                "fields": [(n, v) for n, v in fields if n not in HIDDEN_FIELDS],
+                "had_files": bool(request.FILES),
+            }
+        )
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class AuditlogMiddleware(_AuditlogMiddleware):
+    """django-auditlog's middleware, reading the client IP past our trusted proxies only.
+
+    The stock one takes the first X-Forwarded-For entry, which the client can write itself.
+    """
+
+    @staticmethod
+    def _get_remote_addr(request):
+        from ita_portal.settings.base import client_ip
+
+        return client_ip(request)
