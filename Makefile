@@ -1,6 +1,7 @@
 # Two commands on a fresh Debian machine:
 #   make run    set up, migrate SQLite, load the ITA catalogue and demo, serve on 127.0.0.1:8000
-#   make test   set up the same environment and run the whole test suite
+#   make test   set up the same environment and run the whole test suite, the real-browser
+#               journeys in tests/e2e included (Debian's chromium is installed for them)
 #               (uses DATABASE_URL when set, e.g. postgres://postgres@127.0.0.1:5432/ita_test)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -12,8 +13,11 @@ PORT ?= 8000
 # gettext gives msgfmt for compilemessages.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
 	poppler-utils gettext
+# The browser tests (tests/e2e) drive Debian's Chromium through Playwright; no browser is ever
+# downloaded (never run `playwright install`).
+E2E_APT_PACKAGES := chromium
 
-.PHONY: run test setup system-deps lint format check clean lock
+.PHONY: run test e2e setup system-deps e2e-deps lint format check clean lock
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -23,10 +27,14 @@ run: setup
 	@echo "ITA Portal: http://$(HOST):$(PORT)/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: setup
+test: setup e2e-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-setup: system-deps $(BIN)/.installed
+# Only the browser journeys; screenshots go to tests/e2e/artifacts/<journey>/.
+e2e: setup e2e-deps
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+setup: system-deps $(BIN)/.installed locale/th/LC_MESSAGES/django.mo
 
 system-deps:
 	@missing=""; \
@@ -45,11 +53,19 @@ system-deps:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# Same check-then-install as system-deps, for the browser tests' packages.
+e2e-deps:
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(E2E_APT_PACKAGES)"
+
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# Thai wording for Django's own messages (locale/th); .mo files are built, never committed.
+locale/th/LC_MESSAGES/django.mo: locale/th/LC_MESSAGES/django.po $(BIN)/.installed
+	$(BIN)/python manage.py compilemessages -l th --ignore=.venv -v0
 
 lint: setup
 	$(BIN)/ruff check .
@@ -64,4 +80,4 @@ check: lint
 	$(BIN)/python manage.py check
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache tests/e2e/artifacts
