@@ -1,0 +1,259 @@
+"""Tests against real services: PostgreSQL, Redis and a real Celery worker process.
+
+Marked `services`; run them on their own (they need PostgreSQL and Redis and fail, not skip,
+without them):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ita_svc_test \\
+        .venv/bin/pytest tests/services -m services -p no:cacheprovider
+
+Redis: broker on DB 5, results and the shared cache on DB 6 (ITA_SVC_BROKER_URL and
+ITA_SVC_RESULT_URL override them); both DBs are flushed before and after, nothing else is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BROKER_URL = os.environ.get("ITA_SVC_BROKER_URL", "redis://127.0.0.1:6379/5")
+RESULT_URL = os.environ.get("ITA_SVC_RESULT_URL", "redis://127.0.0.1:6379/6")
+CACHE_PREFIX = "ita-svc"
+WORKER_READY_SECONDS = 90
+HOW_TO_RUN = (
+    "run them with PostgreSQL and Redis: DATABASE_URL=postgres://postgres@127.0.0.1:5432/"
+    "ita_svc_test .venv/bin/pytest tests/services -m services -p no:cacheprovider "
+    "(Redis at ITA_SVC_BROKER_URL, default redis://127.0.0.1:6379/5, and ITA_SVC_RESULT_URL, "
+    "default redis://127.0.0.1:6379/6)"
+)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "services: needs PostgreSQL (DATABASE_URL), Redis and starts a Celery worker "
+        "(run separately: pytest tests/services -m services)",
+    )
+
+
+def missing_services() -> str | None:
+    """Why these tests cannot run here, or None."""
+    problems = []
+    if connection.vendor != "postgresql":
+        problems.append(
+            f"the database is {connection.vendor}, not PostgreSQL "
+            f"(DATABASE_URL is {'unset' if not os.environ.get('DATABASE_URL') else 'not postgres'})"
+        )
+    import redis
+
+    for url in (BROKER_URL, RESULT_URL):
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+        except Exception as exc:  # any failure means "no Redis here"
+            problems.append(f"Redis at {url} does not answer ({exc.__class__.__name__}: {exc})")
+    if not problems:
+        return None
+    return "tests/services need real services: " + "; ".join(problems) + ". " + HOW_TO_RUN
+
+
+def flush_redis() -> None:
+    import redis
+
+    for url in (BROKER_URL, RESULT_URL):
+        redis.Redis.from_url(url).flushdb()
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+
+
+class Services:
+    """The running worker and the settings shared with it; `require()` fails the test if absent."""
+
+    def __init__(self, problem: str | None = None):
+        self.problem = problem
+        self.process: subprocess.Popen | None = None
+        self.log: Path | None = None
+        self.media_root: Path | None = None
+
+    def require(self) -> None:
+        if self.problem:
+            pytest.fail(self.problem, pytrace=False)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def log_tail(self, chars: int = 4000) -> str:
+        if not self.log or not self.log.exists():
+            return "(no worker log)"
+        return self.log.read_text(errors="replace")[-chars:]
+
+    def wait_for(self, predicate, *, timeout: float, what: str, every: float = 0.05):
+        """Poll `predicate` until it returns a true value; fail with the worker's log if not."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"the worker exited ({self.process.returncode}) while waiting for {what}\n"
+                    f"{self.log_tail()}"
+                )
+            time.sleep(every)
+        pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}\n{self.log_tail()}")
+
+
+def _start_worker(log: Path, media_root: Path) -> subprocess.Popen:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CELERY_")},
+        "DJANGO_SETTINGS_MODULE": "tests.services.worker_settings",
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": BROKER_URL,
+        "CELERY_RESULT_BACKEND": RESULT_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "REDIS_URL": RESULT_URL,
+        "ITA_SVC_CACHE_PREFIX": CACHE_PREFIX,
+        "ITA_TEST_MEDIA_ROOT": str(media_root),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "ita_portal",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "--include=tests.services.tasks",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        f"--hostname=ita-svc-{os.getpid()}@%h",
+        "--loglevel=INFO",
+    ]
+    with log.open("w") as output:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def _stop_worker(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)  # warm shutdown: finishes the current task
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def _real_broker():
+    """Point this process's Celery app at the real broker (it was configured eager at import).
+
+    The app's cached connection pool, producer pool and result backend are set aside and put
+    back afterwards untouched (other tests keep using them); the Redis pools made meanwhile are
+    closed and dropped from kombu's global pool registry.
+    """
+    from kombu import pools
+
+    from ita_portal.celery import app
+
+    keys = ("task_always_eager", "broker_url", "result_backend")
+    saved_conf = {key: app.conf.get(key) for key in keys}
+    amqp = app.amqp
+    saved = (
+        app._pool,
+        amqp._producer_pool,
+        app._backend_cache,
+        getattr(app._local, "backend", None),
+    )
+
+    def detach() -> None:
+        app._pool = None
+        amqp._producer_pool = None
+        app._backend_cache = None
+        with contextlib.suppress(AttributeError):
+            del app._local.backend
+
+    app.conf.update(task_always_eager=False, broker_url=BROKER_URL, result_backend=RESULT_URL)
+    detach()
+    try:
+        yield app
+    finally:
+        redis_connection = app.connection_for_write()
+        for group in (pools.producers, pools.connections):
+            with contextlib.suppress(KeyError):
+                group[redis_connection].force_close_all()
+                del group[redis_connection]
+        redis_connection.release()
+        detach()
+        app.conf.update(saved_conf)
+        app._pool, amqp._producer_pool, app._backend_cache, backend = saved
+        if backend is not None:
+            app._local.backend = backend
+
+
+@pytest.fixture(scope="module")
+def services(django_db_setup, tmp_path_factory):
+    """PostgreSQL test database + Redis + one `celery worker` process shared with the tests.
+
+    The worker gets this test database (DATABASE_URL), the broker (DB 5), the result backend and
+    cache (DB 6) and the same MEDIA_ROOT; this process sends to the same broker and reads the same
+    cache. Stopped, and the two Redis DBs flushed, at the end whatever happens.
+    """
+    problem = missing_services()
+    if problem:
+        yield Services(problem)
+        return
+    state = Services()
+    folder = tmp_path_factory.mktemp("services")
+    state.media_root = folder / "media"
+    state.media_root.mkdir()
+    state.log = folder / "worker.log"
+    flush_redis()
+    shared = override_settings(
+        MEDIA_ROOT=str(state.media_root),
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": RESULT_URL,
+                "KEY_PREFIX": CACHE_PREFIX,
+            }
+        },
+    )
+    shared.enable()
+    try:
+        with _real_broker():
+            state.process = _start_worker(state.log, state.media_root)
+            try:
+                state.wait_for(
+                    lambda: " ready." in state.log.read_text(errors="replace"),
+                    timeout=WORKER_READY_SECONDS,
+                    what="the Celery worker to be ready",
+                    every=0.2,
+                )
+                yield state
+            finally:
+                _stop_worker(state.process)
+    finally:
+        shared.disable()
+        flush_redis()
