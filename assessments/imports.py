@@ -716,6 +716,15 @@ def _write_copy(rows, total, result, progress) -> set[int]:
     return changed
 
 
+def _bump_public_version() -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.incr("public:version")
+    except ValueError:
+        cache.set("public:version", int(time.time() * 1000), None)
+
+
 def _audit(
     changed: set[int], *, actor, file_name: str, import_id: str, result: ImportResult
 ) -> None:
@@ -726,6 +735,10 @@ def _audit(
 
     if not changed:
         return
+    # Public pages show scores: bump their cache version once this is committed (the same key
+    # as reports.public_views; assessments may not import reports).
+    _bump_public_version()
+    transaction.on_commit(_bump_public_version)
     content_type = ContentType.objects.get_for_model(Assessment)
     note = f"นำเข้าคะแนนจากไฟล์ {file_name}"
     entries = [

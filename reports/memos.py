@@ -430,9 +430,15 @@ def publish_memo_documents(*, memo: Memo) -> list[Publication]:
     If any document fails, the files already written are removed and the error is re-raised
     (the caller's transaction then removes the rows): never a publication without its files.
     """
+    from .public_views import bump_public_version
+
     published: list[Publication] = []
     try:
-        return _publish(memo, published)
+        result = _publish(memo, published)
+        # Now (this request) and again at commit (a page cached in between is dropped).
+        bump_public_version()
+        transaction.on_commit(bump_public_version)
+        return result
     except Exception:
         for publication in published:
             for field in (publication.html, publication.pdf):
@@ -490,6 +496,10 @@ def publication_withdraw(*, publication: Publication, user, reason: str) -> Publ
     publication.withdrawn_by = user
     publication.withdraw_reason = reason.strip()
     publication.save()
+    from .public_views import bump_public_version
+
+    bump_public_version()
+    transaction.on_commit(bump_public_version)
     return publication
 
 

@@ -6,6 +6,11 @@ never re-rendered. URLs never change, because agencies paste them into ITAS.
 
 from __future__ import annotations
 
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
@@ -32,12 +37,73 @@ KIND_TITLES = {
 }
 
 
+PUBLIC_CACHE_SECONDS = 600
+VERSION_KEY = "public:version"
+
+
+def public_version() -> int:
+    """Bumped whenever something public changes (a publication, a withdrawal, new scores)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Start from the clock, so a version lost from the cache never reuses an old number.
+        cache.add(VERSION_KEY, int(time.time() * 1000), None)
+        version = cache.get(VERSION_KEY) or 0
+    return version
+
+
+def bump_public_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, int(time.time() * 1000), None)
+
+
+def cached_public(view):
+    """Serve a public page from the shared cache; any public change invalidates every entry.
+
+    Public pages are the same for everyone (no user, no form), so the whole response is kept:
+    a hit costs two cache reads and no database query.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        # Only what every anonymous visitor sees alike: no user menu, no flash messages.
+        if (
+            request.user.is_authenticated
+            or request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+            or request.COOKIES.get("messages")
+        ):
+            return view(request, *args, **kwargs)
+        key = f"public:{public_version()}:{request.get_full_path()}"
+        hit = cache.get(key)
+        if hit is not None:
+            status, headers, content = hit
+            if headers.get("ETag") and _not_modified(request, headers["ETag"], None):
+                return HttpResponseNotModified()
+            response = HttpResponse(content, status=status)
+            for name, value in headers.items():
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code in (200, 404, 410) and not response.streaming:
+            keep = {
+                name: response[name]
+                for name in ("Content-Type", "ETag", "Last-Modified", "Cache-Control")
+                if response.has_header(name)
+            }
+            cache.set(key, (response.status_code, keep, response.content), PUBLIC_CACHE_SECONDS)
+        return response
+
+    return wrapper
+
+
 def _not_modified(request, etag: str, last_modified) -> bool:
     if_none_match = request.headers.get("If-None-Match", "")
     return etag in [tag.strip() for tag in if_none_match.split(",")] if if_none_match else False
 
 
 @require_safe
+@cached_public
 def directory(request):
     query = request.GET.get("q", "").strip()
     organisations = Organisation.objects.filter(is_active=True).annotate(
@@ -57,6 +123,7 @@ def directory(request):
 
 
 @require_safe
+@cached_public
 def organisation(request, code: str):
     org = get_object_or_404(Organisation, code=code, is_active=True)
     publications = list(
@@ -118,6 +185,7 @@ def _withdrawn_page(request, publication: Publication) -> HttpResponse:
 
 
 @require_safe
+@cached_public
 def document(request, code: str, year: int, kind: str, revision: int | None = None):
     publication, withdrawn = _publication(code, year, kind, revision)
     if publication is None:

@@ -105,6 +105,9 @@ def test_directory_search_and_organisation_page(client, org, other_org, publishe
 
 
 def _queries(client, url):
+    from django.core.cache import cache
+
+    cache.clear()  # count the queries of a real render, not of a cache hit
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
@@ -133,3 +136,31 @@ def test_public_pages_run_in_constant_queries(client, org, staff, org_admin, app
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_public_pages_are_served_from_the_cache_and_refreshed_on_change(
+    client, org, org_admin, published
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    url = f"/p/{org.code}/{YEAR}/measure-results/"
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url)
+    assert len(ctx.captured_queries) == 0 and again.content == first.content
+    pub, _ = published
+    memos.publication_withdraw(publication=pub, user=org_admin, reason="ผิดพลาด")
+    assert client.get(url).status_code == 410  # the change is visible at once
+
+
+def test_logged_in_pages_are_never_cached_for_others(client, org, staff, published):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.force_login(staff)
+    page = client.get(f"/p/{org.code}/").content.decode()
+    assert staff.username in page or staff.get_full_name() in page
+    client.logout()
+    anonymous = client.get(f"/p/{org.code}/").content.decode()
+    assert staff.get_full_name() not in anonymous and "เข้าสู่ระบบ" in anonymous
