@@ -17,7 +17,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subse
 # downloaded (never run `playwright install`).
 E2E_APT_PACKAGES := chromium
 
-.PHONY: run test e2e setup system-deps e2e-deps lint format check clean lock
+.PHONY: run run-services test e2e setup system-deps e2e-deps lint format check clean lock
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -26,6 +26,25 @@ run: setup
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "ITA Portal: http://$(HOST):$(PORT)/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The same portal on real services: PostgreSQL, Redis (cache and Celery broker) and a Celery
+# worker process (docs/deploy.md). Needs both running on 127.0.0.1 (DEVELOPERS.md).
+SERVICES_DB ?= ita_portal
+SERVICES_ENV = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(SERVICES_DB) \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 CELERY_RESULT_BACKEND=redis://127.0.0.1:6379/1 \
+	REDIS_URL=redis://127.0.0.1:6379/2 CELERY_TASK_ALWAYS_EAGER=false
+
+run-services: setup
+	psql -h 127.0.0.1 -U postgres -d postgres -tc "SELECT 1 FROM pg_database WHERE datname='$(SERVICES_DB)'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -d postgres -c 'CREATE DATABASE "$(SERVICES_DB)"'
+	$(SERVICES_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVICES_ENV) $(BIN)/python manage.py load_framework
+	$(SERVICES_ENV) $(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "ITA Portal on PostgreSQL + Redis + a Celery worker: http://$(HOST):$(PORT)/"
+	$(SERVICES_ENV) $(BIN)/celery -A ita_portal worker -l info --concurrency 2 & worker=$$!; \
+	  trap "kill $$worker" EXIT INT TERM; \
+	  $(SERVICES_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup e2e-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
