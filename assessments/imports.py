@@ -28,11 +28,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ita_portal.thai.dates import to_arabic_digits
-from organisations.models import Organisation, OrganisationType
-
-from .catalogue import RowError
-from .models import (
+from assessments.catalogue import RowError
+from assessments.models import (
     MAX_BE_YEAR,
     MIN_BE_YEAR,
     Assessment,
@@ -41,7 +38,9 @@ from .models import (
     Score,
     ScoreKind,
 )
-from .selectors import LOCAL_GOVERNMENT_VARIANT
+from assessments.selectors import LOCAL_GOVERNMENT_VARIANT
+from ita_portal.thai.dates import to_arabic_digits
+from organisations.models import Organisation, OrganisationType
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -331,6 +330,9 @@ def read_workbook(
                 "ไม่พบคอลัมน์ที่ต้องมี (แบบแถวยาว: รหัสหน่วยงาน ปีงบประมาณ ข้อ คะแนน; แบบตาราง: รหัสหน่วยงาน ปีงบประมาณ และคอลัมน์ละหนึ่งรหัสข้อ)",
             )
             return parsed
+    if parsed.layout == "long":
+        _read_long(parsed, rows, columns, errors, progress)
+        rows = iter(())
     header_text = [_cell_text(h) for h in header]
     for number, values in enumerate(rows, start=2):
         parsed.rows_read += 1
@@ -398,6 +400,97 @@ def read_workbook(
     if parsed.rows_read == 0 and not errors:
         errors.add(sheet_name, None, "", "", "แผ่นงานไม่มีข้อมูลคะแนน (มีแต่หัวตาราง)")
     return parsed
+
+
+_MISSING = object()
+
+
+def _read_long(parsed, rows, columns, errors, progress) -> None:
+    """The long layout, memoised: years, codes and organisations repeat on every row."""
+    sheet_name = parsed.sheet
+    oc, yc, ic, sc = (columns[k] for k in ("org_code", "fiscal_year", "item_code", "score"))
+    detail_keys = [k for k in ("org_name", "org_type", "district", "province") if k in columns]
+    org_memo: dict = {}
+    year_memo: dict = {}
+    code_memo: dict = {}
+    add_org, add_year, add_code = parsed.org.append, parsed.year.append, parsed.code.append
+    add_score, add_row = parsed.score.append, parsed.row.append
+    number = 1
+    for number, values in enumerate(rows, start=2):  # noqa: B007
+        if progress and (number - 1) % PROGRESS_EVERY == 0:
+            progress("read", number - 1, 0)
+        n = len(values)
+        raw_org = values[oc] if oc < n else None
+        org = org_memo.get((raw_org.__class__, raw_org))
+        if org is None:
+            org_code = _cell_text(raw_org)
+            if not org_code:
+                if not any(v not in (None, "") for v in values):
+                    continue
+                errors.add(sheet_name, number, LABELS["org_code"], "", "ช่องว่าง: ต้องระบุรหัสหน่วยงาน")
+                continue
+        raw_year = values[yc] if yc < n else None
+        year_key = (raw_year.__class__, raw_year)
+        parsed_year = year_memo.get(year_key)
+        if parsed_year is None:
+            parsed_year = year_memo[year_key] = _parse_year(raw_year)
+        year, problem = parsed_year
+        if problem:
+            errors.add(sheet_name, number, LABELS["fiscal_year"], _cell_text(raw_year), problem)
+            continue
+        if org is None:
+            org = parsed.org_index.get(org_code)
+            if org is None:
+                org = parsed.org_index[org_code] = len(parsed.org_codes)
+                parsed.org_codes.append(org_code)
+                parsed.org_first_row[org] = number
+                parsed.org_details[org] = {
+                    k: _cell_text(values[columns[k]] if columns[k] < n else None)
+                    for k in detail_keys
+                }
+            org_memo[(raw_org.__class__, raw_org)] = org
+        raw_code = values[ic] if ic < n else None
+        code_key = (raw_code.__class__, raw_code)
+        code = code_memo.get(code_key, _MISSING)
+        if code is _MISSING:
+            normal = normalise_code(raw_code)
+            if normal is None:
+                code = None
+            else:
+                code = parsed.code_index.get(normal)
+                if code is None:
+                    code = parsed.code_index[normal] = len(parsed.codes)
+                    parsed.codes.append(normal)
+            code_memo[code_key] = code
+        if code is None:
+            shown = _cell_text(raw_code)
+            message = (
+                "ช่องว่าง: ต้องระบุรหัสข้อ"
+                if not shown
+                else "รหัสข้อไม่ถูกต้อง (ใช้ i1, e5, o27, ind1–ind10, IIT, EIT, OIT หรือ TOTAL)"
+            )
+            errors.add(sheet_name, number, LABELS["item_code"], shown, message)
+            continue
+        raw_score = values[sc] if sc < n else None
+        kind = raw_score.__class__
+        if kind is float and 0.0 <= raw_score <= 100.0:
+            scaled = raw_score * 100
+            hundredths = round(scaled)
+            if abs(scaled - hundredths) > 1e-6:  # more than 2 decimals: the exact path
+                hundredths, _ = _parse_score(raw_score)
+        elif kind is int and 0 <= raw_score <= 100:
+            hundredths = raw_score * 100
+        else:
+            hundredths, problem = _parse_score(raw_score)
+            if problem:
+                errors.add(sheet_name, number, LABELS["score"], _cell_text(raw_score), problem)
+                continue
+        add_org(org)
+        add_year(year)
+        add_code(code)
+        add_score(hundredths)
+        add_row(number)
+    parsed.rows_read = number - 1
 
 
 def _col(index: int) -> str:
@@ -495,12 +588,24 @@ def validate(parsed: Parsed, errors: Errors, *, create_organisations: bool) -> P
 
     reported_years: set[int] = set()
     bad_codes: set[tuple[int, int]] = set()
-    for i in range(len(parsed.row)):
-        org = parsed.org[i]
+    first: dict[tuple[int, int, int], int] = {}  # (org, year, code) → its first valid row
+    p_org, p_year, p_code, p_score, p_row = (
+        parsed.org,
+        parsed.year,
+        parsed.code,
+        parsed.score,
+        parsed.row,
+    )
+    fw_memo: dict[tuple[int, int], Framework | None] = {}
+    for i in range(len(p_row)):
+        org = p_org[i]
         if org not in plan.org_ids:
             continue
-        year = parsed.year[i]
-        framework = framework_for(plan.org_types[org], year)
+        year = p_year[i]
+        fw_key = (org, year)
+        framework = fw_memo.get(fw_key, _MISSING)
+        if framework is _MISSING:
+            framework = fw_memo[fw_key] = framework_for(plan.org_types[org], year)
         if framework is None or year not in years_known:
             if year not in reported_years:
                 reported_years.add(year)
@@ -536,36 +641,22 @@ def validate(parsed: Parsed, errors: Errors, *, create_organisations: bool) -> P
                     f"ไม่มีข้อ {kind_code[1]} ใน{_framework_label(framework)}",
                 )
             continue
-        plan.frameworks[(org, year)] = framework
-
-    # Duplicates: the same organisation, year and code twice must agree.
-    keyed = [
-        i
-        for i in range(len(parsed.row))
-        if (parsed.org[i], parsed.year[i]) in plan.frameworks
-        and parsed.codes[parsed.code[i]]
-        in allowed[plan.frameworks[(parsed.org[i], parsed.year[i])].pk]
-    ]
-    keyed.sort(key=lambda i: (parsed.org[i], parsed.year[i], parsed.code[i], parsed.row[i]))
-    previous = None
-    for i in keyed:
-        key = (parsed.org[i], parsed.year[i], parsed.code[i])
-        if previous is not None and key == (
-            parsed.org[previous],
-            parsed.year[previous],
-            parsed.code[previous],
-        ):
-            if parsed.score[i] != parsed.score[previous]:
-                errors.add(
-                    sheet,
-                    parsed.row[i],
-                    LABELS["score"],
-                    f"{parsed.score[i] / 100:.2f}",
-                    f"ซ้ำกับแถวที่ {parsed.row[previous]} ({parsed.org_codes[key[0]]} ปี {key[1]} ข้อ {parsed.codes[key[2]][1]}) แต่คะแนนไม่ตรงกัน ({parsed.score[previous] / 100:.2f})",
-                )
+        plan.frameworks[fw_key] = framework
+        # Duplicates: the same organisation, year and code twice must agree.
+        key = (org, year, p_code[i])
+        previous = first.get(key)
+        if previous is None:
+            first[key] = i
+            plan.order.append(i)
             continue
-        plan.order.append(i)
-        previous = i
+        if p_score[i] != p_score[previous]:
+            errors.add(
+                sheet,
+                p_row[i],
+                LABELS["score"],
+                f"{p_score[i] / 100:.2f}",
+                f"ซ้ำกับแถวที่ {p_row[previous]} ({parsed.org_codes[key[0]]} ปี {key[1]} ข้อ {parsed.codes[key[2]][1]}) แต่คะแนนไม่ตรงกัน ({p_score[previous] / 100:.2f})",
+            )
     return plan
 
 
@@ -619,14 +710,15 @@ def _write(
         for (o, y), f in plan.frameworks.items()
         if (plan.org_ids[o], y) not in existing
     ]
+    new_ids: set[int] = set()
     if missing:
-        Assessment.objects.bulk_create(missing, batch_size=2000)
+        year_of = {y.pk: y.year for y in years.values()}
+        for assessment in Assessment.objects.bulk_create(missing, batch_size=2000):
+            existing[(assessment.organisation_id, year_of[assessment.fiscal_year_id])] = (
+                assessment.pk
+            )
+            new_ids.add(assessment.pk)
         result.assessments_created = len(missing)
-        for start in range(0, len(org_ids), 5000):
-            for pk, org_id, year in Assessment.objects.filter(
-                organisation_id__in=org_ids[start : start + 5000], fiscal_year__year__in=list(years)
-            ).values_list("id", "organisation_id", "fiscal_year__year"):
-                existing[(org_id, year)] = pk
 
     def rows() -> Iterator[tuple[int, str, str, int]]:
         for i in plan.order:
@@ -640,7 +732,7 @@ def _write(
 
     total = len(plan.order)
     if connection.vendor == "postgresql" and total >= COPY_THRESHOLD:
-        return _write_copy(rows(), total, result, progress)
+        return _write_copy(rows, total, result, progress, new_ids)
     return _write_orm(rows(), total, result, progress)
 
 
@@ -671,39 +763,76 @@ def _write_orm(rows, total, result, progress) -> set[int]:
     return {s.assessment_id for s in new} | {s.assessment_id for s in changed}
 
 
-def _write_copy(rows, total, result, progress) -> set[int]:
+def _write_copy(rows, total, result, progress, new_ids: set[int]) -> set[int]:
+    """COPY the scores of assessments this import created straight into the score table (none
+    can exist yet); the rest go through a staging table and an upsert. Returns the ids of the
+    assessments whose scores changed."""
     table = Score._meta.db_table
+    now = timezone.now()
+    done = direct = 0
     with connection.cursor() as cursor:
+        if new_ids:
+            # Every value is ASCII without tab, newline or backslash (ids, validated codes,
+            # formatted numbers), so COPY's text format needs no escaping: write it in blocks.
+            stamp = now.isoformat()
+            lines: list[str] = []
+            with cursor.cursor.copy(
+                f"COPY {table} (assessment_id, kind, code, score, updated_at) FROM STDIN"
+            ) as copy:
+                for assessment_id, kind, code, hundredths in rows():
+                    if assessment_id in new_ids:
+                        lines.append(
+                            f"{assessment_id}\t{kind}\t{code}\t"
+                            f"{hundredths // 100}.{hundredths % 100:02d}\t{stamp}\n"
+                        )
+                        if len(lines) == PROGRESS_EVERY:
+                            copy.write("".join(lines))
+                            lines.clear()
+                            direct += PROGRESS_EVERY
+                            if progress:
+                                progress("write", direct, total)
+                if lines:
+                    copy.write("".join(lines))
+                    direct += len(lines)
+        result.created = direct
+        changed = set(new_ids)
+        if direct == total:
+            if progress:
+                progress("write", total, total)
+            return changed
         # Dropped at commit; dropped here too when one transaction runs several imports.
         cursor.execute("DROP TABLE IF EXISTS score_stage")
         cursor.execute(
             "CREATE TEMP TABLE score_stage (assessment_id bigint, kind varchar(10), code varchar(10), "
             "score numeric(5,2)) ON COMMIT DROP"
         )
-        done = 0
+        done = direct
         with cursor.cursor.copy(
             "COPY score_stage (assessment_id, kind, code, score) FROM STDIN"
         ) as copy:
-            for assessment_id, kind, code, hundredths in rows:
-                copy.write_row(
-                    (assessment_id, kind, code, f"{hundredths // 100}.{hundredths % 100:02d}")
-                )
-                done += 1
-                if progress and done % PROGRESS_EVERY == 0:
-                    progress("write", done, total)
+            write = copy.write_row
+            for assessment_id, kind, code, hundredths in rows():
+                if assessment_id not in new_ids:
+                    write(
+                        (assessment_id, kind, code, f"{hundredths // 100}.{hundredths % 100:02d}")
+                    )
+                    done += 1
+                    if progress and done % PROGRESS_EVERY == 0:
+                        progress("write", done, total)
         cursor.execute(
             f"SELECT count(*) FILTER (WHERE s.id IS NULL), "
             f"count(*) FILTER (WHERE s.id IS NOT NULL AND s.score <> t.score), "
             f"count(*) FILTER (WHERE s.score = t.score) "
             f"FROM score_stage t LEFT JOIN {table} s ON s.assessment_id = t.assessment_id AND s.code = t.code"
         )
-        result.created, result.updated, result.unchanged = cursor.fetchone()
+        created, result.updated, result.unchanged = cursor.fetchone()
+        result.created += created
         cursor.execute(
             f"SELECT DISTINCT t.assessment_id FROM score_stage t LEFT JOIN {table} s "
             f"ON s.assessment_id = t.assessment_id AND s.code = t.code "
             f"WHERE s.id IS NULL OR s.score <> t.score"
         )
-        changed = {row[0] for row in cursor.fetchall()}
+        changed |= {row[0] for row in cursor.fetchall()}
         cursor.execute(
             f"INSERT INTO {table} (assessment_id, kind, code, score, updated_at) "
             f"SELECT assessment_id, kind, code, score, now() FROM score_stage "
@@ -741,6 +870,31 @@ def _audit(
     transaction.on_commit(_bump_public_version)
     content_type = ContentType.objects.get_for_model(Assessment)
     note = f"นำเข้าคะแนนจากไฟล์ {file_name}"
+    if connection.vendor == "postgresql":
+        # One statement builds every entry in the database: no model instances, no JSON in Python.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {LogEntry._meta.db_table} (content_type_id, object_pk, object_id, "
+                "object_repr, action, changes, changes_text, actor_id, additional_data, timestamp) "
+                "SELECT %s, a.id::text, a.id, o.code || ' ITA ' || y.year, %s, "
+                "jsonb_build_object('คะแนน', jsonb_build_array('', %s::text)), '', %s, "
+                "jsonb_build_object('organisation_id', a.organisation_id, 'score_import', %s::text), "
+                "%s "
+                f"FROM {Assessment._meta.db_table} a "
+                f"JOIN {Organisation._meta.db_table} o ON o.id = a.organisation_id "
+                f"JOIN {FiscalYear._meta.db_table} y ON y.id = a.fiscal_year_id "
+                "WHERE a.id = ANY(%s)",
+                [
+                    content_type.pk,
+                    LogEntry.Action.UPDATE,
+                    note,
+                    actor.pk if actor is not None else None,
+                    import_id,
+                    timezone.now(),
+                    sorted(changed),
+                ],
+            )
+        return
     entries = [
         LogEntry(
             content_type=content_type,
