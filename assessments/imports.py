@@ -39,6 +39,7 @@ from assessments.models import (
     ScoreKind,
 )
 from assessments.selectors import LOCAL_GOVERNMENT_VARIANT
+from ita_portal.public_cache import bump_public_version
 from ita_portal.thai.dates import to_arabic_digits
 from organisations.models import Organisation, OrganisationType
 
@@ -375,13 +376,7 @@ def read_workbook(
         for _code_column, raw_code, score_column, raw_score in pairs:
             normal = normalise_code(raw_code)
             if normal is None:
-                shown = _cell_text(raw_code)
-                message = (
-                    "ช่องว่าง: ต้องระบุรหัสข้อ"
-                    if not shown
-                    else "รหัสข้อไม่ถูกต้อง (ใช้ i1, e5, o27, ind1–ind10, IIT, EIT, OIT หรือ TOTAL)"
-                )
-                errors.add(sheet_name, number, LABELS["item_code"], shown, message)
+                _bad_code(errors, sheet_name, number, raw_code)
                 continue
             hundredths, problem = _parse_score(raw_score)
             if problem:
@@ -463,13 +458,7 @@ def _read_long(parsed, rows, columns, errors, progress) -> None:
                     parsed.codes.append(normal)
             code_memo[code_key] = code
         if code is None:
-            shown = _cell_text(raw_code)
-            message = (
-                "ช่องว่าง: ต้องระบุรหัสข้อ"
-                if not shown
-                else "รหัสข้อไม่ถูกต้อง (ใช้ i1, e5, o27, ind1–ind10, IIT, EIT, OIT หรือ TOTAL)"
-            )
-            errors.add(sheet_name, number, LABELS["item_code"], shown, message)
+            _bad_code(errors, sheet_name, number, raw_code)
             continue
         raw_score = values[sc] if sc < n else None
         kind = raw_score.__class__
@@ -491,6 +480,16 @@ def _read_long(parsed, rows, columns, errors, progress) -> None:
         add_score(hundredths)
         add_row(number)
     parsed.rows_read = number - 1
+
+
+def _bad_code(errors: Errors, sheet: str, row: int, raw_code: Any) -> None:
+    shown = _cell_text(raw_code)
+    message = (
+        "ช่องว่าง: ต้องระบุรหัสข้อ"
+        if not shown
+        else "รหัสข้อไม่ถูกต้อง (ใช้ i1, e5, o27, ind1–ind10, IIT, EIT, OIT หรือ TOTAL)"
+    )
+    errors.add(sheet, row, LABELS["item_code"], shown, message)
 
 
 def _col(index: int) -> str:
@@ -845,15 +844,6 @@ def _write_copy(rows, total, result, progress, new_ids: set[int]) -> set[int]:
     return changed
 
 
-def _bump_public_version() -> None:
-    from django.core.cache import cache
-
-    try:
-        cache.incr("public:version")
-    except ValueError:
-        cache.set("public:version", int(time.time() * 1000), None)
-
-
 def _audit(
     changed: set[int], *, actor, file_name: str, import_id: str, result: ImportResult
 ) -> None:
@@ -866,8 +856,7 @@ def _audit(
         return
     # Public pages show scores: bump their cache version once this is committed (the same key
     # as reports.public_views; assessments may not import reports).
-    _bump_public_version()
-    transaction.on_commit(_bump_public_version)
+    bump_public_version()
     content_type = ContentType.objects.get_for_model(Assessment)
     note = f"นำเข้าคะแนนจากไฟล์ {file_name}"
     if connection.vendor == "postgresql":

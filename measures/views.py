@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.models import MAX_BE_YEAR, MIN_BE_YEAR
 from assessments.selectors import framework_for_organisation
+from ita_portal.forms import add_service_errors
 from ita_portal.thai import dates as thai
 from organisations.access import Action, can, organisation_for
 
@@ -37,19 +38,6 @@ def _measure(user, code: str, pk: int, action: Action) -> Measure:
         pk=pk,
         organisation=organisation,
     )
-
-
-def _apply_service_errors(exc: ValidationError, form, formset=None) -> None:
-    for field, errors in (
-        exc.message_dict.items() if hasattr(exc, "error_dict") else [("__all__", exc.messages)]
-    ):
-        for error in errors:
-            if field == "steps" and formset is not None:
-                formset._non_form_errors = formset.error_class([error])
-            elif field in form.fields:
-                form.add_error(field, error)
-            else:
-                form.add_error(None, error)
 
 
 # ---------------------------------------------------------------- list and dashboard
@@ -184,7 +172,7 @@ def _measure_form_page(request, organisation, year, measure=None):
                 )
                 messages.success(request, "บันทึกการแก้ไขมาตรการแล้ว")
         except ValidationError as exc:
-            _apply_service_errors(exc, form, formset)
+            add_service_errors(form, exc, formset=formset, formset_field="steps")
         else:
             return redirect("measures:measure_detail", code=organisation.code, pk=measure.pk)
     if request.method == "POST":
@@ -320,7 +308,7 @@ def progress_edit(request, code: str, pk: int, round_pk: int):
                 for url in data["links"]:
                     services.evidence_add_link(entry=entry, url=url, user=request.user)
         except ValidationError as exc:
-            _apply_service_errors(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"บันทึกผลการดำเนินการ{round.name}แล้ว")
             return redirect("measures:measure_detail", code=code, pk=measure.pk)
@@ -390,7 +378,7 @@ def round_list(request, code: str, year: int):
                 organisation=organisation, year=year, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_service_errors(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"เพิ่ม{new_round.name}แล้ว")
             return redirect(reverse("measures:round_list", args=[code, year]))

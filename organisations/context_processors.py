@@ -12,5 +12,5 @@ def organisation(request):
         "memberships": user_memberships(request),
         "active_membership": active_membership(request),
         "is_central_admin": is_central_admin(request.user),
-        "two_factor_offered": two_factor_eligible(request.user),
+        "two_factor_offered": two_factor_eligible(request.user, user_memberships(request)),
     }

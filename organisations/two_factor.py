@@ -52,13 +52,15 @@ WRONG_CODE = "รหัสยืนยันไม่ถูกต้องหร
 THROTTLED = "ใส่รหัสยืนยันผิดหลายครั้ง กรุณารอสักครู่แล้วลองใหม่"
 
 
-def two_factor_eligible(user) -> bool:
+def two_factor_eligible(user, memberships=None) -> bool:
     """May `user` turn on two-factor sign-in? Approvers and org admins somewhere, central admins,
-    and Django staff (the admin site)."""
+    and Django staff (the admin site). Pass the user's active memberships when already loaded."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_staff or is_central_admin(user):
         return True
+    if memberships is not None:
+        return any(m.role in ELIGIBLE_ROLES for m in memberships)
     return Membership.objects.filter(
         user=user, is_active=True, organisation__is_active=True, role__in=ELIGIBLE_ROLES
     ).exists()

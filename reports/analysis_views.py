@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -26,6 +26,7 @@ from assessments.analysis import (
     assessment_with_history,
 )
 from assessments.models import MAX_BE_YEAR, MIN_BE_YEAR, AnalysisArea, Assessment
+from ita_portal.forms import add_service_errors
 from measures.models import Measure, TimeframeKind
 from measures.selectors import measures_for_year
 from measures.services import measure_create
@@ -34,6 +35,7 @@ from organisations.models import Organisation
 
 from .documents import DocumentError, document_render
 from .rendering import DocumentOptions
+from .views import document_response
 
 MEASURE_QUARTERS = [2, 3]
 
@@ -120,9 +122,7 @@ def analysis_edit(request, code: str, year: int):
             try:
                 analysis_update(analysis=analysis, user=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"บันทึกการวิเคราะห์ประเด็นที่ {analysis.area.number} แล้ว")
                 return redirect(_page_url(organisation, year, analysis.area))
@@ -246,9 +246,4 @@ def analysis_document(request, code: str, year: int):
     except DocumentError as exc:
         messages.error(request, str(exc))
         return redirect("analysis:analysis_edit", code=code, year=year)
-    response = HttpResponse(document.content, content_type=document.content_type)
-    disposition = "attachment" if output == "pdf" else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document)

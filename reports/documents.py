@@ -66,6 +66,75 @@ class RenderedDocument:
     filename: str
 
 
+def document_htmls(
+    *,
+    kind: str,
+    organisation: Organisation | None = None,
+    fiscal_year: int | None = None,
+    options: DocumentOptions | None = None,
+    outputs: tuple[str, ...] = ("html",),
+) -> tuple[DocumentKind, str, dict[str, str]]:
+    """Gather a document's data once and render its template for each output.
+
+    Returns (kind, title, {output: html}); the "pdf" HTML carries the local font files and is what
+    `html_to_pdf` takes.
+    """
+    spec = get_kind(kind)
+    for output in outputs:
+        if output not in {"html", "pdf"}:
+            raise DocumentError(f"รูปแบบ “{output}” ไม่รองรับ (ใช้ html หรือ pdf)")
+    if spec.needs_organisation and organisation is None:
+        raise DocumentError("ต้องระบุหน่วยงาน")
+    options = options or DocumentOptions()
+    context = spec.build(organisation=organisation, fiscal_year=fiscal_year, options=options)
+    title = context.pop("title", spec.title)
+    htmls = {
+        output: render_html(
+            spec.template,
+            context,
+            kind=spec.name,
+            title=title,
+            page=spec.page,
+            options=options,
+            for_pdf=output == "pdf",
+        )
+        for output in outputs
+    }
+    return spec, title, htmls
+
+
+def document_render_all(
+    *,
+    kind: str,
+    organisation: Organisation | None = None,
+    fiscal_year: int | None = None,
+    options: DocumentOptions | None = None,
+    outputs: tuple[str, ...] = ("html", "pdf"),
+) -> dict[str, RenderedDocument]:
+    """A document in several outputs from one gathering of its data (publication needs both)."""
+    spec, title, htmls = document_htmls(
+        kind=kind,
+        organisation=organisation,
+        fiscal_year=fiscal_year,
+        options=options,
+        outputs=outputs,
+    )
+    stem = "-".join(
+        str(p) for p in (spec.name, organisation.code if organisation else "", fiscal_year) if p
+    )
+    rendered = {}
+    for output, html in htmls.items():
+        if output == "html":
+            rendered[output] = RenderedDocument(
+                spec.name, title, html.encode(), "text/html; charset=utf-8", f"{stem}.html"
+            )
+        else:
+            rendered[output] = RenderedDocument(
+                spec.name, title, html_to_pdf(html), "application/pdf", f"{stem}.pdf"
+            )
+    return rendered
+
+
 def document_render(
     *,
     kind: str,
@@ -75,31 +144,13 @@ def document_render(
     options: DocumentOptions | None = None,
 ) -> RenderedDocument:
     """Render one document to "html" (for the screen) or "pdf"."""
-    spec = get_kind(kind)
-    if output not in {"html", "pdf"}:
-        raise DocumentError(f"รูปแบบ “{output}” ไม่รองรับ (ใช้ html หรือ pdf)")
-    if spec.needs_organisation and organisation is None:
-        raise DocumentError("ต้องระบุหน่วยงาน")
-    options = options or DocumentOptions()
-    context = spec.build(organisation=organisation, fiscal_year=fiscal_year, options=options)
-    title = context.pop("title", spec.title)
-    html = render_html(
-        spec.template,
-        context,
-        kind=spec.name,
-        title=title,
-        page=spec.page,
+    return document_render_all(
+        kind=kind,
+        organisation=organisation,
+        fiscal_year=fiscal_year,
         options=options,
-        for_pdf=output == "pdf",
-    )
-    stem = "-".join(
-        str(p) for p in (spec.name, organisation.code if organisation else "", fiscal_year) if p
-    )
-    if output == "html":
-        return RenderedDocument(
-            spec.name, title, html.encode(), "text/html; charset=utf-8", f"{stem}.html"
-        )
-    return RenderedDocument(spec.name, title, html_to_pdf(html), "application/pdf", f"{stem}.pdf")
+        outputs=(output,),
+    )[output]
 
 
 # ---------------------------------------------------------------- sample (engine proof)

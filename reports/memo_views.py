@@ -10,13 +10,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from ita_portal.forms import add_service_errors
 from organisations.access import Action, can, organisation_for
 
 from . import memos
-from .documents import DocumentError, get_kind
+from .documents import DocumentError, document_htmls
 from .forms import ActForm, ChainTemplateForm, MemoForm, SubmitForm, WithdrawForm
 from .models import ChainTemplate, Memo, MemoStatus, Publication
-from .rendering import DocumentOptions, htmls_to_pdf, render_html
+from .rendering import DocumentOptions, htmls_to_pdf
 
 MEMOS_PER_PAGE = 30
 
@@ -28,16 +29,6 @@ def _memo(user, code: str, pk: int, action: Action = Action.VIEW) -> Memo:
         pk=pk,
         organisation=organisation,
     )
-
-
-def _errors_to_form(exc: ValidationError, form) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @login_required
@@ -136,7 +127,7 @@ def memo_create(request, code: str):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "บันทึกร่างบันทึกข้อความแล้ว ตรวจทานแล้วกด “เสนอ”")
             return redirect("reports:memo_detail", code=code, pk=memo.pk)
@@ -166,7 +157,7 @@ def memo_update(request, code: str, pk: int):
         try:
             memos.memo_update(memo=memo, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(form, exc)
         except memos.MemoError as exc:
             messages.error(request, str(exc))
             return redirect("reports:memo_detail", code=code, pk=pk)
@@ -262,49 +253,21 @@ def memo_pdf(request, code: str, pk: int):
     """The memo and its attachments as one PDF."""
     memo = _memo(request.user, code, pk)
     organisation = memo.organisation
-    htmls = []
+    parts = [("memo", memo.fiscal_year, DocumentOptions(memo_id=memo.pk))] + [
+        (a.kind, a.fiscal_year, DocumentOptions.from_dict(a.options))
+        for a in memo.attachments.all()
+    ]
     try:
-        memo_spec = get_kind("memo")
-        context = memo_spec.build(
-            organisation=organisation,
-            fiscal_year=memo.fiscal_year,
-            options=DocumentOptions(memo_id=memo.pk),
-        )
-        title = context.pop("title")
-        htmls.append(
-            render_html(
-                memo_spec.template,
-                context,
-                kind="memo",
-                title=title,
-                page=memo_spec.page,
-                for_pdf=True,
-            )
-        )
-        for attachment in memo.attachments.all():
-            spec = get_kind(attachment.kind)
-            options = DocumentOptions(
-                **{
-                    k: v
-                    for k, v in attachment.options.items()
-                    if k in DocumentOptions.__dataclass_fields__
-                }
-            )
-            context = spec.build(
-                organisation=organisation, fiscal_year=attachment.fiscal_year, options=options
-            )
-            title = context.pop("title", spec.title)
-            htmls.append(
-                render_html(
-                    spec.template,
-                    context,
-                    kind=spec.name,
-                    title=title,
-                    page=spec.page,
-                    options=options,
-                    for_pdf=True,
-                )
-            )
+        htmls = [
+            document_htmls(
+                kind=kind,
+                organisation=organisation,
+                fiscal_year=year,
+                options=options,
+                outputs=("pdf",),
+            )[2]["pdf"]
+            for kind, year, options in parts
+        ]
     except DocumentError as exc:
         messages.error(request, str(exc))
         return redirect("reports:memo_detail", code=code, pk=pk)
@@ -334,7 +297,7 @@ def chain_templates(request, code: str):
                 is_default=form.cleaned_data["is_default"],
             )
         except ValidationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "บันทึกลำดับการเสนอแล้ว")
             return redirect("reports:chain_templates", code=code)

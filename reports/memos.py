@@ -20,6 +20,7 @@ from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from ita_portal.public_cache import bump_public_version
 from ita_portal.thai import dates as thai
 from organisations.access import Action, can
 from organisations.models import Organisation, Role, Unit
@@ -390,22 +391,12 @@ def _next_revision(organisation, fiscal_year, kind) -> int:
 
 
 def _freeze(*, memo: Memo, kind: str, fiscal_year: int, title: str, options, record) -> Publication:
-    from .documents import document_render
+    from .documents import document_render_all
 
-    html = document_render(
-        kind=kind,
-        organisation=memo.organisation,
-        fiscal_year=fiscal_year,
-        output="html",
-        options=options,
+    rendered = document_render_all(
+        kind=kind, organisation=memo.organisation, fiscal_year=fiscal_year, options=options
     )
-    pdf = document_render(
-        kind=kind,
-        organisation=memo.organisation,
-        fiscal_year=fiscal_year,
-        output="pdf",
-        options=options,
-    )
+    html, pdf = rendered["html"], rendered["pdf"]
     publication = Publication(
         organisation=memo.organisation,
         fiscal_year=fiscal_year,
@@ -430,14 +421,10 @@ def publish_memo_documents(*, memo: Memo) -> list[Publication]:
     If any document fails, the files already written are removed and the error is re-raised
     (the caller's transaction then removes the rows): never a publication without its files.
     """
-    from .public_views import bump_public_version
-
     published: list[Publication] = []
     try:
         result = _publish(memo, published)
-        # Now (this request) and again at commit (a page cached in between is dropped).
         bump_public_version()
-        transaction.on_commit(bump_public_version)
         return result
     except Exception:
         for publication in published:
@@ -452,13 +439,7 @@ def _publish(memo: Memo, published: list[Publication]) -> list[Publication]:
 
     record = approval_record(memo)
     for attachment in memo.attachments.all():
-        options = DocumentOptions(
-            **{
-                k: v
-                for k, v in attachment.options.items()
-                if k in DocumentOptions.__dataclass_fields__
-            }
-        )
+        options = DocumentOptions.from_dict(attachment.options)
         published.append(
             _freeze(
                 memo=memo,
@@ -496,10 +477,7 @@ def publication_withdraw(*, publication: Publication, user, reason: str) -> Publ
     publication.withdrawn_by = user
     publication.withdraw_reason = reason.strip()
     publication.save()
-    from .public_views import bump_public_version
-
     bump_public_version()
-    transaction.on_commit(bump_public_version)
     return publication
 
 

@@ -6,7 +6,6 @@ never re-rendered. URLs never change, because agencies paste them into ITAS.
 
 from __future__ import annotations
 
-import time
 from functools import wraps
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from assessments.scoring import score_sheet
 from assessments.selectors import assessments_for_organisation
+from ita_portal.public_cache import public_version
 from organisations.models import Organisation
 
 from .charts import Bar, bar_chart
@@ -38,24 +38,6 @@ KIND_TITLES = {
 
 
 PUBLIC_CACHE_SECONDS = 600
-VERSION_KEY = "public:version"
-
-
-def public_version() -> int:
-    """Bumped whenever something public changes (a publication, a withdrawal, new scores)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Start from the clock, so a version lost from the cache never reuses an old number.
-        cache.add(VERSION_KEY, int(time.time() * 1000), None)
-        version = cache.get(VERSION_KEY) or 0
-    return version
-
-
-def bump_public_version() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, int(time.time() * 1000), None)
 
 
 def cached_public(view):
@@ -78,7 +60,7 @@ def cached_public(view):
         hit = cache.get(key)
         if hit is not None:
             status, headers, content = hit
-            if headers.get("ETag") and _not_modified(request, headers["ETag"], None):
+            if headers.get("ETag") and _not_modified(request, headers["ETag"]):
                 return HttpResponseNotModified()
             response = HttpResponse(content, status=status)
             for name, value in headers.items():
@@ -97,7 +79,7 @@ def cached_public(view):
     return wrapper
 
 
-def _not_modified(request, etag: str, last_modified) -> bool:
+def _not_modified(request, etag: str) -> bool:
     if_none_match = request.headers.get("If-None-Match", "")
     return etag in [tag.strip() for tag in if_none_match.split(",")] if if_none_match else False
 
@@ -191,7 +173,7 @@ def document(request, code: str, year: int, kind: str, revision: int | None = No
     if publication is None:
         return _withdrawn_page(request, withdrawn)
     etag = quote_etag(f"{publication.html_sha256}-{publication.revision}")
-    if _not_modified(request, etag, publication.published_at):
+    if _not_modified(request, etag):
         return HttpResponseNotModified()
     revisions = list(
         Publication.objects.filter(
@@ -228,7 +210,7 @@ def document_pdf(request, code: str, year: int, kind: str, revision: int | None 
     if publication is None:
         return _withdrawn_page(request, withdrawn)
     etag = quote_etag(publication.pdf_sha256)
-    if _not_modified(request, etag, publication.published_at):
+    if _not_modified(request, etag):
         return HttpResponseNotModified()
     response = FileResponse(
         publication.pdf.open("rb"),

@@ -74,6 +74,11 @@ class DocumentOptions:
     #: the memo a `memo` document renders
     memo_id: int | None = None
 
+    @classmethod
+    def from_dict(cls, values: dict) -> DocumentOptions:
+        """Options stored as JSON (a memo attachment); unknown keys are ignored."""
+        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+
 
 @dataclass
 class Document:

@@ -1,4 +1,6 @@
-"""The portal's front door: the public home page and each role's landing page."""
+"""The portal's own pages: home, role landing pages, working documents, audit trail and help."""
+
+from functools import lru_cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,11 +11,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from assessments.selectors import framework_for
+from assessments.selectors import framework_for_organisation
 from ita_portal.thai import dates as thai
 from organisations.access import Action, can, is_central_admin, organisation_for
 from organisations.active import active_membership
-from organisations.models import Organisation, OrganisationType, Role
+from organisations.models import Organisation, Role
 
 from .documents import DocumentError, document_render, get_kind
 from .rendering import DocumentOptions
@@ -46,8 +48,7 @@ def dashboard(request):
     }
     if membership:
         organisation = membership.organisation
-        variant = "" if organisation.type == OrganisationType.OTHER else "อปท."
-        context["framework"] = framework_for(year, variant)
+        context["framework"] = framework_for_organisation(organisation, year)
         context["units"] = organisation.units.all()
     if is_central_admin(request.user):
         query = request.GET.get("q", "").strip()
@@ -124,8 +125,13 @@ def document_view(request, code: str, year: int, kind: str):
     except DocumentError as exc:
         messages.error(request, str(exc))
         return redirect("reports:document_index", code=code, year=year)
+    return document_response(document)
+
+
+def document_response(document) -> HttpResponse:
+    """A rendered working document: PDFs download, HTML shows; never cached (drafts change)."""
     response = HttpResponse(document.content, content_type=document.content_type)
-    disposition = "attachment" if output == "pdf" else "inline"
+    disposition = "attachment" if document.content_type == "application/pdf" else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -215,13 +221,22 @@ def _audit_page(request, organisation):
 
 def help_page(request):
     """The Thai user guide (docs/user-guide.md, the one source) as a page of the portal."""
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "docs" / "user-guide.md"
+    return render(request, "reports/help.html", {"guide": _guide_html(path, path.stat().st_mtime)})
+
+
+@lru_cache(maxsize=2)
+def _guide_html(path, mtime: float):
+    """Converted once per version of the file (the mtime is part of the cache key)."""
     import markdown
     from django.conf import settings
     from django.utils.safestring import mark_safe
 
-    source = (settings.BASE_DIR / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    source = path.read_text(encoding="utf-8")
     # The guide is the project's own file, not user input; its images live in docs/images.
     html = markdown.markdown(source, extensions=["tables"]).replace(
         'src="images/', f'src="{settings.STATIC_URL}help/'
     )
-    return render(request, "reports/help.html", {"guide": mark_safe(html)})
+    return mark_safe(html)

@@ -1,0 +1,35 @@
+"""The version of everything the public site shows.
+
+Public pages are cached whole (reports.public_views); anything that changes what they show (a
+publication, a withdrawal, imported scores) bumps this version, which retires every cached page at
+once. It lives here because both assessments and reports bump it.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "public:version"
+
+
+def public_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Start from the clock, so a version lost from the cache never reuses an old number.
+        cache.add(VERSION_KEY, int(time.time() * 1000), None)
+        version = cache.get(VERSION_KEY) or 0
+    return version
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, int(time.time() * 1000), None)
+
+
+def bump_public_version() -> None:
+    """Now (this request) and again at commit, so a page cached in between is dropped too."""
+    _bump()
+    transaction.on_commit(_bump)
