@@ -19,6 +19,7 @@ from .models import (
     GradeBand,
     Indicator,
     Item,
+    ItemCriterion,
     Score,
     ScoreImport,
 )
@@ -131,9 +132,16 @@ class FrameworkAdmin(admin.ModelAdmin):
         return render(request, "admin/assessments/framework/import.html", context)
 
 
+class ItemCriterionInline(admin.TabularInline):
+    model = ItemCriterion
+    extra = 1
+    fields = ["order", "text", "source", "confidence"]
+
+
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
     list_display = ["code", "short_text", "tool", "indicator", "framework", "is_retired"]
+    inlines = [ItemCriterionInline]
     list_filter = ["framework", "tool", "is_retired"]
     search_fields = ["code", "text"]
     list_select_related = ["framework__fiscal_year", "indicator"]

@@ -11,13 +11,14 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
-from ita_portal.thai.dates import to_arabic_digits
+from ita_portal.thai.dates import ThaiDateError, format_date_numeric, parse_date, to_arabic_digits
 
 from .models import (
     MAX_BE_YEAR,
@@ -31,6 +32,7 @@ from .models import (
     GradingKind,
     Indicator,
     Item,
+    ItemCriterion,
     Tool,
 )
 
@@ -74,6 +76,8 @@ class ItemData:
     confidence: str = ""
     is_retired: bool = False
     row: int | None = None
+    # OIT criteria: [{"text", "source", "confidence", "row"}] in order.
+    criteria: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -85,6 +89,8 @@ class FrameworkData:
     grading_kind: str
     pass_mark: Decimal
     source_note: str
+    oit_opens_on: date | None = None
+    oit_deadline: date | None = None
     bands: list[dict[str, Any]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
     items: list[ItemData] = field(default_factory=list)
@@ -155,6 +161,8 @@ def parse_json(data: dict[str, Any], sheet: str = "JSON") -> FrameworkData:
             grading_kind=grading.get("kind", ""),
             pass_mark=_decimal(data.get("pass_mark", 85)),
             source_note=data.get("source_note", ""),
+            oit_opens_on=_optional_date(data.get("oit_opens_on")),
+            oit_deadline=_optional_date(data.get("oit_deadline")),
             bands=[
                 {
                     "order": i,
@@ -185,7 +193,7 @@ def parse_json(data: dict[str, Any], sheet: str = "JSON") -> FrameworkData:
                 for n, a in enumerate(data.get("analysis_areas", []), start=1)
             ],
         )
-    except (KeyError, ValueError, InvalidOperation, TypeError) as exc:
+    except (KeyError, ValueError, InvalidOperation, TypeError, ThaiDateError) as exc:
         errors.append(RowError(sheet, None, "", str(exc), "ข้อมูลกรอบการประเมินไม่ครบหรือไม่ถูกต้อง"))
         raise CatalogueError(errors) from exc
     validate(fw, sheet_names=_JSON_SHEETS)
@@ -203,7 +211,28 @@ def _item_from_json(raw: dict[str, Any], tool: str, indicator: int | None, order
         confidence=raw.get("confidence", ""),
         is_retired=bool(raw.get("is_retired", False)),
         row=order,
+        criteria=[
+            {
+                "text": str(c.get("text", "")).strip(),
+                "source": c.get("source", ""),
+                "confidence": c.get("confidence", ""),
+                "row": n,
+            }
+            for n, c in enumerate(raw.get("criteria", []), start=1)
+        ],
     )
+
+
+def _optional_date(value: Any) -> date | None:
+    """A พ.ศ. date (วว/ดด/ปปปป), a date cell, or nothing."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        # A date cell holds the real (ค.ศ.) date; a year past 2400 means พ.ศ. typed into it.
+        return value if value.year < 2400 else value.replace(year=value.year - 543)
+    return parse_date(str(value))
 
 
 def load_json_file(path: Path) -> FrameworkData:
@@ -218,8 +247,10 @@ SHEET_BANDS = "ระดับผลการประเมิน"
 SHEET_INDICATORS = "ตัวชี้วัด"
 SHEET_ITEMS = "ข้อการประเมิน"
 SHEET_AREAS = "ประเด็นการวิเคราะห์"
+SHEET_CRITERIA = "เกณฑ์ OIT"
 _JSON_SHEETS = dict.fromkeys(
-    (SHEET_FRAMEWORK, SHEET_BANDS, SHEET_INDICATORS, SHEET_ITEMS, SHEET_AREAS), "JSON"
+    (SHEET_FRAMEWORK, SHEET_BANDS, SHEET_INDICATORS, SHEET_ITEMS, SHEET_AREAS, SHEET_CRITERIA),
+    "JSON",
 )
 
 
@@ -252,6 +283,14 @@ def validate(fw: FrameworkData, sheet_names: dict[str, str] | None = None) -> No
         err(SHEET_FRAMEWORK, None, "รูปแบบการจัดระดับ", fw.grading_kind, "ต้องเป็น bands หรือ levels")
     if not 0 <= fw.pass_mark <= 100:
         err(SHEET_FRAMEWORK, None, "คะแนนผ่านเกณฑ์", fw.pass_mark, "ต้องอยู่ระหว่าง 0–100")
+    if fw.oit_opens_on and fw.oit_deadline and fw.oit_opens_on > fw.oit_deadline:
+        err(
+            SHEET_FRAMEWORK,
+            None,
+            OIT_DEADLINE_LABEL,
+            format_date_numeric(fw.oit_deadline),
+            "กำหนดส่งข้อมูล OIT ต้องไม่ก่อนวันเริ่มเปิดรับข้อมูล",
+        )
 
     if not fw.bands:
         err(SHEET_BANDS, None, "", "", "ต้องมีระดับผลการประเมินอย่างน้อยหนึ่งระดับ")
@@ -319,6 +358,23 @@ def validate(fw: FrameworkData, sheet_names: dict[str, str] | None = None) -> No
         codes.add(item.code)
         if not item.text:
             err(SHEET_ITEMS, item.row, "ข้อความ", "", "ต้องระบุข้อความของข้อ (ห้ามเว้นว่าง)")
+        for criterion in item.criteria:
+            if item.tool != Tool.OIT:
+                err(
+                    SHEET_CRITERIA,
+                    criterion["row"],
+                    "รหัสข้อ",
+                    item.code,
+                    "กำหนดเกณฑ์ได้เฉพาะข้อของ OIT",
+                )
+            if not criterion["text"]:
+                err(
+                    SHEET_CRITERIA,
+                    criterion["row"],
+                    "เกณฑ์",
+                    "",
+                    f"ข้อ {item.code}: ต้องระบุข้อความเกณฑ์",
+                )
         if item.indicator is not None:
             if item.indicator not in indicator_tools:
                 err(SHEET_ITEMS, item.row, "ตัวชี้วัดที่", item.indicator, "ไม่พบตัวชี้วัดนี้ในกรอบการประเมิน")
@@ -378,6 +434,11 @@ def framework_save(*, data: FrameworkData, update: bool = False) -> tuple[Framew
         "pass_mark": data.pass_mark,
         "source_note": data.source_note,
     }
+    # Dates absent from the data never clear what an admin entered.
+    if data.oit_opens_on:
+        fw_values["oit_opens_on"] = data.oit_opens_on
+    if data.oit_deadline:
+        fw_values["oit_deadline"] = data.oit_deadline
     framework = Framework.objects.filter(fiscal_year=year, variant=data.variant).first()
     if framework is None:
         framework = Framework.objects.create(fiscal_year=year, variant=data.variant, **fw_values)
@@ -432,6 +493,8 @@ def framework_save(*, data: FrameworkData, update: bool = False) -> tuple[Framew
         else:
             items[item.code] = Item.objects.create(framework=framework, code=item.code, **values)
             stats.created += 1
+        if item.criteria:
+            _save_criteria(items[item.code], item.criteria, update, stats)
 
     areas = {a.number: a for a in framework.analysis_areas.prefetch_related("items")}
     for area in data.areas:
@@ -455,6 +518,24 @@ def framework_save(*, data: FrameworkData, update: bool = False) -> tuple[Framew
     return framework, stats
 
 
+def _save_criteria(item: Item, criteria: list[dict[str, Any]], update: bool, stats: SaveStats):
+    """Criteria by position: missing ones are added; with `update`, texts are overwritten.
+
+    Criteria the data does not mention are kept (an admin may have added them)."""
+    existing = {c.order: c for c in item.criteria.all()}
+    for order, criterion in enumerate(criteria, start=1):
+        values = {
+            "text": criterion["text"],
+            "source": criterion["source"],
+            "confidence": criterion["confidence"],
+        }
+        if order in existing:
+            _apply(existing[order], values, update, stats)
+        else:
+            ItemCriterion.objects.create(item=item, order=order, **values)
+            stats.created += 1
+
+
 def framework_load_directory(
     *, directory: Path, update: bool = False
 ) -> list[tuple[Framework, SaveStats]]:
@@ -476,7 +557,12 @@ FRAMEWORK_FIELDS = [
     ("รูปแบบการจัดระดับ", "grading_kind"),
     ("คะแนนผ่านเกณฑ์", "pass_mark"),
     ("แหล่งที่มา", "source_note"),
+    ("เริ่มเปิดรับข้อมูล OIT ในระบบ ITAS (วว/ดด/ปปปป พ.ศ.)", "oit_opens_on"),
+    ("กำหนดส่งข้อมูล OIT ในระบบ ITAS (วว/ดด/ปปปป พ.ศ.)", "oit_deadline"),
 ]
+OIT_OPENS_LABEL = FRAMEWORK_FIELDS[-2][0]
+OIT_DEADLINE_LABEL = FRAMEWORK_FIELDS[-1][0]
+CRITERION_COLUMNS = ["รหัสข้อ", "ลำดับ", "เกณฑ์", "แหล่งที่มา", "ความเชื่อมั่น"]
 BAND_COLUMNS = ["ลำดับ", "ระดับ", "คะแนนรวมขั้นต่ำ", "คะแนนขั้นต่ำของทุกเครื่องมือ", "ผ่านเกณฑ์"]
 INDICATOR_COLUMNS = ["ตัวชี้วัดที่", "ชื่อตัวชี้วัด", "เครื่องมือ"]
 ITEM_COLUMNS = [
@@ -510,6 +596,12 @@ def framework_export_xlsx(framework: Framework) -> bytes:
         "grading_kind": framework.grading_kind,
         "pass_mark": float(framework.pass_mark),
         "source_note": framework.source_note,
+        "oit_opens_on": format_date_numeric(framework.oit_opens_on)
+        if framework.oit_opens_on
+        else "",
+        "oit_deadline": format_date_numeric(framework.oit_deadline)
+        if framework.oit_deadline
+        else "",
     }
     ws.append(["หัวข้อ", "ค่า"])
     for label, key in FRAMEWORK_FIELDS:
@@ -565,6 +657,17 @@ def framework_export_xlsx(framework: Framework) -> bytes:
             for a in framework.analysis_areas.prefetch_related("items").order_by("number")
         ],
     )
+    sheet(
+        SHEET_CRITERIA,
+        CRITERION_COLUMNS,
+        [
+            [c.item.code, c.order, c.text, c.source, c.confidence]
+            for c in sorted(
+                ItemCriterion.objects.filter(item__framework=framework).select_related("item"),
+                key=lambda c: (_item_sort(c.item), c.order),
+            )
+        ],
+    )
     for sh in wb.worksheets:
         for cell in sh[1]:
             cell.font = Font(bold=True)
@@ -598,6 +701,17 @@ def _read_rows(
             continue
         out.append((number, record))
     return out
+
+
+def _date_field(head: dict, label: str, errors: list[RowError]) -> date | None:
+    if label not in head:
+        return None
+    number, value = head[label]
+    try:
+        return _optional_date(value)
+    except ThaiDateError as exc:
+        errors.append(RowError(SHEET_FRAMEWORK, number, label, value, str(exc)))
+        return None
 
 
 def parse_xlsx(content: bytes) -> FrameworkData:
@@ -639,6 +753,8 @@ def parse_xlsx(content: bytes) -> FrameworkData:
         grading_kind=field_value("รูปแบบการจัดระดับ", lambda v: str(v).strip()) or "",
         pass_mark=field_value("คะแนนผ่านเกณฑ์", _decimal) or Decimal(0),
         source_note=field_value("แหล่งที่มา", lambda v: str(v or ""), ""),
+        oit_opens_on=_date_field(head, OIT_OPENS_LABEL, errors),
+        oit_deadline=_date_field(head, OIT_DEADLINE_LABEL, errors),
     )
 
     def cell(sheet: str, number: int, column: str, value: Any, convert, required=True):
@@ -703,6 +819,29 @@ def parse_xlsx(content: bytes) -> FrameworkData:
                 row=number,
             )
         )
+    by_code = {item.code: item for item in fw.items}
+    # Older workbooks have no criteria sheet: that is not an error.
+    if SHEET_CRITERIA in book.sheet_names:
+        for number, rec in _read_rows(book, SHEET_CRITERIA, CRITERION_COLUMNS, errors):
+            code = str(rec["รหัสข้อ"] or "").strip().lower()
+            item = by_code.get(code)
+            if item is None:
+                errors.append(
+                    RowError(SHEET_CRITERIA, number, "รหัสข้อ", code, "ไม่พบข้อนี้ในแผ่นงานข้อการประเมิน")
+                )
+                continue
+            item.criteria.append(
+                {
+                    "order": cell(SHEET_CRITERIA, number, "ลำดับ", rec["ลำดับ"], _int, required=False)
+                    or len(item.criteria) + 1,
+                    "text": str(rec["เกณฑ์"] or "").strip(),
+                    "source": str(rec["แหล่งที่มา"] or ""),
+                    "confidence": str(rec["ความเชื่อมั่น"] or ""),
+                    "row": number,
+                }
+            )
+        for item in fw.items:
+            item.criteria.sort(key=lambda c: c["order"])
     for number, rec in _read_rows(book, SHEET_AREAS, AREA_COLUMNS, errors):
         codes = re.split(r"[,\s]+", str(rec["ข้อการประเมิน"] or "").strip().lower())
         fw.areas.append(

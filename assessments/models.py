@@ -88,6 +88,19 @@ class Framework(models.Model):
         "คะแนนผ่านเกณฑ์", max_digits=5, decimal_places=2, default=Decimal("85.00")
     )
     source_note = models.TextField("แหล่งที่มาและความเชื่อมั่นของข้อมูล", blank=True)
+    # The NACC announces the ITAS calendar each year; admins enter it (no fixture invents it).
+    oit_opens_on = models.DateField(
+        "เริ่มเปิดรับข้อมูล OIT ในระบบ ITAS",
+        null=True,
+        blank=True,
+        help_text="ช่วงเวลาที่หน่วยงานกรอก URL ของข้อ OIT ในระบบ ITAS (ตามปฏิทินที่ สำนักงาน ป.ป.ช. ประกาศ)",
+    )
+    oit_deadline = models.DateField(
+        "กำหนดส่งข้อมูล OIT ในระบบ ITAS",
+        null=True,
+        blank=True,
+        help_text="วันสุดท้ายที่หน่วยงานกรอก URL ของข้อ OIT ในระบบ ITAS",
+    )
     created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
     updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
 
@@ -114,6 +127,12 @@ class Framework(models.Model):
             models.CheckConstraint(
                 condition=Q(grading_kind__in=[k.value for k in GradingKind]),
                 name="framework_grading_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(oit_opens_on__isnull=True)
+                | Q(oit_deadline__isnull=True)
+                | Q(oit_opens_on__lte=F("oit_deadline")),
+                name="framework_oit_window_ordered",
             ),
         ]
 
@@ -245,6 +264,33 @@ class Item(models.Model):
     @property
     def number(self) -> int:
         return int(self.code[1:])
+
+
+class ItemCriterion(models.Model):
+    """One sub-point an assessor checks for an OIT item (องค์ประกอบ / หลักเกณฑ์), as data.
+
+    Only criteria with a source are shipped (fixtures/ita); admins add the rest.
+    """
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="criteria", verbose_name="ข้อการประเมิน"
+    )
+    order = models.PositiveSmallIntegerField("ลำดับ", default=1)
+    text = models.TextField("เกณฑ์")
+    source = models.TextField("แหล่งที่มา", blank=True)
+    confidence = models.CharField("ความเชื่อมั่น", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "เกณฑ์ของข้อ OIT"
+        verbose_name_plural = "เกณฑ์ของข้อ OIT"
+        ordering = ["item", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "order"], name="criterion_unique_order"),
+            models.CheckConstraint(condition=~Q(text=""), name="criterion_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.code} เกณฑ์ {self.order}: {self.text[:60]}"
 
 
 class AnalysisArea(models.Model):

@@ -64,6 +64,7 @@ urlpatterns = [
     path("o/<str:code>/", include("reports.org_urls")),
     path("o/<str:code>/", include("assessments.score_urls")),
     path("o/<str:code>/", include("reports.analysis_urls")),
+    path("o/<str:code>/", include("reports.oit_urls")),
     path("frameworks/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

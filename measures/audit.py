@@ -12,6 +12,7 @@ def organisation_of(instance) -> int | None:
         "organisation_id",
         "measure.organisation_id",
         "progress_entry.measure.organisation_id",
+        "entry.organisation_id",
     ):
         obj = instance
         try:
@@ -24,7 +25,7 @@ def organisation_of(instance) -> int | None:
 
 
 def register() -> None:
-    from assessments.models import AreaAnalysis, Framework, Item
+    from assessments.models import AreaAnalysis, Framework, Item, ItemCriterion
     from organisations.models import Membership, Organisation, Unit
 
     from .models import Evidence, Measure, MeasureStep, ProgressEntry, ReportingRound
@@ -40,3 +41,4 @@ def register() -> None:
     auditlog.register(AreaAnalysis)
     auditlog.register(Framework)
     auditlog.register(Item)
+    auditlog.register(ItemCriterion)

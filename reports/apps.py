@@ -19,6 +19,9 @@ class ReportsConfig(AppConfig):
             ChainTemplateStep,
             Memo,
             MemoAttachment,
+            OitCriterionCheck,
+            OitEntry,
+            OitEvidence,
             Publication,
         )
 
@@ -29,5 +32,8 @@ class ReportsConfig(AppConfig):
             MemoAttachment,
             ApprovalStep,
             Publication,
+            OitEntry,
+            OitEvidence,
+            OitCriterionCheck,
         ):
             auditlog.register(model)

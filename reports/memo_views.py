@@ -17,6 +17,7 @@ from . import memos
 from .documents import DocumentError, document_htmls
 from .forms import ActForm, ChainTemplateForm, MemoForm, SubmitForm, WithdrawForm
 from .models import ChainTemplate, Memo, MemoStatus, Publication
+from .oit import OIT_FILE_KIND
 from .rendering import DocumentOptions, htmls_to_pdf
 
 MEMOS_PER_PAGE = 30
@@ -253,9 +254,11 @@ def memo_pdf(request, code: str, pk: int):
     """The memo and its attachments as one PDF."""
     memo = _memo(request.user, code, pk)
     organisation = memo.organisation
+    # Uploaded OIT files are listed in the memo and downloaded from their own links.
     parts = [("memo", memo.fiscal_year, DocumentOptions(memo_id=memo.pk))] + [
         (a.kind, a.fiscal_year, DocumentOptions.from_dict(a.options))
         for a in memo.attachments.all()
+        if a.kind != OIT_FILE_KIND
     ]
     try:
         htmls = [

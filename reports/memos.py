@@ -25,6 +25,7 @@ from ita_portal.thai import dates as thai
 from organisations.access import Action, can
 from organisations.models import Organisation, Role, Unit
 
+from . import oit
 from .models import (
     ApprovalStep,
     ChainTemplate,
@@ -193,7 +194,9 @@ def memo_create(
     if not attachments:
         raise ValidationError({"attachments": "ต้องแนบเอกสารอย่างน้อย 1 ฉบับ"})
     for attachment in attachments:
-        if attachment["kind"] not in PUBLISHABLE_KINDS:
+        if attachment["kind"] == oit.OIT_FILE_KIND:
+            oit.validate_file_attachment(organisation, attachment.get("options", {}))
+        elif attachment["kind"] not in PUBLISHABLE_KINDS:
             raise ValidationError({"attachments": f"แนบเอกสารประเภท {attachment['kind']} ไม่ได้"})
     memo = Memo.objects.create(
         organisation=organisation,
@@ -274,8 +277,10 @@ def memo_submit(*, memo: Memo, user, template: ChainTemplate) -> Memo:
     if not steps:
         raise MemoError("ลำดับการเสนอยังไม่มีผู้ลงนาม")
     if not memo.number:
+        # One sequence per organisation and year: the number carries the organisation's prefix
+        # only, so per-unit sequences would issue the same number twice.
         sequence = document_number_next(
-            organisation=memo.organisation, unit=memo.unit, fiscal_year=memo.fiscal_year
+            organisation=memo.organisation, unit=None, fiscal_year=memo.fiscal_year
         )
         memo.number = f"{memo.organisation.document_prefix}{sequence}"
     memo.date = timezone.localdate()
@@ -422,23 +427,30 @@ def publish_memo_documents(*, memo: Memo) -> list[Publication]:
     (the caller's transaction then removes the rows): never a publication without its files.
     """
     published: list[Publication] = []
+    written: list = []  # frozen OIT files
     try:
-        result = _publish(memo, published)
+        result = _publish(memo, published, written)
         bump_public_version()
         return result
     except Exception:
         for publication in published:
-            for field in (publication.html, publication.pdf):
-                if field.name:
-                    field.storage.delete(field.name)
+            written.extend((publication.html, publication.pdf))
+        for field in written:
+            if field.name:
+                field.storage.delete(field.name)
         raise
 
 
-def _publish(memo: Memo, published: list[Publication]) -> list[Publication]:
+def _publish(memo: Memo, published: list[Publication], written: list) -> list[Publication]:
     from .rendering import DocumentOptions
 
     record = approval_record(memo)
     for attachment in memo.attachments.all():
+        if attachment.kind == oit.OIT_FILE_KIND:
+            oit.publish_file(
+                memo=memo, evidence_id=attachment.options.get("evidence_id"), written=written
+            )
+            continue
         options = DocumentOptions.from_dict(attachment.options)
         published.append(
             _freeze(

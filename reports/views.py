@@ -31,6 +31,24 @@ def _current_fiscal_year() -> int:
     return thai.fiscal_year_of(timezone.localdate())
 
 
+def oit_window_board(organisation):
+    """The OIT board of the year whose ITAS window is open today for this organisation."""
+    from assessments.models import Framework
+
+    from .oit import oit_board
+
+    today = timezone.localdate()
+    open_now = Framework.objects.filter(
+        oit_opens_on__lte=today, oit_deadline__gte=today
+    ).select_related("fiscal_year")
+    for framework in open_now.order_by("-fiscal_year__year"):
+        year = framework.fiscal_year.year
+        own = framework_for_organisation(organisation, year)
+        if own is not None and own.pk == framework.pk:
+            return oit_board(organisation, year)
+    return None
+
+
 @login_required
 def dashboard(request):
     membership = active_membership(request)
@@ -50,6 +68,8 @@ def dashboard(request):
         organisation = membership.organisation
         context["framework"] = framework_for_organisation(organisation, year)
         context["units"] = organisation.units.all()
+        # During the OIT window the readiness board comes first.
+        context["oit_board"] = oit_window_board(organisation)
     if is_central_admin(request.user):
         query = request.GET.get("q", "").strip()
         organisations = Organisation.objects.filter(is_active=True).order_by("province", "name")

@@ -236,6 +236,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# `celery -A ita_portal beat` (one process per deployment) runs the nightly OIT link check.
+CELERY_BEAT_SCHEDULE = {
+    "check-oit-links": {
+        "task": "reports.check_oit_links",
+        "schedule": float(os.environ.get("LINKCHECK_EVERY_SECONDS", 24 * 3600)),
+    }
+}
+
+# OIT evidence link checker (reports.linkcheck): time-out per request, at most one request per
+# host every LINKCHECK_HOST_INTERVAL seconds, at most LINKCHECK_MAX_PER_RUN links per run.
+# Private addresses are never fetched, except host:port pairs listed here (tests only).
+LINKCHECK_TIMEOUT = float(os.environ.get("LINKCHECK_TIMEOUT", 10))
+LINKCHECK_HOST_INTERVAL = float(os.environ.get("LINKCHECK_HOST_INTERVAL", 1.0))
+LINKCHECK_MAX_PER_RUN = int(os.environ.get("LINKCHECK_MAX_PER_RUN", 5000))
+LINKCHECK_ALLOWED_PRIVATE: list[str] = []
 
 CACHES = {
     "default": (

@@ -176,6 +176,11 @@ def format_date(d: date, *, thai_digits: bool = False) -> str:
     return maybe_thai_digits(text, thai_digits)
 
 
+def format_date_numeric(d: date) -> str:
+    """วว/ดด/ปปปป in พ.ศ. ("16/04/2564"), the form `parse_date` reads back."""
+    return f"{d.day:02d}/{d.month:02d}/{be_year(d.year)}"
+
+
 def format_date_short(d: date, *, thai_digits: bool = False) -> str:
     """Short Thai date, e.g. "16 เม.ย. 64"; accepts date or datetime."""
     d = to_local_date(d)

@@ -11,7 +11,7 @@ from django.db import transaction
 from assessments.demo import load_scores_demo
 from measures.demo import load_measures_demo
 from organisations.demo import load_demo
-from reports.demo import load_memos_demo
+from reports.demo import load_memos_demo, load_oit_demo
 
 
 class Command(BaseCommand):
@@ -28,6 +28,7 @@ class Command(BaseCommand):
             summary = load_measures_demo()
             scores_summary = load_scores_demo()
             memo_summary = load_memos_demo()
+            oit_summary = load_oit_demo()
         self.stdout.write(self.style.SUCCESS("โหลดข้อมูลตัวอย่างแล้ว ผู้ใช้สำหรับทดลอง (ใช้ในเครื่องนี้เท่านั้น):"))
         for spec, password in users:
             self.stdout.write(f"  {spec.username:<10} รหัสผ่าน {password:<16} {spec.position}")
@@ -35,3 +36,4 @@ class Command(BaseCommand):
         if scores_summary:
             self.stdout.write(scores_summary)
         self.stdout.write(memo_summary)
+        self.stdout.write(oit_summary)
