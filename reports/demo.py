@@ -123,6 +123,8 @@ def load_oit_demo() -> str:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
+    from ita_portal.thai import dates as thai_dates
+
     from . import oit
     from .models import LinkStatus, OitEntry
 
@@ -132,14 +134,17 @@ def load_oit_demo() -> str:
         f"กระดานความพร้อม OIT ตัวอย่าง ปี {DEMO_YEAR}: /o/{organisation.code}/{DEMO_YEAR}/oit/ "
         f"(หน้าสาธารณะ /p/{organisation.code}/{DEMO_YEAR}/oit/)"
     )
-    if framework is None or OitEntry.objects.filter(organisation=organisation).exists():
+    if framework is None:
         return summary
     if framework.oit_deadline is None:
+        # Demo only: a window around today, so the dashboard shows the board first.
         today = timezone.localdate()
         framework.oit_opens_on = today - timedelta(days=20)
         framework.oit_deadline = today + timedelta(days=40)
         framework.save(update_fields=["oit_opens_on", "oit_deadline", "updated_at"])
-        summary += " · กำหนดส่ง OIT เป็นวันที่สมมุติเพื่อการสาธิต"
+    summary += f" · กำหนดส่ง OIT ในระบบ ITAS {thai_dates.format_date(framework.oit_deadline)}"
+    if OitEntry.objects.filter(organisation=organisation).exists():
+        return summary
     users = {
         u.username: u
         for u in get_user_model().objects.filter(

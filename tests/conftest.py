@@ -8,6 +8,14 @@ from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached public pages must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def org(db):
     return OrganisationFactory(name="องค์การบริหารส่วนตำบลขามสมบูรณ์", code="6301401")

@@ -29,7 +29,7 @@ from django.utils.http import urlsafe_base64_encode
 from assessments.models import AnalysisArea, Framework, ImportStatus, ScoreImport
 from measures import services as measure_services
 from organisations.models import Organisation
-from reports import memos
+from reports import memos, oit
 from reports.models import Decision, Publication
 from tests.assessments.test_scoring import seed_assessment
 from tests.factories import UnitFactory, UserFactory
@@ -123,6 +123,22 @@ EXPECTED: dict[str, list[Case]] = {
         Case("get", PUBLIC, public_doc("measure-results", revision=1), label="published"),
         Case("get", UNPUBLISHED, public_doc("progress", revision=1), label="unpublished"),
     ],
+    "public:oit_index": [Case("get", PUBLIC, year)],
+    "public:oit_item": [Case("get", PUBLIC, lambda w: year(w, item_code="o14"))],
+    "public:oit_file": [
+        Case(
+            "get",
+            PUBLIC,
+            lambda w: year(w, item_code="o14", pk=w.oit_published.pk),
+            label="published",
+        ),
+        Case(
+            "get",
+            UNPUBLISHED,
+            lambda w: year(w, item_code="o15", pk=w.oit_draft.pk),
+            label="draft",
+        ),
+    ],
     "assessments:framework_list": [Case("get", PUBLIC)],
     "assessments:framework_detail": [Case("get", PUBLIC, lambda w: {"year": YEAR})],
     # -- any signed-in user
@@ -204,6 +220,32 @@ EXPECTED: dict[str, list[Case]] = {
         Case("get", EDIT, lambda w: year(w, area_pk=w.area.pk)),
         Case("post", EDIT, lambda w: year(w, area_pk=w.area.pk)),
     ],
+    # -- OIT readiness
+    "oit:board": [Case("get", VIEW, year)],
+    "oit:item": [
+        Case("get", VIEW, lambda w: year(w, item_code="o14")),
+        Case(
+            "post",
+            EDIT,
+            lambda w: year(w, item_code="o14"),
+            data=lambda w: {"action": "url", "url-url": "https://example.go.th/hr"},
+        ),
+    ],
+    "oit:submit": [Case("post", EDIT, year, data=lambda w: {"evidence": [w.oit_draft.pk]})],
+    "oit:check_links": [Case("post", EDIT, year)],
+    "oit:itas_print": [Case("get", VIEW, year)],
+    "oit:itas_xlsx": [Case("get", VIEW, year)],
+    "oit:evidence_download": [Case("get", VIEW, lambda w: year(w, pk=w.oit_draft.pk))],
+    "oit:evidence_delete": [Case("post", EDIT, lambda w: year(w, pk=w.oit_draft.pk))],
+    "oit:evidence_withdraw": [
+        Case(
+            "post",
+            MANAGE,
+            lambda w: year(w, pk=w.oit_published.pk),
+            data=lambda w: {"reason": "ผิดฉบับ"},
+        )
+    ],
+    "oit:measure_from_item": [Case("post", EDIT, lambda w: year(w, item_code="o14"))],
     # -- score import (central admins only)
     "assessments:import_list": [Case("get", CENTRAL), Case("post", CENTRAL)],
     "assessments:import_detail": [Case("get", CENTRAL, lambda w: {"pk": w.score_import.pk})],
@@ -332,6 +374,18 @@ def world(org, other_org, staff, approver, org_admin, outsider, central_admin):
         error_count=1,
         errors=[{"sheet": "คะแนน", "row": 2, "column": "D", "value": "x", "message": "ผิด"}],
     )
+    items = {i.code: i for i in oit.oit_items(framework)}
+    oit_published = oit.evidence_add_file(
+        entry=oit.entry_for(organisation=org, item=items["o14"], year=YEAR),
+        user=staff,
+        upload=SimpleUploadedFile("แผนบุคลากร.pdf", PDF_BYTES),
+    )
+    oit.publish_file(memo=published, evidence_id=oit_published.pk, written=[])
+    oit_draft = oit.evidence_add_file(
+        entry=oit.entry_for(organisation=org, item=items["o15"], year=YEAR),
+        user=staff,
+        upload=SimpleUploadedFile("รายงาน.pdf", PDF_BYTES),
+    )
     record.file.save("upload.bin", ContentFile(b"PK\x03\x04"), save=False)
     record.save()
     # The outsider's own organisation has data too, so a mix-up would show.
@@ -359,6 +413,8 @@ def world(org, other_org, staff, approver, org_admin, outsider, central_admin):
         area=area,
         framework=framework,
         score_import=record,
+        oit_published=oit_published,
+        oit_draft=oit_draft,
         reset_kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(staff.pk)),
             "token": default_token_generator.make_token(staff),
