@@ -273,6 +273,8 @@ def memo_submit(*, memo: Memo, user, template: ChainTemplate) -> Memo:
         raise MemoError("บันทึกนี้เสนอไปแล้ว")
     if template.organisation_id != memo.organisation_id:
         raise MemoError("ลำดับการเสนอต้องเป็นของหน่วยงานเดียวกัน")
+    if not memo.attachments.exists():
+        raise MemoError("บันทึกนี้ไม่มีเอกสารแนบแล้ว (หลักฐานถูกลบ) จึงเสนอไม่ได้")
     steps = list(template.steps.select_related("user").order_by("order"))
     if not steps:
         raise MemoError("ลำดับการเสนอยังไม่มีผู้ลงนาม")

@@ -496,9 +496,15 @@ def evidence_delete(*, evidence: OitEvidence, user) -> None:
         raise OitError("ไฟล์นี้เผยแพร่แล้ว ลบไม่ได้ ผู้ดูแลหน่วยงานถอนการเผยแพร่ได้")
     if evidence.memo_id and evidence.memo.status == MemoStatus.IN_REVIEW:
         raise OitError("หลักฐานนี้อยู่ในบันทึกข้อความที่กำลังเสนอ ลบไม่ได้จนกว่าจะพิจารณาเสร็จ")
+    if evidence.memo_id:
+        # A draft or returned memo no longer carries what was deleted.
+        for attachment in evidence.memo.attachments.filter(kind=OIT_FILE_KIND):
+            if attachment.options.get("evidence_id") == evidence.pk:
+                attachment.delete()
     stored = evidence.file.name if evidence.file else ""
     storage = evidence.file.storage
     was_url = evidence.kind == EvidenceKind.URL
+    evidence.memo = None
     evidence.delete()
     if was_url:
         bump_public_version()

@@ -558,3 +558,36 @@ def test_demo_has_a_partly_complete_2568_board(db):
     # Re-running the demo adds nothing.
     call_command("load_demo", force=True, stdout=io.StringIO())
     assert OitEvidence.objects.filter(entry__organisation=demo).count() == 8
+
+
+def test_deleting_a_file_of_a_returned_memo_removes_it_from_the_memo(org, world, staff, org_admin):
+    evidence = oit.evidence_add_file(
+        entry=entry(org, world, "o14"), user=staff, upload=pdf_upload()
+    )
+    memo = oit.oit_memo_create(
+        organisation=org, user=staff, year=YEAR, evidence_ids=[evidence.pk], unit=world["unit"]
+    )
+    memo = memos.memo_submit(memo=memo, user=staff, template=world["template"])
+    act(memo, staff, Decision.APPROVED)
+    act(memo, org_admin, Decision.RETURNED, "ใช้ไฟล์ฉบับลงนาม")
+    oit.evidence_delete(evidence=evidence, user=staff)
+    memo.refresh_from_db()
+    assert not memo.attachments.exists()
+    with pytest.raises(memos.MemoError, match="ไม่มีเอกสารแนบ"):
+        memos.memo_submit(memo=memo, user=staff, template=world["template"])
+
+
+def test_evidence_changes_are_in_the_audit_trail(org, world, staff):
+    from auditlog.models import LogEntry
+
+    evidence = oit.evidence_add_url(
+        entry=entry(org, world, "o3"), user=staff, url="https://example.go.th/contact"
+    )
+    first = world["items"]["o1"].criteria.first()
+    oit.criteria_save(entry=entry(org, world, "o1"), user=staff, ticks={first.pk: (True, "")})
+    oit.evidence_delete(evidence=evidence, user=staff)
+    logged = LogEntry.objects.filter(additional_data__organisation_id=org.pk)
+    models = {e.content_type.model for e in logged}
+    assert {"oitentry", "oitevidence", "oitcriterioncheck"} <= models
+    deleted = logged.get(content_type__model="oitevidence", action=LogEntry.Action.DELETE)
+    assert "https://example.go.th/contact" in str(deleted.changes)
