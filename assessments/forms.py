@@ -2,6 +2,8 @@
 
 from django import forms
 
+from ita_portal.forms import ModelChoiceField
+
 from .models import Framework
 
 
@@ -17,7 +19,7 @@ class ScoreImportForm(forms.Form):
 
 
 class ScoreTemplateForm(forms.Form):
-    framework = forms.ModelChoiceField(
+    framework = ModelChoiceField(
         label="กรอบการประเมิน",
         queryset=Framework.objects.select_related("fiscal_year").order_by(
             "-fiscal_year__year", "variant"

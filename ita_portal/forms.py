@@ -4,6 +4,7 @@ Services validate (and say, in Thai, which field is wrong); views show their mes
 fields. Shared by every app's views.
 """
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -21,3 +22,32 @@ def add_service_errors(
                 formset._non_form_errors = formset.error_class([error])
             else:
                 form.add_error(field if field in form.fields else None, error)
+
+
+# Primary keys are 64-bit: a larger number typed into a choice would reach the database and fail
+# there (OverflowError on SQLite, a DataError that breaks the transaction on PostgreSQL).
+MAX_PK = 2**63 - 1
+
+
+def _out_of_range(value) -> bool:
+    text = str(value).strip()
+    return text.lstrip("-").isdigit() and abs(int(text)) > MAX_PK
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and _out_of_range(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value:
+            if _out_of_range(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)

@@ -8,6 +8,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from assessments.models import Item
+from ita_portal.forms import ModelMultipleChoiceField
 from ita_portal.thai.forms import ThaiDateField
 
 from .models import ProgressStatus, TimeframeKind
@@ -21,13 +22,13 @@ QUARTER_CHOICES = [
 ]
 
 
-class ItemChoiceField(forms.ModelMultipleChoiceField):
+class ItemChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         text = obj.text if len(obj.text) <= 90 else obj.text[:88] + "…"
         return f"{obj.code} {text}"
 
 
-class UnitChoiceField(forms.ModelMultipleChoiceField):
+class UnitChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.name
 

@@ -3,11 +3,13 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from ita_portal.forms import ModelChoiceField
+
 from .models import ChainTemplate, Decision
 
 
 class MemoForm(forms.Form):
-    unit = forms.ModelChoiceField(label="ส่วนราชการ", queryset=None, empty_label=None)
+    unit = ModelChoiceField(label="ส่วนราชการ", queryset=None, empty_label=None)
     subject = forms.CharField(
         label="เรื่อง", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -31,7 +33,7 @@ class MemoForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    template = forms.ModelChoiceField(label="ลำดับการเสนอ", queryset=None, empty_label=None)
+    template = ModelChoiceField(label="ลำดับการเสนอ", queryset=None, empty_label=None)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,7 +71,7 @@ class ChainTemplateForm(forms.Form):
             self.fields[f"position_{i}"] = forms.CharField(
                 label=f"ขั้นที่ {i}: ตำแหน่ง", required=False, max_length=200
             )
-            self.fields[f"user_{i}"] = forms.ModelChoiceField(
+            self.fields[f"user_{i}"] = ModelChoiceField(
                 label=f"ขั้นที่ {i}: ผู้ดำรงตำแหน่ง", queryset=users, required=False
             )
             self.fields[f"user_{i}"].label_from_instance = lambda u: u.get_full_name() or u.username

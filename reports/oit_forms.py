@@ -2,11 +2,13 @@
 
 from django import forms
 
+from ita_portal.forms import ModelChoiceField
+
 from .oit import DOCUMENT_TITLES, MAX_URL_LENGTH
 
 
 class EntryForm(forms.Form):
-    responsible_unit = forms.ModelChoiceField(
+    responsible_unit = ModelChoiceField(
         label="หน่วยงานย่อยที่รับผิดชอบ", queryset=None, required=False, empty_label="(ยังไม่กำหนด)"
     )
     note = forms.CharField(
