@@ -13,6 +13,11 @@
     var message = form.getAttribute && form.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { event.preventDefault(); }
   }, true);
+  // <button data-print>: print the page (the printable ITAS list).
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest && event.target.closest("[data-print]");
+    if (el) { window.print(); }
+  });
   // Live progress of a score import: [data-progress-url] polls its JSON endpoint.
   var card = document.querySelector("[data-progress-url]");
   if (card && card.getAttribute("data-finished") !== "true") {
