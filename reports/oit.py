@@ -480,8 +480,9 @@ def evidence_add_url(*, entry: OitEntry, user, url: str, title: str = "") -> Oit
 
 
 def _lock_evidence(evidence: OitEvidence) -> OitEvidence:
+    # `of`: PostgreSQL cannot lock the nullable side (the memo) of the outer join.
     return (
-        OitEvidence.objects.select_for_update()
+        OitEvidence.objects.select_for_update(of=("self",))
         .select_related("entry__organisation", "entry__item", "memo")
         .get(pk=evidence.pk)
     )

@@ -389,7 +389,7 @@ def test_phone_measures_menu_keeps_words_whole(journey, org, staff):
     page = journey.open(viewport=PHONE, is_mobile=True, has_touch=True)
     journey.login(page, staff)
     page.goto(f"/o/{org.code}/{YEAR}/measures/")
-    expect(page.locator(".nav-pills .nav-link")).to_have_count(6)
+    expect(page.locator(".nav-pills .nav-link")).to_have_count(7)
     journey.shot(page, "measures-menu")
     lines = dict(page.evaluate(MENU_LINES))
     journey.assert_clean()
