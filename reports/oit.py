@@ -691,4 +691,5 @@ def measure_from_item(*, organisation: Organisation, year: int, item: Item, user
 
 
 def site_url(path: str) -> str:
+    """An absolute address on the public site (SITE_URL), whatever host staff reach us by."""
     return settings.SITE_URL + path

@@ -126,6 +126,7 @@ def item_detail(request, code: str, year: int, item_code: str):
             "can_manage": can(request.user, organisation, Action.MANAGE),
             "withdraw_form": WithdrawForm(),
             "public_path": oit.public_item_path(organisation, year, item),
+            "site_url": oit.site_url(""),
         },
     )
 
@@ -338,11 +339,11 @@ def _itas_rows(request, board: oit.Board) -> list[dict]:
         {
             "code": row.item.code,
             "text": row.item.text,
-            "item_url": request.build_absolute_uri(
+            "item_url": oit.site_url(
                 oit.public_item_path(board.organisation, board.year, row.item)
             ),
             "evidence_urls": [
-                view.public_path if view.external else request.build_absolute_uri(view.public_path)
+                view.public_path if view.external else oit.site_url(view.public_path)
                 for view in row.public
             ],
             "state": row.state_label,

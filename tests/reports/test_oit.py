@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -355,7 +356,7 @@ def test_itas_xlsx_lists_item_urls_and_published_evidence(org, world, staff, log
     assert rows[1][:4] == ["ข้อ", "ชื่อข้อ", "URL สำหรับกรอกในระบบ ITAS", "URL หลักฐานที่เผยแพร่"]
     by_code = {r[0]: r for r in rows[2:]}
     assert len(by_code) == 26
-    assert by_code["o3"][2] == f"http://testserver/p/{org.code}/{YEAR}/oit/o3/"
+    assert by_code["o3"][2] == f"{settings.SITE_URL}/p/{org.code}/{YEAR}/oit/o3/"
     assert by_code["o3"][3] == "https://example.go.th/contact"
     assert by_code["o3"][4] == "เผยแพร่แล้ว"
     assert by_code["o15"][3] == "" and by_code["o15"][4] == "ร่าง (ยังไม่เสนอ)"
@@ -367,7 +368,7 @@ def test_itas_print_page_lists_the_urls(org, world, staff, login):
         entry=entry(org, world, "o3"), user=staff, url="https://example.go.th/contact"
     )
     html = login(staff).get(reverse("oit:itas_print", args=[org.code, YEAR])).content.decode()
-    assert f"http://testserver/p/{org.code}/{YEAR}/oit/o28/" in html
+    assert f"{settings.SITE_URL}/p/{org.code}/{YEAR}/oit/o28/" in html
     assert "https://example.go.th/contact" in html
     assert html.count("ยังไม่มีหลักฐานที่เผยแพร่") == 25
 
