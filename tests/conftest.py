@@ -8,6 +8,14 @@ from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_catalogue_memo():
+    """The catalogue memo is per process, like a cache: each test starts with an empty one."""
+    from assessments.selectors import forget_structures
+
+    forget_structures()
+
+
 @pytest.fixture
 def org(db):
     return OrganisationFactory(name="องค์การบริหารส่วนตำบลขามสมบูรณ์", code="6301401")
