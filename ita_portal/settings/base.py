@@ -240,7 +240,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, keeping its redis-py client (ita_portal/cache.py).
+            "BACKEND": "ita_portal.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
         if os.environ.get("REDIS_URL")
