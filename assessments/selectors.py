@@ -108,14 +108,16 @@ def forget_structures(framework_ids: Iterable[int] | None = None) -> None:
 
 def assessments_for_organisation(organisation, *, years: int = 5, until: int | None = None):
     """The organisation's assessments (newest first, at most `years`), ready for score_sheet()."""
-    from .models import Assessment
+    from .models import Assessment, Score
 
     qs = Assessment.objects.filter(organisation=organisation)
     if until is not None:
         qs = qs.filter(fiscal_year__year__lte=until)
+    # Scores in no order: they become dicts by code, and Score's default ordering (by assessment,
+    # hence organisation name and year) would join three tables to sort them.
     assessments = list(
         qs.select_related("fiscal_year", "framework", "organisation")
-        .prefetch_related("scores")
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by()))
         .order_by("-fiscal_year__year")[:years]
     )
     attach_structure([a.framework for a in assessments])

@@ -263,7 +263,7 @@ def document(request, code: str, year: int, kind: str, revision: int | None = No
     if _not_modified(request, etag):
         return _not_modified_response(_validators(etag, publication.published_at))
     with publication.html.open("rb") as fh:
-        frozen = fh.read().decode("utf-8")
+        frozen = fh.read()  # bytes: the UTF-8 text is spliced, never decoded
     banner = render_to_string(
         "public/_document_banner.html",
         {
@@ -274,9 +274,10 @@ def document(request, code: str, year: int, kind: str, revision: int | None = No
         request=request,
     )
     # The stored file stays byte-for-byte as frozen; the approval record is placed around it.
-    marker = frozen.find(">", frozen.find("<body")) + 1 if "<body" in frozen else 0
+    marker = frozen.find(b">", frozen.find(b"<body")) + 1 if b"<body" in frozen else 0
     response = HttpResponse(
-        frozen[:marker] + banner + frozen[marker:], content_type="text/html; charset=utf-8"
+        frozen[:marker] + banner.encode() + frozen[marker:],
+        content_type="text/html; charset=utf-8",
     )
     return _cache_headers(response, etag, publication.published_at)
 
