@@ -5,6 +5,7 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -23,6 +24,7 @@ from .models import (
     Score,
     ScoreImport,
 )
+from .services import framework_touch
 
 MAX_FRAMEWORK_UPLOAD = 5 * 1024 * 1024
 
@@ -154,13 +156,22 @@ class ItemAdmin(admin.ModelAdmin):
 
     @admin.action(description="เลิกใช้ข้อที่เลือก")
     def retire(self, request, queryset):
-        updated = queryset.update(is_retired=True)
+        updated = _set_retired(queryset, True)
         self.message_user(request, f"เลิกใช้ {updated} ข้อแล้ว", messages.SUCCESS)
 
     @admin.action(description="กลับมาใช้ข้อที่เลือก")
     def unretire(self, request, queryset):
-        updated = queryset.update(is_retired=False)
+        updated = _set_retired(queryset, False)
         self.message_user(request, f"กลับมาใช้ {updated} ข้อแล้ว", messages.SUCCESS)
+
+
+@transaction.atomic
+def _set_retired(queryset, retired: bool) -> int:
+    # update() sends no signal: the catalogue caches are told here.
+    framework_ids = set(queryset.values_list("framework_id", flat=True))
+    updated = queryset.update(is_retired=retired)
+    framework_touch(framework_ids=framework_ids)
+    return updated
 
 
 @admin.register(Indicator)

@@ -1,6 +1,8 @@
 """Reads of the ITA catalogue."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
 from .models import FiscalYear, Framework, Indicator, Item
 
@@ -53,25 +55,70 @@ def framework_for_organisation(organisation, year: int) -> Framework | None:
     return framework_for(year, variant)
 
 
+# What score_sheet() and the analysis read of a framework: the same prefetches for every page.
+STRUCTURE = (
+    "bands",
+    Prefetch(
+        "indicators",
+        queryset=Indicator.objects.prefetch_related(
+            Prefetch("items", queryset=Item.objects.filter(is_retired=False))
+        ),
+    ),
+    "analysis_areas__items",
+)
+STRUCTURE_CACHES = ("bands", "indicators", "analysis_areas")
+
+# Per process: framework id -> (its updated_at when loaded, the prefetched querysets).
+_structures: dict[int, tuple[object, dict[str, QuerySet]]] = {}
+
+
+def attach_structure(frameworks: list[Framework]) -> None:
+    """Give each framework its bands, indicators → items and analysis areas → items.
+
+    The catalogue is the same for every organisation of a year, so it is loaded once per process
+    and framework, and shared read-only. A framework's `updated_at` is its version: every write to
+    its catalogue rows touches it (assessments.signals), so a changed catalogue is loaded afresh
+    in every process, and the check needs no query of its own. The frameworks that miss are
+    loaded together in the five queries of a plain prefetch.
+    """
+    missing = []
+    for framework in frameworks:
+        cached = _structures.get(framework.pk)
+        if cached is not None and cached[0] == framework.updated_at:
+            framework._prefetched_objects_cache = dict(cached[1])
+        else:
+            missing.append(framework)
+    if not missing:
+        return
+    prefetch_related_objects(missing, *STRUCTURE)
+    for framework in missing:
+        _structures[framework.pk] = (
+            framework.updated_at,
+            {name: framework._prefetched_objects_cache[name] for name in STRUCTURE_CACHES},
+        )
+
+
+def forget_structures(framework_ids: Iterable[int] | None = None) -> None:
+    """Drop these frameworks (or all) from this process's catalogue memo."""
+    if framework_ids is None:
+        _structures.clear()
+    for pk in framework_ids or ():
+        _structures.pop(pk, None)
+
+
 def assessments_for_organisation(organisation, *, years: int = 5, until: int | None = None):
     """The organisation's assessments (newest first, at most `years`), ready for score_sheet()."""
-    from .models import Assessment
+    from .models import Assessment, Score
 
     qs = Assessment.objects.filter(organisation=organisation)
     if until is not None:
         qs = qs.filter(fiscal_year__year__lte=until)
-    return list(
+    # Scores in no order: they become dicts by code, and Score's default ordering (by assessment,
+    # hence organisation name and year) would join three tables to sort them.
+    assessments = list(
         qs.select_related("fiscal_year", "framework", "organisation")
-        .prefetch_related(
-            "scores",
-            "framework__bands",
-            Prefetch(
-                "framework__indicators",
-                queryset=Indicator.objects.prefetch_related(
-                    Prefetch("items", queryset=Item.objects.filter(is_retired=False))
-                ),
-            ),
-            "framework__analysis_areas__items",
-        )
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by()))
         .order_by("-fiscal_year__year")[:years]
     )
+    attach_structure([a.framework for a in assessments])
+    return assessments

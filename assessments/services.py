@@ -1,13 +1,43 @@
-"""Writes for scores: starting an import (the background task does the work)."""
+"""Writes for scores (starting an import: the background task does the work) and the mark
+that a framework's catalogue changed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ita_portal.public_cache import bump_public_version
 
 from .imports import sha256_of
-from .models import ImportStatus, ScoreImport
+from .models import Framework, ImportStatus, ScoreImport
+from .selectors import forget_structures
 from .tasks import run_score_import
+
+
+def framework_touch(*, framework_ids: Iterable[int | None], stamp: bool = True) -> None:
+    """Record that these frameworks' catalogue rows changed.
+
+    A new `updated_at` is the version every process checks before it uses its memo of the
+    catalogue (selectors.attach_structure); it is written in the caller's transaction, so other
+    processes see it with the change. This process's memo drops them at once (whatever the clock
+    says), and every cached public page is retired. `stamp=False` when the framework row itself
+    was just saved (auto_now has stamped it).
+    """
+    ids = sorted({pk for pk in framework_ids if pk is not None})
+    if stamp and ids:
+        # One plain statement: a catalogue load sends this for each of its hundreds of rows.
+        meta = Framework._meta
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {meta.db_table} SET {meta.get_field('updated_at').column} = %s "
+                f"WHERE {meta.pk.column} IN ({', '.join(['%s'] * len(ids))})",
+                [connection.ops.adapt_datetimefield_value(timezone.now()), *ids],
+            )
+    forget_structures(ids)
+    bump_public_version()
 
 
 def score_import_start(

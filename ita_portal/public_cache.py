@@ -22,6 +22,13 @@ def public_version() -> int:
     return version
 
 
+def public_version_and(key: str) -> tuple[int, object | None]:
+    """The version and the entry cached under `key`, read together (one round trip to Redis)."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    return (public_version() if version is None else version), found.get(key)
+
+
 def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)

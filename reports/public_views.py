@@ -7,6 +7,7 @@ never re-rendered. URLs never change, because agencies paste them into ITAS.
 from __future__ import annotations
 
 from functools import wraps
+from hashlib import md5
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,13 +22,14 @@ from django.views.decorators.http import require_safe
 
 from assessments.scoring import score_sheet
 from assessments.selectors import assessments_for_organisation
-from ita_portal.public_cache import public_version
+from ita_portal.public_cache import public_version_and
 from organisations.models import Organisation
 
 from .charts import Bar, bar_chart
 from .models import Publication
 
 ORGANISATIONS_PER_PAGE = 50
+PUBLICATION_STORAGE = Publication._meta.get_field("pdf").storage
 KIND_TITLES = {
     "measure-plan": "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน",
     "measure-results": "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส",
@@ -38,50 +40,99 @@ KIND_TITLES = {
 
 
 PUBLIC_CACHE_SECONDS = 600
+# Headers a cached response keeps; Content-Length is worked out again from the body or file.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Cache-Control")
 
 
 def cached_public(view):
     """Serve a public page from the shared cache; any public change invalidates every entry.
 
-    Public pages are the same for everyone (no user, no form), so the whole response is kept:
-    a hit costs two cache reads and no database query.
+    Public pages are the same for every anonymous visitor (no user, no form), so the whole
+    response is kept, under its path, with the public version it was made under: a hit is one
+    cache round trip (the version and the entry together) and no database query. A response
+    that streams a stored file (the PDFs) keeps the file's storage name instead of its bytes,
+    and a hit streams the file again.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        # Only what every anonymous visitor sees alike: no user menu, no flash messages.
+        # Only what every anonymous visitor sees alike: no user menu, no flash messages. Without
+        # a session cookie nobody is signed in, so the user is looked at only after that check.
         if (
-            request.user.is_authenticated
-            or request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+            request.COOKIES.get(settings.SESSION_COOKIE_NAME)
             or request.COOKIES.get("messages")
+            or request.user.is_authenticated
         ):
             return view(request, *args, **kwargs)
-        key = f"public:{public_version()}:{request.get_full_path()}"
-        hit = cache.get(key)
-        if hit is not None:
-            status, headers, content = hit
-            if headers.get("ETag") and _not_modified(request, headers["ETag"]):
-                return HttpResponseNotModified()
-            response = HttpResponse(content, status=status)
-            for name, value in headers.items():
-                response[name] = value
-            return response
+        key = f"public:page:{request.get_full_path()}"
+        version, entry = public_version_and(key)
+        if entry is not None and entry[0] == version:
+            response = _from_entry(request, entry)
+            if response is not None:
+                return response
         response = view(request, *args, **kwargs)
-        if response.status_code in (200, 404, 410) and not response.streaming:
-            keep = {
-                name: response[name]
-                for name in ("Content-Type", "ETag", "Last-Modified", "Cache-Control")
-                if response.has_header(name)
-            }
-            cache.set(key, (response.status_code, keep, response.content), PUBLIC_CACHE_SECONDS)
+        entry = _to_entry(version, response)
+        if entry is not None:
+            cache.set(key, entry, PUBLIC_CACHE_SECONDS)
         return response
 
     return wrapper
 
 
+def _to_entry(version: int, response) -> tuple | None:
+    """(version, status, headers, body, stored file name), or None for what is not kept."""
+    if response.status_code not in (200, 404, 410):
+        return None
+    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    if not response.streaming:
+        return (version, response.status_code, headers, response.content, None)
+    stored = getattr(response, "stored_file", None)
+    return None if stored is None else (version, response.status_code, headers, None, stored)
+
+
+def _from_entry(request, entry: tuple) -> HttpResponse | None:
+    _, status, headers, content, stored = entry
+    if headers.get("ETag") and _not_modified(request, headers["ETag"]):
+        return _not_modified_response(headers)
+    if stored is None:
+        response = HttpResponse(content, status=status)
+    else:
+        try:
+            response = FileResponse(PUBLICATION_STORAGE.open(stored), status=status)
+        except FileNotFoundError:
+            return None  # the view decides (and logs) what a missing stored file means
+        response.stored_file = stored
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
 def _not_modified(request, etag: str) -> bool:
     if_none_match = request.headers.get("If-None-Match", "")
     return etag in [tag.strip() for tag in if_none_match.split(",")] if if_none_match else False
+
+
+def _not_modified_response(headers) -> HttpResponseNotModified:
+    # A 304 repeats the validators and caching rules the 200 would have sent (RFC 9110 15.4.5).
+    response = HttpResponseNotModified()
+    for name in ("ETag", "Last-Modified", "Cache-Control"):
+        if name in headers:
+            response[name] = headers[name]
+    return response
+
+
+def _validators(etag: str, modified) -> dict[str, str]:
+    return {
+        "ETag": etag,
+        "Last-Modified": http_date(modified.timestamp()),
+        "Cache-Control": "public, max-age=300",
+    }
+
+
+def _cache_headers(response: HttpResponse, etag: str, modified) -> HttpResponse:
+    for name, value in _validators(etag, modified).items():
+        response[name] = value
+    return response
 
 
 @require_safe
@@ -108,14 +159,24 @@ def directory(request):
 @cached_public
 def organisation(request, code: str):
     org = get_object_or_404(Organisation, code=code, is_active=True)
+    # Withdrawn ones too (same query): their withdrawal dates count for Last-Modified.
     publications = list(
-        Publication.objects.filter(organisation=org, withdrawn_at__isnull=True).order_by(
-            "-fiscal_year", "kind", "-revision"
+        Publication.objects.filter(organisation=org)
+        .only(
+            "organisation",
+            "fiscal_year",
+            "kind",
+            "revision",
+            "title",
+            "published_at",
+            "withdrawn_at",
         )
+        .order_by("-fiscal_year", "kind", "-revision")
     )
     latest: dict[tuple[int, str], Publication] = {}
     for publication in publications:
-        latest.setdefault((publication.fiscal_year, publication.kind), publication)
+        if publication.withdrawn_at is None:
+            latest.setdefault((publication.fiscal_year, publication.kind), publication)
     by_year: dict[int, list[Publication]] = {}
     for (year, _), publication in sorted(latest.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
         by_year.setdefault(year, []).append(publication)
@@ -127,7 +188,7 @@ def organisation(request, code: str):
             [Bar(f"ปี {s.assessment.fiscal_year.year}", s.total.value) for s in reversed(sheets)],
             title=f"คะแนนรวม ITA ของ{org.name}",
         )
-    return render(
+    response = render(
         request,
         "public/organisation.html",
         {
@@ -138,27 +199,53 @@ def organisation(request, code: str):
             "chart": chart,
         },
     )
+    # The newest change among the rows shown (the ETag, from the bytes, is what validates).
+    changes = [org.updated_at]
+    for p in publications:
+        changes += [p.published_at, p.withdrawn_at]
+    for a in assessments:
+        changes += [a.updated_at, a.framework.updated_at]
+        changes += [score.updated_at for score in a.scores.all()]
+    etag = quote_etag(md5(response.content, usedforsecurity=False).hexdigest())
+    _cache_headers(response, etag, max(c for c in changes if c is not None))
+    return _not_modified_response(response) if _not_modified(request, etag) else response
+
+
+# What the document pages read: the memo only for its number, the organisation for its name.
+PUBLICATION_FIELDS = (
+    "organisation__name",
+    "organisation__code",
+    "memo__number",
+    *(f.name for f in Publication._meta.concrete_fields if f.name not in ("id", "withdrawn_by")),
+)
 
 
 def _publication(
-    code: str, year: int, kind: str, revision: int | None
-) -> tuple[Publication | None, Publication | None]:
-    """(the revision to show, or None) and the newest withdrawn revision when none is live."""
-    qs = Publication.objects.filter(
-        organisation__code=code, organisation__is_active=True, fiscal_year=year, kind=kind
-    ).select_related("organisation", "memo")
+    code: str, year: int | str, kind: str, revision: int | str | None
+) -> tuple[Publication | None, Publication | None, list[Publication]]:
+    """(the revision to show, or None), the newest withdrawn revision when none is live, and
+    every revision of the document, newest first (one query)."""
+    revisions = list(
+        Publication.objects.filter(
+            organisation__code=code, organisation__is_active=True, fiscal_year=year, kind=kind
+        )
+        .select_related("organisation", "memo")
+        .only(*PUBLICATION_FIELDS)
+        .order_by("-revision")
+    )
     if revision is not None:
-        publication = qs.filter(revision=revision).first()
+        publication = next((p for p in revisions if p.revision == int(revision)), None)
         if publication is None:
             raise Http404("ไม่พบเอกสารฉบับนี้")
-        return (None, publication) if publication.withdrawn_at else (publication, None)
-    live = qs.filter(withdrawn_at__isnull=True).order_by("-revision").first()
+        if publication.withdrawn_at:
+            return None, publication, revisions
+        return publication, None, revisions
+    live = next((p for p in revisions if p.withdrawn_at is None), None)
     if live:
-        return live, None
-    withdrawn = qs.order_by("-revision").first()
-    if withdrawn is None:
+        return live, None, revisions
+    if not revisions:
         raise Http404("ยังไม่มีเอกสารที่เผยแพร่")
-    return None, withdrawn
+    return None, revisions[0], revisions
 
 
 def _withdrawn_page(request, publication: Publication) -> HttpResponse:
@@ -169,21 +256,14 @@ def _withdrawn_page(request, publication: Publication) -> HttpResponse:
 @require_safe
 @cached_public
 def document(request, code: str, year: int, kind: str, revision: int | None = None):
-    publication, withdrawn = _publication(code, year, kind, revision)
+    publication, withdrawn, revisions = _publication(code, year, kind, revision)
     if publication is None:
         return _withdrawn_page(request, withdrawn)
     etag = quote_etag(f"{publication.html_sha256}-{publication.revision}")
     if _not_modified(request, etag):
-        return HttpResponseNotModified()
-    revisions = list(
-        Publication.objects.filter(
-            organisation=publication.organisation, fiscal_year=year, kind=kind
-        )
-        .order_by("-revision")
-        .values("revision", "published_at", "withdrawn_at")
-    )
+        return _not_modified_response(_validators(etag, publication.published_at))
     with publication.html.open("rb") as fh:
-        frozen = fh.read().decode("utf-8")
+        frozen = fh.read()  # bytes: the UTF-8 text is spliced, never decoded
     banner = render_to_string(
         "public/_document_banner.html",
         {
@@ -194,33 +274,31 @@ def document(request, code: str, year: int, kind: str, revision: int | None = No
         request=request,
     )
     # The stored file stays byte-for-byte as frozen; the approval record is placed around it.
-    marker = frozen.find(">", frozen.find("<body")) + 1 if "<body" in frozen else 0
+    marker = frozen.find(b">", frozen.find(b"<body")) + 1 if b"<body" in frozen else 0
     response = HttpResponse(
-        frozen[:marker] + banner + frozen[marker:], content_type="text/html; charset=utf-8"
+        frozen[:marker] + banner.encode() + frozen[marker:],
+        content_type="text/html; charset=utf-8",
     )
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(publication.published_at.timestamp())
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    return _cache_headers(response, etag, publication.published_at)
 
 
 @require_safe
+@cached_public
 def document_pdf(request, code: str, year: int, kind: str, revision: int | None = None):
-    publication, withdrawn = _publication(code, year, kind, revision)
+    publication, withdrawn, _ = _publication(code, year, kind, revision)
     if publication is None:
         return _withdrawn_page(request, withdrawn)
     etag = quote_etag(publication.pdf_sha256)
     if _not_modified(request, etag):
-        return HttpResponseNotModified()
+        return _not_modified_response(_validators(etag, publication.published_at))
     response = FileResponse(
         publication.pdf.open("rb"),
         content_type="application/pdf",
         filename=f"{code}-{year}-{kind}-r{publication.revision}.pdf",
     )
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(publication.published_at.timestamp())
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    # The file is immutable: the cache keeps its name, and a hit streams it without a query.
+    response.stored_file = publication.pdf.name
+    return _cache_headers(response, etag, publication.published_at)
 
 
 @require_safe

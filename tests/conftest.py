@@ -9,11 +9,15 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Each test starts with an empty cache: cached public pages must not leak between tests."""
+def _fresh_caches():
+    """Each test starts with an empty cache and catalogue memo (both per process here): cached
+    public pages and catalogue structures must not leak between tests."""
     from django.core.cache import cache
 
+    from assessments.selectors import forget_structures
+
     cache.clear()
+    forget_structures()
 
 
 @pytest.fixture

@@ -255,7 +255,8 @@ LINKCHECK_ALLOWED_PRIVATE: list[str] = []
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, keeping its redis-py client (ita_portal/cache.py).
+            "BACKEND": "ita_portal.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
         if os.environ.get("REDIS_URL")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from assessments.analysis import analysis_draft
 from assessments.demo import load_scores_demo
 from assessments.models import AnalysisArea, AreaAnalysis, Assessment
+from assessments.selectors import forget_structures
 from measures.models import Measure
 from tests.factories import UnitFactory
 
@@ -177,10 +178,15 @@ def test_empty_state_without_an_assessment(login, org, staff, catalogue):  # noq
     assert not AreaAnalysis.objects.exists()
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+def _queries(client, url) -> tuple[int, int]:
+    """Queries of one request with this process's catalogue memo empty, then filled."""
+    counts = []
+    forget_structures()
+    for _ in ("cold", "warm"):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    return counts[0], counts[1]
 
 
 @pytest.mark.parametrize(
@@ -196,6 +202,8 @@ def test_pages_run_in_constant_queries_whatever_the_years(
     load_scores_demo()  # adds 2564–2567
     assert Assessment.objects.filter(organisation=org).count() == 5
     assert _queries(client, url) == one_year
+    cold, warm = one_year
+    assert cold - warm == 5  # the catalogue: bands, indicators, items, areas, area items
 
 
 # ---------------------------------------------------------------- the analysis page

@@ -1,5 +1,7 @@
 """The public site: permanent URLs, only published documents, caching, constant queries."""
 
+import io
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -122,6 +124,9 @@ def test_public_pages_run_in_constant_queries(client, org, staff, org_admin, app
         f"/p/{org.code}/{YEAR}/measure-results.pdf",
     ]
     before = [_queries(client, url) for url in urls]
+    # Directory: count and page. Organisation: itself, publications, assessments (none here).
+    # A document or its PDF: every revision with its organisation and memo number, in one.
+    assert before == [2, 3, 1, 1]
     for _ in range(3):
         memo = new_memo(org, staff, chain[0], chain[1])
         memos.memo_submit(memo=memo, user=staff, template=chain[3])
@@ -164,3 +169,152 @@ def test_logged_in_pages_are_never_cached_for_others(client, org, staff, publish
     client.logout()
     anonymous = client.get(f"/p/{org.code}/").content.decode()
     assert staff.get_full_name() not in anonymous and "เข้าสู่ระบบ" in anonymous
+
+
+# ---------------------------------------------------------------- the cache, page by page
+
+
+@pytest.fixture
+def scored(org, published):
+    """`published`, and five years of ITA scores for the organisation page."""
+    from assessments.demo import load_scores_demo
+
+    load_scores_demo()
+    return published
+
+
+def _count(client, url, **headers):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **headers)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body, len(ctx.captured_queries)
+
+
+def test_organisation_page_queries_miss_and_hit(client, org, scored):
+    from django.core.cache import cache
+
+    from assessments.selectors import forget_structures
+
+    url = f"/p/{org.code}/"
+    forget_structures()
+    cache.clear()
+    cold, cold_body, cold_queries = _count(client, url)
+    cache.clear()
+    miss, miss_body, miss_queries = _count(client, url)
+    hit, hit_body, hit_queries = _count(client, url)
+    # Organisation, publications, assessments, scores; the first render in a process also reads
+    # the catalogue of the five frameworks (bands, indicators, items, areas, area items).
+    assert (cold_queries, miss_queries, hit_queries) == (9, 4, 0)
+    assert cold_body == miss_body == hit_body
+    assert "ระดับ" in hit_body.decode() and "ปีงบประมาณ 2568" in hit_body.decode()
+
+
+def test_organisation_page_sends_validators_and_answers_304(client, org, scored):
+    from django.core.cache import cache
+
+    cache.clear()
+    url = f"/p/{org.code}/"
+    page = client.get(url)
+    assert page["ETag"] and page["Last-Modified"] and page["Cache-Control"] == "public, max-age=300"
+    for _ in ("from the cache", "rendered again"):
+        response, _, queries = _count(client, url, HTTP_IF_NONE_MATCH=page["ETag"])
+        assert response.status_code == 304 and response["ETag"] == page["ETag"]
+        assert response["Last-Modified"] == page["Last-Modified"]
+        cache.clear()
+    assert client.get(url, HTTP_IF_NONE_MATCH='"stale"').status_code == 200
+
+
+def test_a_catalogue_edit_is_on_the_next_organisation_page(client, org, scored):
+    from assessments.models import Assessment, GradeBand
+    from assessments.scoring import score_sheet
+    from assessments.selectors import assessments_for_organisation
+
+    url = f"/p/{org.code}/"
+    latest = next(a for a in assessments_for_organisation(org) if a.fiscal_year.year == 2568)
+    label = score_sheet(latest).level.label
+    first = client.get(url)
+    assert label in first.content.decode()
+    assert _count(client, url)[2] == 0  # served from the cache
+    band = GradeBand.objects.get(pk=score_sheet(latest).level.pk)
+    band.label = "ระดับที่ผู้ดูแลแก้ไข"
+    band.save()
+    page = client.get(url)
+    assert "ระดับที่ผู้ดูแลแก้ไข" in page.content.decode()
+    assert page["ETag"] != first["ETag"]
+    assert Assessment.objects.filter(organisation=org).count() == 5
+
+
+def test_a_score_import_retires_the_cached_organisation_page(client, org, scored):
+    from openpyxl import Workbook
+
+    from assessments.imports import scores_import
+
+    url = f"/p/{org.code}/"
+    first = client.get(url)
+    assert "๙๙.๙๙" not in first.content.decode() and "99.99" not in first.content.decode()
+    wb = Workbook()
+    wb.active.append(["org_code", "fiscal_year", "item_code", "score"])
+    wb.active.append([org.code, 2568, "TOTAL", 99.99])
+    content = io.BytesIO()
+    wb.save(content)
+    scores_import(content=content.getvalue(), file_name="คะแนน.xlsx")
+    page = client.get(url)
+    assert "99.99" in page.content.decode() and page["ETag"] != first["ETag"]
+
+
+def test_a_cached_pdf_is_the_same_file_without_a_query(client, org, published):
+    from django.core.cache import cache
+
+    pub, _ = published
+    cache.clear()
+    url = f"/p/{org.code}/{YEAR}/measure-results.pdf"
+    miss, miss_body, miss_queries = _count(client, url)
+    hit, hit_body, hit_queries = _count(client, url)
+    assert (miss_queries, hit_queries) == (1, 0)
+    assert hit_body == miss_body == pub.pdf.open("rb").read()
+    for name in ("Content-Type", "Content-Length", "Content-Disposition", "ETag", "Last-Modified"):
+        assert hit[name] == miss[name], name
+    assert (
+        hit["Content-Type"] == "application/pdf"
+        and f"-r{pub.revision}.pdf" in hit["Content-Disposition"]
+    )
+    revalidated, _, queries = _count(client, url, HTTP_IF_NONE_MATCH=miss["ETag"])
+    assert revalidated.status_code == 304 and queries == 0 and revalidated["ETag"] == miss["ETag"]
+
+
+def test_a_withdrawal_retires_the_cached_pdf_document_and_organisation_page(
+    client, org, org_admin, published
+):
+    pub, _ = published
+    document, pdf = (
+        f"/p/{org.code}/{YEAR}/measure-results/",
+        f"/p/{org.code}/{YEAR}/measure-results.pdf",
+    )
+    for url in (document, pdf, f"/p/{org.code}/"):
+        assert client.get(url).status_code == 200
+    assert _count(client, pdf)[2] == 0
+    memos.publication_withdraw(publication=pub, user=org_admin, reason="ข้อมูลคลาดเคลื่อน")
+    for url in (document, pdf):
+        response, body, _ = _count(client, url)
+        assert response.status_code == 410 and "ข้อมูลคลาดเคลื่อน" in body.decode(), url
+    assert document not in client.get(f"/p/{org.code}/").content.decode()
+    assert _count(client, pdf)[2] == 0  # the withdrawal notice is cached in turn
+
+
+def test_a_new_revision_replaces_the_cached_document_and_pdf(
+    client, org, staff, org_admin, approver, published
+):
+    _, chain = published
+    document, pdf = (
+        f"/p/{org.code}/{YEAR}/measure-results/",
+        f"/p/{org.code}/{YEAR}/measure-results.pdf",
+    )
+    assert "-r1.pdf" in client.get(pdf)["Content-Disposition"]
+    assert "ฉบับที่ 1" in client.get(document).content.decode()
+    memo = new_memo(org, staff, chain[0], chain[1])
+    memos.memo_submit(memo=memo, user=staff, template=chain[3])
+    for user in (staff, org_admin, approver, chain[4]):
+        act(memo, user, Decision.APPROVED)
+    assert "-r2.pdf" in client.get(pdf)["Content-Disposition"]
+    page = client.get(document).content.decode()
+    assert "ฉบับที่ 2" in page and f"{document}r1/" in page  # and links the first one

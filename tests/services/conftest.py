@@ -234,7 +234,7 @@ def services(django_db_setup, tmp_path_factory):
         MEDIA_ROOT=str(state.media_root),
         CACHES={
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "ita_portal.cache.RedisCache",  # what prod uses
                 "LOCATION": RESULT_URL,
                 "KEY_PREFIX": CACHE_PREFIX,
             }

@@ -16,7 +16,7 @@ CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]
 CELERY_RESULT_BACKEND = os.environ["CELERY_RESULT_BACKEND"]
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "ita_portal.cache.RedisCache",  # what prod uses
         "LOCATION": os.environ["REDIS_URL"],
         "KEY_PREFIX": os.environ.get("ITA_SVC_CACHE_PREFIX", "ita-svc"),
     }
