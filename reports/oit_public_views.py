@@ -57,6 +57,7 @@ def oit_item(request, code: str, year: int, item_code: str):
 
 
 @require_safe
+@cached_public
 def oit_file(request, code: str, year: int, item_code: str, pk: int):
     evidence = get_object_or_404(
         OitEvidence.objects.select_related("entry__item"),
@@ -82,4 +83,5 @@ def oit_file(request, code: str, year: int, item_code: str, pk: int):
     response["Last-Modified"] = http_date(evidence.published_at.timestamp())
     response["Cache-Control"] = "public, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"
+    response.stored_file = evidence.published_file.name  # a cache hit streams it again, no query
     return response

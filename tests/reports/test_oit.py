@@ -592,3 +592,27 @@ def test_evidence_changes_are_in_the_audit_trail(org, world, staff):
     assert {"oitentry", "oitevidence", "oitcriterioncheck"} <= models
     deleted = logged.get(content_type__model="oitevidence", action=LogEntry.Action.DELETE)
     assert "https://example.go.th/contact" in str(deleted.changes)
+
+
+def test_published_file_is_served_from_the_cache_without_queries(
+    org, world, staff, org_admin, approver, client
+):
+    evidence = oit.evidence_add_file(
+        entry=entry(org, world, "o14"), user=staff, upload=pdf_upload()
+    )
+    memo = oit.oit_memo_create(
+        organisation=org, user=staff, year=YEAR, evidence_ids=[evidence.pk], unit=world["unit"]
+    )
+    memo = memos.memo_submit(memo=memo, user=staff, template=world["template"])
+    approve_all(memo, staff, org_admin, approver, world["mayor"])
+    url = reverse("public:oit_file", args=[org.code, YEAR, "o14", evidence.pk])
+    first = client.get(url)
+    assert b"".join(first.streaming_content) == PDF_BYTES
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+        assert b"".join(again.streaming_content) == PDF_BYTES
+    assert len(queries) == 0
+    assert again["ETag"] == first["ETag"]
+    # Withdrawing it retires the cached copy at once.
+    oit.evidence_withdraw(evidence=evidence, user=org_admin, reason="ผิดฉบับ")
+    assert client.get(url).status_code == 404
