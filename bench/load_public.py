@@ -1035,8 +1035,9 @@ def report(results, cold, queries, info, args, setup_s, machine_text) -> str:
         )
     for name, r in results.items():
         verdict = "reference" if name == "floor" else _verdict(r["ratio"], r)
+        steady = ", steady state (cache hit)" if args.redis_url else ", steady state"
         row(
-            LABELS[name] + ("" if name == "floor" else ", steady state (cache hit)"),
+            LABELS[name] + ("" if name == "floor" else steady),
             f"{r['requests']:,} in {r['duration_us'] / 1e6:.0f} s",
             name,
             r,
@@ -1044,6 +1045,13 @@ def report(results, cold, queries, info, args, setup_s, machine_text) -> str:
             f"{r['single_client']['p50_us'] / 1000:.1f}",
             verdict,
         )
+    if not args.redis_url:
+        lines += [
+            "",
+            "Without REDIS_URL each worker has its own local-memory cache (Django's default: 300 "
+            "entries, culled beyond): a page is a hit only in the worker that rendered it, while it "
+            "is still among its 300. The CPU per request shows how many requests were misses.",
+        ]
     lines += [
         "",
         f"Steady state, each of the {args.rounds} rounds (req/s, p95 ms, × that round's floor):",
