@@ -45,7 +45,9 @@ visit) that renders the page and stores it. Reported per page: duration, req/s, 
 those requests (exact, from every request's time), and the workers' CPU per request.
 
 Load: wrk, closed loop, 1 thread, CLIENTS connections (20), on loopback. Per URL: a WARMUP-second
-run (discarded), then a SECONDS-second run. A generated Lua script rotates each URL over all
+run (discarded), then a SECONDS-second run; all URLs (the floor first) in ROUNDS rounds (3), and
+each figure is the median over the rounds, × floor the median of each round's own ratio (the
+machine's other work moves a round's floor and pages alike). A generated Lua script rotates each URL over all
 organisations (round robin) and prints wrk's own latency histogram percentiles (p50, p95, p99,
 exact from its per-request histogram: `latency:percentile(95)`) and counts. Latency is from
 writing the request to reading the whole response, so time queued in gunicorn's accept backlog
@@ -930,6 +932,45 @@ LABELS = {
 }
 
 
+def combine(rounds: list[dict[str, dict]]) -> dict[str, dict]:
+    """Per URL, the median of each figure over the rounds; × floor is the median of each round's
+    ratio to that round's floor (the machine's load moves both alike within a round)."""
+    from statistics import median
+
+    combined = {}
+    for name in rounds[0]:
+        runs = [r[name] for r in rounds]
+        c = {
+            key: median(run[key] for run in runs)
+            for key in (
+                "rps",
+                "p50_us",
+                "p95_us",
+                "p99_us",
+                "app_cpu_ms",
+                "db_cpu_ms",
+                "redis_cpu_ms",
+            )
+        }
+        c["ratio"] = median(r[name]["rps"] / r["floor"]["rps"] for r in rounds)
+        c["requests"] = sum(run["requests"] for run in runs)
+        c["duration_us"] = sum(run["duration_us"] for run in runs)
+        c["errors"] = sum(run["errors"] for run in runs)
+        c["single_client"] = {"p50_us": median(run["single_client"]["p50_us"] for run in runs)}
+        c["loadavg_1min_before"] = min(run["loadavg_1min_before"] for run in runs)
+        c["loadavg_1min_after"] = max(run["loadavg_1min_after"] for run in runs)
+        c["rounds"] = [
+            {
+                "rps": run["rps"],
+                "p95_us": run["p95_us"],
+                "ratio": r[name]["rps"] / r["floor"]["rps"],
+            }
+            for run, r in zip(runs, rounds, strict=True)
+        ]
+        combined[name] = c
+    return combined
+
+
 def _verdict(ratio: float, r: dict) -> str:
     misses = []
     if ratio < TARGET_RATIO:
@@ -955,8 +996,10 @@ def report(results, cold, queries, info, args, setup_s, machine_text) -> str:
         f"{args.real} published through the real chain, the rest copies (set-up {setup_s:.0f} s, "
         f"not timed). Cache: {cache_text}. First visits: every URL once, {args.clients} at a "
         f"time, on the empty cache. Then load: wrk, 1 thread, {args.clients} connections, "
-        f"{args.warmup} s warm-up then {args.seconds} s per URL; gunicorn {args.workers} sync "
-        "workers, prod settings. SQL/req: on a cache miss (first visits) and on a hit (steady).",
+        f"{args.warmup} s warm-up then {args.seconds} s per URL, in {args.rounds} rounds (floor, "
+        "organisation, document, PDF, again and again): the medians. gunicorn "
+        f"{args.workers} sync workers, prod settings. SQL/req: on a cache miss (first visits) and "
+        "on a hit (steady state).",
         "",
         "| URL | requests | body | SQL/req | req/s | p50 ms | p95 ms | p99 ms | × floor "
         "| p50 ms, 1 client | app CPU ms/req | DB CPU ms/req | Redis CPU ms/req "
@@ -965,7 +1008,7 @@ def report(results, cold, queries, info, args, setup_s, machine_text) -> str:
     ]
 
     def row(label, what, name, r, sql, single, verdict):
-        ratio = r["rps"] / floor if floor else 0
+        ratio = r.get("ratio", r["rps"] / floor if floor else 0)
         # What the cores could serve if these processes had them to themselves (no wrk, no others).
         cpu = r["app_cpu_ms"] + r["db_cpu_ms"] + r.get("redis_cpu_ms", 0)
         ceiling = (os.cpu_count() or 1) * 1000 / max(cpu, 1e-3)
@@ -991,9 +1034,10 @@ def report(results, cold, queries, info, args, setup_s, machine_text) -> str:
             _verdict(r["rps"] / floor if floor else 0, r),
         )
     for name, r in results.items():
-        verdict = "reference" if name == "floor" else _verdict(r["rps"] / floor if floor else 0, r)
+        verdict = "reference" if name == "floor" else _verdict(r["ratio"], r)
+        steady = ", steady state (cache hit)" if args.redis_url else ", steady state"
         row(
-            LABELS[name] + ("" if name == "floor" else ", steady state (cache hit)"),
+            LABELS[name] + ("" if name == "floor" else steady),
             f"{r['requests']:,} in {r['duration_us'] / 1e6:.0f} s",
             name,
             r,
@@ -1001,6 +1045,23 @@ def report(results, cold, queries, info, args, setup_s, machine_text) -> str:
             f"{r['single_client']['p50_us'] / 1000:.1f}",
             verdict,
         )
+    if not args.redis_url:
+        lines += [
+            "",
+            "Without REDIS_URL each worker has its own local-memory cache (Django's default: 300 "
+            "entries, culled beyond): a page is a hit only in the worker that rendered it, while it "
+            "is still among its 300. The CPU per request shows how many requests were misses.",
+        ]
+    lines += [
+        "",
+        f"Steady state, each of the {args.rounds} rounds (req/s, p95 ms, × that round's floor):",
+    ]
+    for name, r in results.items():
+        runs = "; ".join(
+            f"{run['rps']:.0f}, {run['p95_us'] / 1000:.1f}, {run['ratio']:.2f}"
+            for run in r["rounds"]
+        )
+        lines.append(f"- {LABELS[name]}: {runs}")
     return "\n".join(lines)
 
 
@@ -1015,6 +1076,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="steady-state rounds over all URLs (medians)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--profile",
@@ -1078,9 +1142,16 @@ def main() -> int:
             if name != "floor"
         }
         info = check_urls(port, sample)
-        results = {}
-        for name, urls in url_sets.items():
-            results[name] = load_url(name, port, urls, tmp, args, server.pid, db)
+        rounds = []
+        for n in range(1, args.rounds + 1):
+            log(f"steady state, round {n} of {args.rounds}")
+            rounds.append(
+                {
+                    name: load_url(name, port, urls, tmp, args, server.pid, db)
+                    for name, urls in url_sets.items()
+                }
+            )
+        results = combine(rounds)
         text = report(results, cold, queries, info, args, setup_s, machine(db))
         profiles = {}
         if args.profile:
@@ -1108,6 +1179,7 @@ def main() -> int:
                 json.dumps(
                     {
                         "first_visits": cold,
+                        "rounds": rounds,
                         "results": results,
                         "queries": queries,
                         "info": info,
