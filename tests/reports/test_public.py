@@ -318,3 +318,16 @@ def test_a_new_revision_replaces_the_cached_document_and_pdf(
     assert "-r2.pdf" in client.get(pdf)["Content-Disposition"]
     page = client.get(document).content.decode()
     assert "ฉบับที่ 2" in page and f"{document}r1/" in page  # and links the first one
+
+
+def test_an_organisation_change_reaches_its_cached_public_pages(client, org, published):
+    page, document = f"/p/{org.code}/", f"/p/{org.code}/{YEAR}/measure-results/"
+    assert org.name in client.get(page).content.decode()
+    assert client.get(document).status_code == 200
+    assert _count(client, page)[2] == 0  # cached
+    org.name = "องค์การบริหารส่วนตำบลชื่อใหม่"
+    org.save()
+    assert "องค์การบริหารส่วนตำบลชื่อใหม่" in client.get(page).content.decode()
+    org.is_active = False
+    org.save()
+    assert client.get(page).status_code == 404 and client.get(document).status_code == 404
