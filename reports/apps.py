@@ -13,12 +13,6 @@ class ReportsConfig(AppConfig):
 
         from auditlog.registry import auditlog
 
-        # What the public pages show besides publications: the organisation and the catalogue.
-        from django.db.models.signals import post_delete, post_save
-
-        from assessments.models import Framework, Item, ItemCriterion
-        from organisations.models import Organisation
-
         from .models import (
             ApprovalStep,
             ChainTemplate,
@@ -30,14 +24,6 @@ class ReportsConfig(AppConfig):
             OitEvidence,
             Publication,
         )
-
-        for model in (Organisation, Framework, Item, ItemCriterion):
-            post_save.connect(
-                _public_changed, sender=model, dispatch_uid=f"public-{model.__name__}"
-            )
-            post_delete.connect(
-                _public_changed, sender=model, dispatch_uid=f"public-del-{model.__name__}"
-            )
 
         for model in (
             ChainTemplate,
@@ -51,9 +37,3 @@ class ReportsConfig(AppConfig):
             OitCriterionCheck,
         ):
             auditlog.register(model)
-
-
-def _public_changed(sender, **kwargs) -> None:
-    from ita_portal.public_cache import bump_public_version
-
-    bump_public_version()
