@@ -30,8 +30,11 @@ MAX_PK = 2**63 - 1
 
 
 def _out_of_range(value) -> bool:
-    text = str(value).strip()
-    return text.lstrip("-").isdigit() and abs(int(text)) > MAX_PK
+    digits = str(value).strip().lstrip("-")
+    if not digits.isdecimal():  # what int() reads (isdigit() also admits "²")
+        return False  # not a number: Django's own check refuses it
+    # Compare lengths first: int() refuses strings of over 4,300 digits.
+    return len(digits.lstrip("0")) > len(str(MAX_PK)) or int(digits) > MAX_PK
 
 
 class ModelChoiceField(forms.ModelChoiceField):

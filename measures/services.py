@@ -437,16 +437,25 @@ def evidence_add_file(*, entry: ProgressEntry, upload, user, title: str = "") ->
     return evidence
 
 
-@transaction.atomic
-def evidence_add_link(*, entry: ProgressEntry, url: str, user, title: str = "") -> Evidence:
+def clean_link(url: str, *, max_length: int = 1000) -> str:
+    """A web link (http/https) or a Thai ValidationError on "url" quoting what was typed."""
     from django.core.validators import URLValidator
 
+    url = url.strip()
+    if len(url) > max_length:
+        raise ValidationError({"url": f"ลิงก์ยาวเกิน {max_length} ตัวอักษร"})
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         raise ValidationError(
-            {"url": f"ลิงก์ “{url}” ไม่ถูกต้อง (ต้องขึ้นต้นด้วย http:// หรือ https://)"}
+            {"url": f"ลิงก์ “{url[:200]}” ไม่ถูกต้อง (ต้องขึ้นต้นด้วย http:// หรือ https://)"}
         ) from None
+    return url
+
+
+@transaction.atomic
+def evidence_add_link(*, entry: ProgressEntry, url: str, user, title: str = "") -> Evidence:
+    url = clean_link(url)
     return Evidence.objects.create(
         progress_entry=entry,
         kind=EvidenceKind.LINK,

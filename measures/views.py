@@ -26,7 +26,8 @@ from .models import Evidence, EvidenceKind, Measure, ProgressStatus, ReportingRo
 MEASURES_PER_PAGE = 50
 
 
-def _check_year(year: int) -> None:
+def check_year(year: int) -> None:
+    """404 for a year in a URL that is not a พ.ศ. fiscal year the portal knows."""
     if not MIN_BE_YEAR <= year <= MAX_BE_YEAR:
         raise Http404("ปีงบประมาณไม่ถูกต้อง")
 
@@ -45,7 +46,7 @@ def _measure(user, code: str, pk: int, action: Action) -> Measure:
 
 @login_required
 def measure_list(request, code: str, year: int):
-    _check_year(year)
+    check_year(year)
     organisation = organisation_for(request.user, code, Action.VIEW)
     services.rounds_ensure_defaults(organisation=organisation, year=year)
     rounds = selectors.rounds_for_year(organisation, year)
@@ -94,7 +95,7 @@ def measure_list(request, code: str, year: int):
 
 @login_required
 def progress_dashboard(request, code: str, year: int):
-    _check_year(year)
+    check_year(year)
     organisation = organisation_for(request.user, code, Action.VIEW)
     services.rounds_ensure_defaults(organisation=organisation, year=year)
     rounds = selectors.rounds_for_year(organisation, year)
@@ -193,7 +194,7 @@ def _measure_form_page(request, organisation, year, measure=None):
 
 @login_required
 def measure_create(request, code: str, year: int):
-    _check_year(year)
+    check_year(year)
     organisation = organisation_for(request.user, code, Action.EDIT)
     return _measure_form_page(request, organisation, year)
 
@@ -238,7 +239,7 @@ def measure_delete(request, code: str, pk: int):
 
 @login_required
 def measures_copy(request, code: str, year: int):
-    _check_year(year)
+    check_year(year)
     organisation = organisation_for(request.user, code, Action.EDIT)
     source_count = Measure.objects.filter(
         organisation=organisation, fiscal_year__year=year - 1
@@ -368,7 +369,7 @@ def evidence_delete(request, code: str, pk: int):
 
 @login_required
 def round_list(request, code: str, year: int):
-    _check_year(year)
+    check_year(year)
     organisation = organisation_for(request.user, code, Action.MANAGE)
     services.rounds_ensure_defaults(organisation=organisation, year=year)
     form = RoundForm(request.POST if request.method == "POST" else None)

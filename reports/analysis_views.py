@@ -25,11 +25,12 @@ from assessments.analysis import (
     area_sections,
     assessment_with_history,
 )
-from assessments.models import MAX_BE_YEAR, MIN_BE_YEAR, AnalysisArea, Assessment
+from assessments.models import AnalysisArea, Assessment
 from ita_portal.forms import add_service_errors
 from measures.models import Measure, TimeframeKind
 from measures.selectors import measures_for_year
 from measures.services import measure_create
+from measures.views import check_year as _check_year
 from organisations.access import Action, can, organisation_for
 from organisations.models import Organisation
 
@@ -38,11 +39,6 @@ from .rendering import DocumentOptions
 from .views import document_response
 
 MEASURE_QUARTERS = [2, 3]
-
-
-def _check_year(year: int) -> None:
-    if not MIN_BE_YEAR <= year <= MAX_BE_YEAR:
-        raise Http404("ปีงบประมาณไม่ถูกต้อง")
 
 
 def _assessment(organisation: Organisation, year: int) -> Assessment | None:

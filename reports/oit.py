@@ -17,7 +17,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Prefetch, TextChoices
 from django.urls import reverse
@@ -26,6 +25,7 @@ from django.utils import timezone
 from assessments.models import Assessment, Framework, Item, ItemCriterion, Score, ScoreKind, Tool
 from assessments.selectors import framework_for_organisation
 from ita_portal.public_cache import bump_public_version
+from measures.services import clean_link
 from organisations.access import Action, can
 from organisations.models import Organisation, Unit
 
@@ -334,6 +334,11 @@ def oit_board(
     return Board(organisation, year, framework, rows, has_scores=bool(scores), last_year=last_year)
 
 
+def board_row(organisation: Organisation, year: int, item: Item) -> BoardRow:
+    """One item's row of the board (the item page and its actions)."""
+    return next(r for r in oit_board(organisation, year).rows if r.item.pk == item.pk)
+
+
 def in_oit_window(framework: Framework | None, today: date | None = None) -> bool:
     if framework is None or framework.oit_deadline is None:
         return False
@@ -449,23 +454,10 @@ def evidence_add_file(*, entry: OitEntry, user, upload, title: str = "") -> OitE
     return evidence
 
 
-def clean_url(url: str) -> str:
-    url = url.strip()
-    if len(url) > MAX_URL_LENGTH:
-        raise ValidationError({"url": f"ลิงก์ยาวเกิน {MAX_URL_LENGTH} ตัวอักษร"})
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        raise ValidationError(
-            {"url": f"ลิงก์ “{url[:200]}” ไม่ถูกต้อง (ต้องขึ้นต้นด้วย http:// หรือ https://)"}
-        ) from None
-    return url
-
-
 @transaction.atomic
 def evidence_add_url(*, entry: OitEntry, user, url: str, title: str = "") -> OitEvidence:
     _require_edit(user, entry.organisation)
-    url = clean_url(url)
+    url = clean_link(url, max_length=MAX_URL_LENGTH)
     if entry.evidence.filter(kind=EvidenceKind.URL, url=url, withdrawn_at__isnull=True).exists():
         raise ValidationError({"url": "เพิ่มลิงก์นี้เป็นหลักฐานของข้อนี้แล้ว"})
     evidence = OitEvidence.objects.create(
@@ -537,28 +529,16 @@ def evidence_withdraw(*, evidence: OitEvidence, user, reason: str) -> OitEvidenc
 
 
 def memo_texts(*, organisation: Organisation, year: int, rows: Iterable[BoardRow]) -> dict:
+    """The memo's texts as for any document (reports.memos), naming the items in its facts."""
+    from .memos import memo_draft_texts
+
+    texts = memo_draft_texts(organisation=organisation, fiscal_year=year, kind="oit")
     items = ", ".join(sorted({r.item.code for r in rows}, key=lambda c: int(c[1:])))
-    head = organisation.name.replace("องค์การบริหารส่วนตำบล", "นายกองค์การบริหารส่วนตำบล", 1)
-    if head == organisation.name:
-        head = f"ผู้บริหาร{organisation.name}"
-    subject = f"ขออนุมัติเผยแพร่ข้อมูลสาธารณะ (OIT) ประจำปีงบประมาณ พ.ศ. {year}"
-    return {
-        "subject": subject,
-        "to": head,
-        "background": (
-            f"สำนักงาน ป.ป.ช. ได้ดำเนินการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ "
-            f"(ITA) ประจำปีงบประมาณ พ.ศ. {year} โดยแบบตรวจการเปิดเผยข้อมูลสาธารณะ (OIT) "
-            f"กำหนดให้หน่วยงานเปิดเผยข้อมูลบนเว็บไซต์ของหน่วยงาน"
-        ),
-        "facts": (
-            f"{organisation.name} ได้จัดทำข้อมูลเพื่อเปิดเผยตามแบบ OIT ข้อ {items} "
-            f"เป็นที่เรียบร้อยแล้ว รายละเอียดตามเอกสารที่แนบ"
-        ),
-        "proposal": (
-            "จึงเรียนมาเพื่อโปรดพิจารณา หากเห็นชอบโปรดอนุมัติให้เผยแพร่ข้อมูลดังกล่าว"
-            "บนเว็บไซต์ของหน่วยงาน เพื่อเป็นหลักฐานประกอบการประเมิน"
-        ),
-    }
+    texts["facts"] = (
+        f"{organisation.name} ได้จัดทำข้อมูลเพื่อเปิดเผยตามแบบ OIT ข้อ {items} "
+        f"เป็นที่เรียบร้อยแล้ว รายละเอียดตามเอกสารที่แนบ"
+    )
+    return {k: texts[k] for k in ("subject", "to", "background", "facts", "proposal")}
 
 
 @transaction.atomic

@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ita_portal.forms import add_service_errors
 from ita_portal.thai import dates as thai
+from measures.views import check_year as _check_year
 from organisations.access import Action, can, organisation_for
 
 from . import oit
@@ -22,11 +24,6 @@ from .forms import WithdrawForm
 from .models import EvidenceKind, OitEvidence
 from .oit_forms import DocumentEvidenceForm, EntryForm, FileEvidenceForm, UrlEvidenceForm
 from .tasks import check_oit_links
-
-
-def _check_year(year: int) -> None:
-    if not 2500 <= year <= 2700:
-        raise Http404("ปีงบประมาณไม่ถูกต้อง")
 
 
 def _board_url(organisation, year) -> str:
@@ -89,7 +86,7 @@ def item_detail(request, code: str, year: int, item_code: str):
         "file": FileEvidenceForm(prefix="file"),
         "url": UrlEvidenceForm(prefix="url"),
     }
-    row = next(r for r in oit.oit_board(organisation, year).rows if r.item.pk == item.pk)
+    row = oit.board_row(organisation, year, item)
     if row.entry:
         forms["entry"] = EntryForm(
             organisation=organisation,
@@ -157,50 +154,39 @@ def _item_action(request, action, organisation, year, item, forms) -> str | None
         entry = oit.entry_for(organisation=organisation, item=item, year=year)
         met = oit.criteria_save(entry=entry, user=user, ticks=ticks)
         return f"บันทึกการตรวจเกณฑ์แล้ว (ผ่าน {met} จาก {len(criteria)} เกณฑ์)"
-    if action == "document":
-        form = forms["document"] = DocumentEvidenceForm(request.POST, year=year, prefix="document")
+    evidence_forms = {
+        "document": lambda: DocumentEvidenceForm(request.POST, year=year, prefix="document"),
+        "file": lambda: FileEvidenceForm(request.POST, request.FILES, prefix="file"),
+        "url": lambda: UrlEvidenceForm(request.POST, prefix="url"),
+    }
+    if action in evidence_forms:
+        form = forms[action] = evidence_forms[action]()
         if not form.is_valid():
             return None
         entry = oit.entry_for(organisation=organisation, item=item, year=year)
-        evidence = oit.evidence_add_document(
-            entry=entry,
-            user=user,
-            document_kind=form.cleaned_data["document_kind"],
-            document_year=form.cleaned_data["document_year"],
-        )
-        return f"เพิ่มหลักฐาน “{evidence.title}” แล้ว"
-    if action == "file":
-        form = forms["file"] = FileEvidenceForm(request.POST, request.FILES, prefix="file")
-        if not form.is_valid():
-            return None
-        entry = oit.entry_for(organisation=organisation, item=item, year=year)
-        evidence = oit.evidence_add_file(
-            entry=entry,
-            user=user,
-            upload=form.cleaned_data["file"],
-            title=form.cleaned_data["title"],
-        )
-        return f"อัปโหลด “{evidence.title}” แล้ว (ร่าง: ต้องเสนอขออนุมัติก่อนเผยแพร่)"
-    if action == "url":
-        form = forms["url"] = UrlEvidenceForm(request.POST, prefix="url")
-        if not form.is_valid():
-            return None
-        entry = oit.entry_for(organisation=organisation, item=item, year=year)
+        data = form.cleaned_data
         try:
-            evidence = oit.evidence_add_url(
-                entry=entry,
-                user=user,
-                url=form.cleaned_data["url"],
-                title=form.cleaned_data["title"],
-            )
+            if action == "document":
+                evidence = oit.evidence_add_document(
+                    entry=entry,
+                    user=user,
+                    document_kind=data["document_kind"],
+                    document_year=data["document_year"],
+                )
+            elif action == "file":
+                evidence = oit.evidence_add_file(
+                    entry=entry, user=user, upload=data["file"], title=data["title"]
+                )
+            else:
+                evidence = oit.evidence_add_url(
+                    entry=entry, user=user, url=data["url"], title=data["title"]
+                )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, field_errors in exc.message_dict.items():
-                    for error in field_errors:
-                        form.add_error(field if field in form.fields else None, error)
-                return None
-            raise
-        return f"เพิ่มลิงก์ “{evidence.title}” แล้ว"
+            add_service_errors(form, exc)  # shown on the form the user filled in
+            return None
+        if action == "file":
+            return f"อัปโหลด “{evidence.title}” แล้ว (ร่าง: ต้องเสนอขออนุมัติก่อนเผยแพร่)"
+        return f"เพิ่มหลักฐาน “{evidence.title}” แล้ว"
     raise ValidationError("ไม่รู้จักคำสั่งนี้")
 
 
@@ -314,7 +300,7 @@ def measure_from_item(request, code: str, year: int, item_code: str):
     item = oit.oit_item(framework, item_code)
     if item is None:
         raise Http404(f"ไม่พบข้อ {item_code}")
-    row = next(r for r in oit.oit_board(organisation, year).rows if r.item.pk == item.pk)
+    row = oit.board_row(organisation, year, item)
     if not row.below_full_score:
         messages.error(request, f"ข้อ {item.code} ไม่มีคะแนนต่ำกว่า 100 ของปี {year}")
         return redirect(_board_url(organisation, year))

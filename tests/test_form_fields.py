@@ -34,3 +34,16 @@ def test_single_choice_refuses_a_huge_pk_in_thai():
     assert field.clean(str(unit.pk)) == unit
     with pytest.raises(ValidationError):
         field.clean(str(MAX_PK))  # in range, just not there
+
+
+def test_a_number_too_long_to_convert_is_refused_too():
+    field = ModelChoiceField(queryset=Unit.objects.all())
+    with pytest.raises(ValidationError):
+        field.clean("9" * 5000)
+
+
+@pytest.mark.parametrize("value", ["²", "1²", "๑" * 30])
+def test_odd_digits_are_refused_not_crashed(value):
+    field = ModelMultipleChoiceField(queryset=Unit.objects.all())
+    with pytest.raises(ValidationError):
+        field.clean([value])
