@@ -186,6 +186,8 @@ def _item_action(request, action, organisation, year, item, forms) -> str | None
             return None
         if action == "file":
             return f"อัปโหลด “{evidence.title}” แล้ว (ร่าง: ต้องเสนอขออนุมัติก่อนเผยแพร่)"
+        if action == "url":
+            return f"เพิ่มลิงก์ “{evidence.title}” แล้ว"
         return f"เพิ่มหลักฐาน “{evidence.title}” แล้ว"
     raise ValidationError("ไม่รู้จักคำสั่งนี้")
 
