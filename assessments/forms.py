@@ -3,6 +3,7 @@
 from django import forms
 
 from ita_portal.forms import ModelChoiceField
+from ita_portal.thai import dates as thai
 
 from .models import Framework
 
@@ -32,5 +33,7 @@ class ScoreTemplateForm(forms.Form):
 
 
 class ScoreExportForm(forms.Form):
-    year = forms.IntegerField(label="ปีงบประมาณ (พ.ศ.)", min_value=2500, max_value=2700)
+    year = forms.IntegerField(
+        label="ปีงบประมาณ (พ.ศ.)", min_value=thai.FISCAL_YEAR_MIN, max_value=thai.FISCAL_YEAR_MAX
+    )
     province = forms.CharField(label="จังหวัด (ไม่บังคับ)", required=False, max_length=100)

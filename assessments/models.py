@@ -15,8 +15,8 @@ from django.db.models import F, Q
 
 from ita_portal.thai import dates as thai
 
-MIN_BE_YEAR = 2500
-MAX_BE_YEAR = 2700
+MIN_BE_YEAR = thai.FISCAL_YEAR_MIN
+MAX_BE_YEAR = thai.FISCAL_YEAR_MAX
 
 
 class Tool(models.TextChoices):

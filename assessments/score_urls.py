@@ -6,5 +6,5 @@ from . import score_views
 
 app_name = "scores"
 urlpatterns = [
-    path("<int:year>/scores/", score_views.assessment_detail, name="assessment_detail"),
+    path("<fiscal_year:year>/scores/", score_views.assessment_detail, name="assessment_detail"),
 ]

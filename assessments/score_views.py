@@ -4,24 +4,16 @@ the framework's rule, and five years compared. Read-only; members and central ad
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
 from organisations.access import Action, can, organisation_for
 
 from .analysis import assessment_with_history, history_chart, score_history, tool_groups
-from .models import MAX_BE_YEAR, MIN_BE_YEAR
 from .scoring import score_sheet
-
-
-def _check_year(year: int) -> None:
-    if not MIN_BE_YEAR <= year <= MAX_BE_YEAR:
-        raise Http404("ปีงบประมาณไม่ถูกต้อง")
 
 
 @login_required
 def assessment_detail(request, code: str, year: int):
-    _check_year(year)
     organisation = organisation_for(request.user, code, Action.VIEW)
     assessment, assessments = assessment_with_history(organisation, year)
     history = score_history(assessments, until=year)

@@ -1,7 +1,7 @@
 """Every write to the ITA catalogue marks its framework as changed (services.framework_touch).
 
 The catalogue is cached per process (selectors.attach_structure) and public pages are cached
-whole (reports.public_views), so a change made anywhere (the admin, a framework import,
+whole (public.cache), so a change made anywhere (the admin, a framework import,
 `load_framework`, a shell) must reach both. Writes that send no signal (`QuerySet.update()`,
 `bulk_create()`) call framework_touch themselves.
 """

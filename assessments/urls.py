@@ -5,7 +5,7 @@ from . import views
 app_name = "assessments"
 urlpatterns = [
     path("", views.framework_index, name="framework_list"),
-    path("<int:year>/", views.framework_year, name="framework_detail"),
+    path("<fiscal_year:year>/", views.framework_year, name="framework_detail"),
     path("scores/import/", views.import_list, name="import_list"),
     path("scores/import/<uuid:pk>/", views.import_detail, name="import_detail"),
     path("scores/import/<uuid:pk>/progress/", views.import_progress, name="import_progress"),

@@ -220,11 +220,12 @@ def real_chain(org, n: int, measures: int) -> None:
     """Users, chain, measures, progress and a memo approved in four steps: publishes for real."""
     from django.contrib.auth import get_user_model
 
+    from approvals import selectors as approval_selectors
+    from approvals import services as memos
+    from approvals.models import Decision
     from assessments.selectors import framework_for_organisation
     from measures.services import measure_create, progress_entry_record, rounds_ensure_defaults
     from organisations.services import membership_set
-    from reports import memos
-    from reports.models import Decision
 
     User = get_user_model()
     unit = org.units.get()
@@ -300,7 +301,7 @@ def real_chain(org, n: int, measures: int) -> None:
     memos.memo_submit(memo=memo, user=people["staff"], template=template)
     for username in ("staff", "orgadmin", "approver", "mayor"):
         memo.refresh_from_db()
-        step = memos.current_step(memo)
+        step = approval_selectors.current_step(memo)
         memos.memo_step_act(
             memo=memo, step_id=step.pk, user=people[username], decision=Decision.APPROVED
         )
@@ -310,8 +311,9 @@ def copy_to(orgs, sources) -> None:
     """Bulk copies of a real organisation's measures, progress and publications."""
     from django.db import transaction
 
+    from approvals.models import Memo, MemoStatus
     from measures.models import Measure, MeasureStep, ProgressEntry, ReportingRound
-    from reports.models import Memo, MemoStatus, Publication
+    from publication.models import Publication
 
     Through = Measure.responsible_units.through
     with transaction.atomic():
@@ -399,10 +401,11 @@ def build(orgs: int, measures: int, real: int) -> list[str]:
     from django.core.management import call_command
     from django.db import connection
 
+    from approvals.models import Memo
     from assessments.imports import scores_import
     from measures.models import Measure, MeasureStep, ProgressEntry, ReportingRound
     from organisations.models import Organisation, OrganisationType, Unit
-    from reports.models import Memo, Publication
+    from publication.models import Publication
 
     started = time.monotonic()
     call_command("migrate", verbosity=0)

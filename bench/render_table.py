@@ -7,7 +7,7 @@ outside Python, so tracemalloc would under-count).
     .venv/bin/python bench/render_table.py            # prints a Markdown table
     .venv/bin/python bench/render_table.py --runs 5 --rows 900
 
-"engine" is `reports.rendering.html_to_pdf` (local-only fetcher, Thai ActualText fix installed
+"engine" is `documents.rendering.html_to_pdf` (local-only fetcher, Thai ActualText fix installed
 at start-up); "plain" is `weasyprint.HTML(string=...).write_pdf()` with the fix removed.
 """
 
@@ -30,13 +30,13 @@ def build_html(rows: int) -> str:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ita_portal.settings.test")
     django.setup()
-    from reports.documents import seed_documents
-    from reports.rendering import render_html
+    from documents.kinds.sample import seed_documents
+    from documents.rendering import render_html
 
     lines = [line["text"] for seed in seed_documents() for line in seed["lines"]]
     table_rows = [{"ref": f"S{i:05d}", "text": lines[i % len(lines)][:400]} for i in range(rows)]
     return render_html(
-        "reports/documents/sample.html",
+        "documents/sample.html",
         {"seeds": [], "rows": table_rows, "chart": ""},
         kind="sample",
         title="รายงานตารางภาษาไทย (เกณฑ์มาตรฐาน)",
@@ -46,10 +46,10 @@ def build_html(rows: int) -> str:
 
 def child(variant: str, rows: int, runs: int) -> None:
     html = build_html(rows)
-    from reports import pdf_text
+    from documents import pdf_text
 
     if variant == "engine":
-        from reports.rendering import html_to_pdf
+        from documents.rendering import html_to_pdf
 
         def render() -> bytes:
             return html_to_pdf(html)

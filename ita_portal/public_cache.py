@@ -1,6 +1,6 @@
 """The version of everything the public site shows.
 
-Public pages are cached whole (reports.public_views); anything that changes what they show (a
+Public pages are cached whole (public.cache); anything that changes what they show (a
 publication, a withdrawal, imported scores, a catalogue or organisation edit) bumps this version,
 which retires every cached page at once. It lives here because organisations, assessments and
 reports all bump it.

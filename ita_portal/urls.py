@@ -5,17 +5,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reports import memo_views, public_views
-from reports import views as portal_views
+from ita_portal import converters
+
+converters.register()  # before the includes below: their patterns use <fiscal_year:year>
 
 urlpatterns = [
-    path("", portal_views.home, name="home"),
-    path("dashboard/", portal_views.dashboard, name="dashboard"),
-    path("waiting/", memo_views.waiting, name="waiting"),
-    path("help/", portal_views.help_page, name="help"),
-    path("audit/", portal_views.audit_trail_all, name="audit_trail_all"),
-    path("healthz", public_views.healthz, name="healthz"),
-    path("p/", include("reports.public_urls")),
+    path("", include("portal.urls")),
+    path("p/", include("public.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -61,10 +57,11 @@ urlpatterns = [
     path("accounts/two-factor/", include("organisations.two_factor_urls")),
     path("organisations/", include("organisations.urls")),
     path("o/<str:code>/", include("measures.urls")),
-    path("o/<str:code>/", include("reports.org_urls")),
+    path("o/<str:code>/", include("documents.urls")),
+    path("o/<str:code>/", include("approvals.urls")),
+    path("o/<str:code>/", include("publication.urls")),
     path("o/<str:code>/", include("assessments.score_urls")),
-    path("o/<str:code>/", include("reports.analysis_urls")),
-    path("o/<str:code>/", include("reports.oit_urls")),
+    path("o/<str:code>/", include("oit.urls")),
     path("frameworks/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

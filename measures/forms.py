@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 
+from assessments.analysis import MAX_TEXT_LENGTH, TEXT_LABELS
 from assessments.models import Item
 from ita_portal.forms import ModelMultipleChoiceField
 from ita_portal.thai.forms import ThaiDateField
@@ -187,3 +188,25 @@ class RoundForm(forms.Form):
     name = forms.CharField(label="ชื่อรอบ", max_length=100, help_text="เช่น ไตรมาส 1")
     start_date = ThaiDateField(label="ตั้งแต่วันที่")
     end_date = ThaiDateField(label="ถึงวันที่")
+
+
+# ---------------------------------------------------------------- the analysis of each area
+
+
+def _text_field(key: str) -> forms.CharField:
+    label = TEXT_LABELS[key]
+    return forms.CharField(
+        label=label,
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": f"กรุณากรอก “{label}”",
+            "max_length": f"“{label}” ยาวเกิน {MAX_TEXT_LENGTH:,} ตัวอักษร",
+        },
+    )
+
+
+class AreaAnalysisForm(forms.Form):
+    facts = _text_field("facts")
+    therefore = _text_field("therefore")
+    maintain_develop = _text_field("maintain_develop")

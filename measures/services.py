@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from assessments.models import FiscalYear, Item
+from assessments.analysis import area_measure_draft
+from assessments.models import AnalysisArea, Assessment, FiscalYear, Item
 from assessments.selectors import framework_for_organisation
 from ita_portal.thai import dates as thai
 from organisations.models import Organisation, Unit
@@ -473,3 +475,54 @@ def evidence_delete(*, evidence: Evidence, user) -> None:
         # Remove the file only once the row is gone for good.
         storage = evidence.file.storage
         transaction.on_commit(lambda: storage.delete(stored))
+
+
+# ---------------------------------------------------------------- measures drafted from a result
+
+#: quarters a drafted measure runs in (staff then edit it): after the result, before the next
+MEASURE_QUARTERS = [2, 3]
+
+
+def measure_create_from_area(
+    *, organisation: Organisation, assessment: Assessment, area: AnalysisArea, user
+) -> Measure:
+    """A measure for the area: its weak items linked, the organisation's first unit responsible,
+    one step drafted from the area, quarters 2–3. Raises ValidationError (Thai) like
+    `measure_create`."""
+    draft = area_measure_draft(assessment=assessment, area=area)
+    return measure_create(
+        organisation=organisation,
+        year=assessment.fiscal_year.year,
+        user=user,
+        title=draft.title,
+        problem=draft.problem,
+        items=draft.items,
+        responsible_units=list(organisation.units.all()[:1]),
+        steps=draft.steps,
+        timeframe_kind=TimeframeKind.QUARTERS,
+        quarters=MEASURE_QUARTERS,
+    )
+
+
+def measure_create_from_oit_item(
+    *, organisation: Organisation, year: int, item: Item, user, score: Decimal
+) -> Measure:
+    """A measure linked to an OIT item that scored below 100 (staff then edit it), drafted like
+    the analysis areas' measures: the item linked, the first unit responsible, quarters 2–3."""
+    criteria = [c.text for c in item.criteria.all()]
+    steps = [f"ตรวจสอบข้อมูลที่ต้องเปิดเผยตามข้อ {item.code} {item.text}"]
+    if criteria:
+        steps.append("จัดทำข้อมูลให้ครบตามเกณฑ์: " + "; ".join(criteria))
+    steps.append(f"เสนอผู้บริหารอนุมัติและเผยแพร่บนเว็บไซต์ของหน่วยงาน (ข้อ {item.code})")
+    return measure_create(
+        organisation=organisation,
+        year=year,
+        user=user,
+        title=f"ปรับปรุงการเปิดเผยข้อมูล ข้อ {item.code} {item.text}",
+        problem=f"ผลการประเมินข้อ {item.code} {item.text} ได้ {score:g} คะแนน (เต็ม 100)",
+        items=[item],
+        responsible_units=list(organisation.units.all()[:1]),
+        steps=steps,
+        timeframe_kind=TimeframeKind.QUARTERS,
+        quarters=MEASURE_QUARTERS,
+    )

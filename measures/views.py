@@ -13,23 +13,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments.models import MAX_BE_YEAR, MIN_BE_YEAR
+from assessments.analysis import (
+    analysis_ensure,
+    analysis_redraft,
+    analysis_update,
+    area_measure_draft,
+    area_sections,
+    assessment_with_history,
+)
+from assessments.models import AnalysisArea, Assessment
 from assessments.selectors import framework_for_organisation
 from ita_portal.forms import add_service_errors
 from ita_portal.thai import dates as thai
 from organisations.access import Action, can, organisation_for
+from organisations.models import Organisation
 
 from . import selectors, services
-from .forms import MeasureForm, ProgressForm, RoundForm, StepFormSet
+from .forms import AreaAnalysisForm, MeasureForm, ProgressForm, RoundForm, StepFormSet
 from .models import Evidence, EvidenceKind, Measure, ProgressStatus, ReportingRound
 
 MEASURES_PER_PAGE = 50
-
-
-def check_year(year: int) -> None:
-    """404 for a year in a URL that is not a พ.ศ. fiscal year the portal knows."""
-    if not MIN_BE_YEAR <= year <= MAX_BE_YEAR:
-        raise Http404("ปีงบประมาณไม่ถูกต้อง")
 
 
 def _measure(user, code: str, pk: int, action: Action) -> Measure:
@@ -46,7 +49,6 @@ def _measure(user, code: str, pk: int, action: Action) -> Measure:
 
 @login_required
 def measure_list(request, code: str, year: int):
-    check_year(year)
     organisation = organisation_for(request.user, code, Action.VIEW)
     services.rounds_ensure_defaults(organisation=organisation, year=year)
     rounds = selectors.rounds_for_year(organisation, year)
@@ -95,7 +97,6 @@ def measure_list(request, code: str, year: int):
 
 @login_required
 def progress_dashboard(request, code: str, year: int):
-    check_year(year)
     organisation = organisation_for(request.user, code, Action.VIEW)
     services.rounds_ensure_defaults(organisation=organisation, year=year)
     rounds = selectors.rounds_for_year(organisation, year)
@@ -194,7 +195,6 @@ def _measure_form_page(request, organisation, year, measure=None):
 
 @login_required
 def measure_create(request, code: str, year: int):
-    check_year(year)
     organisation = organisation_for(request.user, code, Action.EDIT)
     return _measure_form_page(request, organisation, year)
 
@@ -239,7 +239,6 @@ def measure_delete(request, code: str, pk: int):
 
 @login_required
 def measures_copy(request, code: str, year: int):
-    check_year(year)
     organisation = organisation_for(request.user, code, Action.EDIT)
     source_count = Measure.objects.filter(
         organisation=organisation, fiscal_year__year=year - 1
@@ -369,7 +368,6 @@ def evidence_delete(request, code: str, pk: int):
 
 @login_required
 def round_list(request, code: str, year: int):
-    check_year(year)
     organisation = organisation_for(request.user, code, Action.MANAGE)
     services.rounds_ensure_defaults(organisation=organisation, year=year)
     form = RoundForm(request.POST if request.method == "POST" else None)
@@ -392,5 +390,141 @@ def round_list(request, code: str, year: int):
             "rounds": selectors.rounds_for_year(organisation, year),
             "form": form,
             "fiscal_span": thai.fiscal_year_range(year),
+        },
+    )
+
+
+# ---------------------------------------------------------------- the analysis pages
+# The organisation's texts per ประเด็น (assessments' data), with the measures that address each
+# area and a measure drafted from an area.
+
+
+def _assessment(organisation: Organisation, year: int) -> Assessment | None:
+    assessment, _ = assessment_with_history(organisation, year, years=1)
+    return assessment
+
+
+def _area(assessment: Assessment, area_pk: int) -> AnalysisArea:
+    for area in assessment.framework.analysis_areas.all():
+        if area.pk == area_pk:
+            return area
+    raise Http404("ไม่พบประเด็นนี้ในกรอบการประเมินของปีนี้")
+
+
+def _page_url(organisation: Organisation, year: int, area: AnalysisArea | None = None) -> str:
+    url = reverse("measures:analysis_edit", args=[organisation.code, year])
+    return f"{url}#area-{area.number}" if area else url
+
+
+def _related_measures(organisation, year, sections) -> dict[int, list[Measure]]:
+    """The year's measures linked to any item of each area (constant queries)."""
+    measures = selectors.measures_for_year(organisation, year)
+    related = {}
+    for section in sections:
+        codes = {row.code for row in section.items}
+        related[section.area.pk] = [
+            m for m in measures if any(item.code in codes for item in m.items.all())
+        ]
+    return related
+
+
+@login_required
+def analysis_edit(request, code: str, year: int):
+    action = Action.EDIT if request.method == "POST" else Action.VIEW
+    organisation = organisation_for(request.user, code, action)
+    assessment = _assessment(organisation, year)
+    context = {"organisation": organisation, "year": year, "assessment": assessment}
+    if assessment is None:
+        if request.method == "POST":
+            raise Http404("ยังไม่มีผลการประเมินของปีนี้")
+        return render(request, "measures/analysis_edit.html", context)
+
+    can_edit = can(request.user, organisation, Action.EDIT)
+    # Drafts are written only for those who may edit; others see them computed on the fly.
+    analyses = analysis_ensure(assessment=assessment, user=request.user) if can_edit else None
+    bound_area, bound_form = None, None
+    if request.method == "POST":
+        area_pk = request.POST.get("area", "")
+        analysis = next((a for a in analyses if str(a.area_id) == area_pk), None)
+        if analysis is None:
+            raise Http404("ไม่พบประเด็นนี้ในกรอบการประเมินของปีนี้")
+        form = AreaAnalysisForm(request.POST, prefix=f"area-{analysis.area_id}")
+        if form.is_valid():
+            try:
+                analysis_update(analysis=analysis, user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"บันทึกการวิเคราะห์ประเด็นที่ {analysis.area.number} แล้ว")
+                return redirect(_page_url(organisation, year, analysis.area))
+        messages.error(request, "ยังบันทึกไม่ได้ กรุณาแก้ไขรายการที่มีข้อความสีแดง")
+        bound_area, bound_form = analysis.area_id, form
+
+    sections = area_sections(assessment, analyses)
+    related = _related_measures(organisation, year, sections)
+    for section in sections:
+        section.related_measures = related[section.area.pk]
+        if can_edit:
+            section.form = (
+                bound_form
+                if section.area.pk == bound_area
+                else AreaAnalysisForm(initial=section.texts, prefix=f"area-{section.area.pk}")
+            )
+    context.update(
+        {
+            "sections": sections,
+            "can_edit": can_edit,
+            "pass_mark": assessment.framework.pass_mark,
+        }
+    )
+    return render(request, "measures/analysis_edit.html", context)
+
+
+@login_required
+@require_POST
+def analysis_redraft_view(request, code: str, year: int, area_pk: int):
+    organisation = organisation_for(request.user, code, Action.EDIT)
+    assessment = _assessment(organisation, year)
+    if assessment is None:
+        raise Http404("ยังไม่มีผลการประเมินของปีนี้")
+    area = _area(assessment, area_pk)
+    analysis = next(a for a in analysis_ensure(assessment=assessment) if a.area_id == area.pk)
+    analysis_redraft(analysis=analysis, user=request.user)
+    messages.success(request, f"ร่างข้อความประเด็นที่ {area.number} ใหม่จากคะแนนแล้ว (แทนที่ข้อความเดิม)")
+    return redirect(_page_url(organisation, year, area))
+
+
+@login_required
+def measure_from_area(request, code: str, year: int, area_pk: int):
+    organisation = organisation_for(request.user, code, Action.EDIT)
+    assessment = _assessment(organisation, year)
+    if assessment is None:
+        raise Http404("ยังไม่มีผลการประเมินของปีนี้")
+    area = _area(assessment, area_pk)
+    if request.method == "POST":
+        try:
+            measure = services.measure_create_from_area(
+                organisation=organisation, assessment=assessment, area=area, user=request.user
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, f"สร้างมาตรการไม่ได้: {error}")
+            return redirect(_page_url(organisation, year, area))
+        messages.success(
+            request,
+            f"สร้างมาตรการจากประเด็นที่ {area.number} แล้ว กรุณาตรวจสอบและแก้ไขรายละเอียดให้ครบถ้วน",
+        )
+        return redirect("measures:measure_update", code=organisation.code, pk=measure.pk)
+    units = list(organisation.units.all()[:1])
+    return render(
+        request,
+        "measures/analysis_measure_confirm.html",
+        {
+            "organisation": organisation,
+            "year": year,
+            "area": area,
+            "draft": area_measure_draft(assessment=assessment, area=area),
+            "unit": units[0] if units else None,
+            "quarters": services.MEASURE_QUARTERS,
         },
     )

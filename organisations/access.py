@@ -66,6 +66,21 @@ def can(user, organisation: Organisation, action: Action) -> bool:
     return is_central_admin(user) and action in CENTRAL_ADMIN_ACTIONS
 
 
+def may_decide_step(user, organisation: Organisation, *, assignee_id: int) -> bool:
+    """May `user` decide a memo step assigned to `assignee_id`?
+
+    The assignee may; so may another approver of the organisation, standing in for them
+    (รักษาราชการแทน). Central admins support agencies but never sign for one.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.pk == assignee_id:
+        return True
+    return (
+        can(user, organisation, Action.APPROVE) and membership_for(user, organisation) is not None
+    )
+
+
 def require(user, organisation: Organisation, action: Action) -> Membership | None:
     """Raise 404 for outsiders and 403 for members without the role; return the membership."""
     membership = membership_for(user, organisation)

@@ -16,11 +16,12 @@ from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.urls import reverse
 
+from approvals.models import Decision, MemoStatus
 from assessments import imports
 from assessments.imports import scores_import
 from assessments.models import Assessment, ImportStatus, Score, ScoreImport
 from assessments.tasks import read_progress
-from reports.models import Decision, MemoStatus, Publication
+from publication.models import Publication
 from tests.assessments.test_imports import seed_rows, workbook
 from tests.factories import OrganisationFactory
 
@@ -181,7 +182,7 @@ def test_task_marks_an_unexpected_failure_and_retry_needs_it(
 
 @pytest.fixture
 def chain(org, staff, org_admin, approver):
-    from tests.reports.memo_helpers import setup_chain
+    from tests.memo_helpers import setup_chain
 
     return setup_chain(org, staff, org_admin, approver)
 
@@ -189,16 +190,17 @@ def chain(org, staff, org_admin, approver):
 def test_failed_pdf_render_leaves_the_memo_unapproved(
     client, org, staff, org_admin, approver, chain, monkeypatch, settings
 ):
-    from reports import memos
-    from tests.reports.memo_helpers import act, new_memo
+    from approvals import selectors as approval_selectors
+    from approvals import services as memos
+    from tests.memo_helpers import act, new_memo
 
     memo = new_memo(org, staff, chain[0], chain[1])
     memos.memo_submit(memo=memo, user=staff, template=chain[3])
     for user in (staff, org_admin, approver):
         act(memo, user, Decision.APPROVED)
-    import reports.documents
+    import documents.registry
 
-    real = reports.documents.html_to_pdf
+    real = documents.registry.html_to_pdf
     calls = {"n": 0}
 
     def flaky(html):
@@ -207,14 +209,14 @@ def test_failed_pdf_render_leaves_the_memo_unapproved(
             raise RuntimeError("renderer crashed")
         return real(html)
 
-    monkeypatch.setattr(reports.documents, "html_to_pdf", flaky)
+    monkeypatch.setattr(documents.registry, "html_to_pdf", flaky)
     published_dir = Path(settings.MEDIA_ROOT) / "published"
     files_before = set(published_dir.rglob("*.*")) if published_dir.exists() else set()
     mayor = chain[4]
     client.force_login(mayor)
-    step = memos.current_step(memo)
+    step = approval_selectors.current_step(memo)
     response = client.post(
-        reverse("reports:memo_act", args=[org.code, memo.pk]),
+        reverse("approvals:memo_act", args=[org.code, memo.pk]),
         {"step": step.pk, "decision": "approved"},
         follow=True,
     )

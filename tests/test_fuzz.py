@@ -29,11 +29,15 @@ from hypothesis import example, given, reject, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from approvals import services as memos
+from approvals.forms import ActForm, ChainTemplateForm, MemoForm, SubmitForm
+from approvals.models import Decision
 from assessments.forms import ScoreExportForm, ScoreImportForm, ScoreTemplateForm
 from assessments.imports import ImportResult, ScoreImportFailed, scores_import
 from assessments.models import Assessment, FiscalYear, Score, ScoreImport, ScoreKind
 from assessments.selectors import framework_for_organisation
 from assessments.workbooks import errors_xlsx, score_template_xlsx, scores_export_xlsx
+from documents.charts import Bar, bar_chart
 from ita_portal.thai.dates import (
     ThaiDateError,
     be_year,
@@ -43,17 +47,13 @@ from ita_portal.thai.dates import (
     to_thai_digits,
 )
 from ita_portal.thai.forms import ThaiDateField, ThaiDateInput
-from measures.forms import MeasureForm, ProgressForm, RoundForm, StepFormSet
+from measures.forms import AreaAnalysisForm, MeasureForm, ProgressForm, RoundForm, StepFormSet
 from measures.models import ProgressStatus, TimeframeKind
 from organisations.models import Organisation
-from reports import memos
-from reports.analysis_views import AreaAnalysisForm
-from reports.charts import Bar, bar_chart
-from reports.forms import ActForm, ChainTemplateForm, MemoForm, SubmitForm, WithdrawForm
-from reports.models import Decision
+from publication.forms import WithdrawForm
 from tests.factories import OrganisationFactory, UnitFactory
 from tests.measures.conftest import make_framework
-from tests.reports.memo_helpers import YEAR, setup_chain
+from tests.memo_helpers import YEAR, setup_chain
 
 from .fuzz_helpers import (
     CRAFTED_ZIPS,
@@ -671,7 +671,7 @@ def test_progress_edit_survives_any_post(views_world, staff, data):
 def test_memo_create_survives_any_post(views_world, staff, data):
     w = views_world
     url = (
-        reverse("reports:memo_create", args=[w["org"].code])
+        reverse("approvals:memo_create", args=[w["org"].code])
         + f"?kind=measure-results&year={YEAR}&round={w['round'].pk}"
     )
     post_as(staff, url, data.draw(form_data(FORMS["MemoForm"][0](w))))
@@ -728,7 +728,7 @@ def test_hostile_text_saved_through_the_forms_is_shown_escaped(views_world, staf
     )
     assert measure.status_code == 302, measure.content.decode()[:500]
     memo = client.post(
-        reverse("reports:memo_create", args=[w["org"].code])
+        reverse("approvals:memo_create", args=[w["org"].code])
         + f"?kind=measure-results&year={YEAR}&round={w['round'].pk}",
         {
             "unit": w["units"][0],
@@ -744,8 +744,8 @@ def test_hostile_text_saved_through_the_forms_is_shown_escaped(views_world, staf
         measure["Location"],
         reverse("measures:measure_list", args=[w["org"].code, YEAR]),
         memo["Location"],
-        reverse("reports:memo_list", args=[w["org"].code]),
-        reverse("reports:document", args=[w["org"].code, YEAR, "measure-plan"]),
+        reverse("approvals:memo_list", args=[w["org"].code]),
+        reverse("documents:document", args=[w["org"].code, YEAR, "measure-plan"]),
     ]
     for url in pages:
         body = client.get(url).content.decode()

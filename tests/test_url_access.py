@@ -26,15 +26,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from approvals import selectors as approval_selectors
+from approvals import services as memos
+from approvals.models import Decision
 from assessments.models import AnalysisArea, Framework, ImportStatus, ScoreImport
 from measures import services as measure_services
+from oit import selectors as oit_selectors
+from oit import services as oit
 from organisations.models import Organisation
-from reports import memos, oit
-from reports.models import Decision, Publication
+from publication.models import Publication
 from tests.assessments.test_scoring import seed_assessment
 from tests.factories import UnitFactory, UserFactory
 from tests.measures.helpers import PDF_BYTES
-from tests.reports.memo_helpers import YEAR, act, new_memo, setup_chain
+from tests.memo_helpers import YEAR, act, new_memo, setup_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -177,22 +181,22 @@ EXPECTED: dict[str, list[Case]] = {
     "measures:evidence_download": [Case("get", VIEW, lambda w: code(w, pk=w.evidence.pk))],
     "measures:evidence_delete": [Case("post", EDIT, lambda w: code(w, pk=w.evidence.pk))],
     # -- documents, audit, memos, publications
-    "reports:document_index": [Case("get", VIEW, year)],
-    "reports:document": [Case("get", VIEW, lambda w: year(w, kind="measure-plan"))],
-    "reports:audit_trail": [Case("get", MANAGE, code)],
+    "documents:document_index": [Case("get", VIEW, year)],
+    "documents:document": [Case("get", VIEW, lambda w: year(w, kind="measure-plan"))],
+    "audit_trail": [Case("get", MANAGE, code)],
     "audit_trail_all": [Case("get", CENTRAL)],  # every organisation's trail
-    "reports:memo_list": [Case("get", VIEW, code)],
-    "reports:memo_create": [
+    "approvals:memo_list": [Case("get", VIEW, code)],
+    "approvals:memo_create": [
         Case("get", EDIT, code, query=lambda w: w.memo_query),
         Case("post", EDIT, code, query=lambda w: w.memo_query),
     ],
-    "reports:memo_detail": [Case("get", VIEW, lambda w: code(w, pk=w.memo.pk))],
-    "reports:memo_update": [
+    "approvals:memo_detail": [Case("get", VIEW, lambda w: code(w, pk=w.memo.pk))],
+    "approvals:memo_update": [
         Case("get", EDIT, lambda w: code(w, pk=w.memo.pk)),
         Case("post", EDIT, lambda w: code(w, pk=w.memo.pk)),
     ],
-    "reports:memo_submit": [Case("post", EDIT, lambda w: code(w, pk=w.memo.pk))],
-    "reports:memo_act": [
+    "approvals:memo_submit": [Case("post", EDIT, lambda w: code(w, pk=w.memo.pk))],
+    "approvals:memo_act": [
         # Any member may post; on a draft the service only answers with a message.
         Case("post", VIEW, lambda w: code(w, pk=w.memo.pk), label="draft"),
         # A real decision on the pending step: its assignee (staff) or a stand-in approver
@@ -205,18 +209,20 @@ EXPECTED: dict[str, list[Case]] = {
             label="in review",
         ),
     ],
-    "reports:memo_pdf": [Case("get", VIEW, lambda w: code(w, pk=w.memo.pk))],
-    "reports:chain_templates": [Case("get", MANAGE, code), Case("post", MANAGE, code)],
-    "reports:publication_withdraw": [Case("post", MANAGE, lambda w: code(w, pk=w.publication.pk))],
+    "approvals:memo_pdf": [Case("get", VIEW, lambda w: code(w, pk=w.memo.pk))],
+    "approvals:chain_templates": [Case("get", MANAGE, code), Case("post", MANAGE, code)],
+    "publication:publication_withdraw": [
+        Case("post", MANAGE, lambda w: code(w, pk=w.publication.pk))
+    ],
     # -- scores and analysis
     "scores:assessment_detail": [Case("get", VIEW, year)],
-    "analysis:analysis_edit": [
+    "measures:analysis_edit": [
         Case("get", VIEW, year),
         Case("post", EDIT, year, data=lambda w: {"area": str(w.area.pk)}),
     ],
-    "analysis:analysis_document": [Case("get", VIEW, year)],
-    "analysis:analysis_redraft": [Case("post", EDIT, lambda w: year(w, area_pk=w.area.pk))],
-    "analysis:measure_from_area": [
+    "documents:analysis_document": [Case("get", VIEW, year)],
+    "measures:analysis_redraft": [Case("post", EDIT, lambda w: year(w, area_pk=w.area.pk))],
+    "measures:measure_from_area": [
         Case("get", EDIT, lambda w: year(w, area_pk=w.area.pk)),
         Case("post", EDIT, lambda w: year(w, area_pk=w.area.pk)),
     ],
@@ -374,7 +380,7 @@ def world(org, other_org, staff, approver, org_admin, outsider, central_admin):
         error_count=1,
         errors=[{"sheet": "คะแนน", "row": 2, "column": "D", "value": "x", "message": "ผิด"}],
     )
-    items = {i.code: i for i in oit.oit_items(framework)}
+    items = {i.code: i for i in oit_selectors.oit_items(framework)}
     oit_published = oit.evidence_add_file(
         entry=oit.entry_for(organisation=org, item=items["o14"], year=YEAR),
         user=staff,
@@ -408,7 +414,7 @@ def world(org, other_org, staff, approver, org_admin, outsider, central_admin):
         evidence=evidence,
         memo=memo,
         in_review=in_review,
-        pending_step=memos.current_step(in_review),
+        pending_step=approval_selectors.current_step(in_review),
         publication=publication,
         area=area,
         framework=framework,

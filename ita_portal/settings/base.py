@@ -67,8 +67,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "organisations",
     "assessments",
+    # The portal's apps, lowest first: each imports only the ones above it in this list
+    # (docs/architecture.md; `lint-imports` checks it).
     "measures",
-    "reports",
+    "documents",
+    "publication",
+    "approvals",
+    "oit",
+    "public",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -109,7 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organisations.context_processors.organisation",
-                "reports.context_processors.waiting",
+                "portal.context_processors.waiting",
             ],
             # Thai date/digit filters are used by every template and document.
             "builtins": ["ita_portal.thai.templatetags"],
@@ -239,12 +246,12 @@ CELERY_TIMEZONE = TIME_ZONE
 # `celery -A ita_portal beat` (one process per deployment) runs the nightly OIT link check.
 CELERY_BEAT_SCHEDULE = {
     "check-oit-links": {
-        "task": "reports.check_oit_links",
+        "task": "oit.check_oit_links",
         "schedule": float(os.environ.get("LINKCHECK_EVERY_SECONDS", 24 * 3600)),
     }
 }
 
-# OIT evidence link checker (reports.linkcheck): time-out per request, at most one request per
+# OIT evidence link checker (oit.linkcheck): time-out per request, at most one request per
 # host every LINKCHECK_HOST_INTERVAL seconds, at most LINKCHECK_MAX_PER_RUN links per run.
 # Private addresses are never fetched, except host:port pairs listed here (tests only).
 LINKCHECK_TIMEOUT = float(os.environ.get("LINKCHECK_TIMEOUT", 10))

@@ -21,6 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 __all__ = [
     "BANGKOK",
     "BE_OFFSET",
+    "FISCAL_YEAR_MAX",
+    "FISCAL_YEAR_MIN",
     "THAI_MONTHS",
     "THAI_MONTHS_ABBR",
     "ThaiDateError",
@@ -39,6 +41,7 @@ __all__ = [
     "format_month_year",
     "format_number",
     "format_round_span",
+    "is_fiscal_year",
     "maybe_thai_digits",
     "parse_date",
     "parse_number",
@@ -79,6 +82,11 @@ THAI_MONTHS_ABBR: tuple[str, ...] = (
 )
 
 BE_OFFSET = 543
+
+# The fiscal years (พ.ศ.) the portal knows: a year in a URL, a workbook or a form outside this
+# range is refused (the FiscalYear table has the same check).
+FISCAL_YEAR_MIN = 2500
+FISCAL_YEAR_MAX = 2700
 
 # Typed years below this are taken as ค.ศ. (a very common slip); above _MAX_BE_YEAR
 # they are almost certainly typos rather than real dates.
@@ -388,3 +396,8 @@ def format_number(
         # Avoid printing "-0.00" for tiny negatives that round to zero.
         rounded = rounded.copy_abs()
     return maybe_thai_digits(f"{rounded:,.{decimals}f}", thai_digits)
+
+
+def is_fiscal_year(year: int) -> bool:
+    """Is `year` a พ.ศ. fiscal year the portal knows (FISCAL_YEAR_MIN to FISCAL_YEAR_MAX)?"""
+    return FISCAL_YEAR_MIN <= year <= FISCAL_YEAR_MAX

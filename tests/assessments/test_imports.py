@@ -265,8 +265,8 @@ def test_command_exit_codes(agency, tmp_path, capsys):
 @pytest.mark.pdf
 def test_imported_seed_004_figures_appear_in_the_analysis_report(agency, tmp_path):
     """Seed 004's 2568 figures go in through the import; the analysis PDF shows them."""
-    from reports.documents import document_render
-    from tests.reports.pdftools import norm, pdftotext
+    from documents.registry import document_render
+    from tests.pdftools import norm, pdftotext
 
     scores_import(content=workbook(seed_rows()), file_name="seed004.xlsx")
     pdf = document_render(kind="analysis", organisation=agency, fiscal_year=2568).content

@@ -54,34 +54,34 @@ def urls(code: str) -> dict[str, tuple[str, str, dict, str]]:
     fourth = area_pk(4)
     return {
         "scores": ("get", reverse("scores:assessment_detail", args=[code, YEAR]), {}, "view"),
-        "analysis": ("get", reverse("analysis:analysis_edit", args=[code, YEAR]), {}, "view"),
+        "analysis": ("get", reverse("measures:analysis_edit", args=[code, YEAR]), {}, "view"),
         "document": (
             "get",
-            reverse("analysis:analysis_document", args=[code, YEAR]),
+            reverse("documents:analysis_document", args=[code, YEAR]),
             {},
             "view",
         ),
         "analysis_save": (
             "post",
-            reverse("analysis:analysis_edit", args=[code, YEAR]),
+            reverse("measures:analysis_edit", args=[code, YEAR]),
             texts(4),
             "edit",
         ),
         "redraft": (
             "post",
-            reverse("analysis:analysis_redraft", args=[code, YEAR, fourth]),
+            reverse("measures:analysis_redraft", args=[code, YEAR, fourth]),
             {},
             "edit",
         ),
         "measure_form": (
             "get",
-            reverse("analysis:measure_from_area", args=[code, YEAR, fourth]),
+            reverse("measures:measure_from_area", args=[code, YEAR, fourth]),
             {},
             "edit",
         ),
         "measure_create": (
             "post",
-            reverse("analysis:measure_from_area", args=[code, YEAR, fourth]),
+            reverse("measures:measure_from_area", args=[code, YEAR, fourth]),
             {},
             "edit",
         ),
@@ -124,7 +124,7 @@ def test_outsider_cannot_reach_the_pages_through_their_own_organisation(
     page = client.get(reverse("scores:assessment_detail", args=[other_org.code, YEAR]))
     assert "ยังไม่มีผลการประเมินของปีงบประมาณ พ.ศ. 2568" in page.content.decode()
     response = client.post(
-        reverse("analysis:analysis_redraft", args=[other_org.code, YEAR, area_pk(4)])
+        reverse("measures:analysis_redraft", args=[other_org.code, YEAR, area_pk(4)])
     )
     assert response.status_code == 404
     assert not AreaAnalysis.objects.exists()
@@ -173,7 +173,7 @@ def test_five_year_table_and_chart(login, org, staff, catalogue):  # noqa: F811
 def test_empty_state_without_an_assessment(login, org, staff, catalogue):  # noqa: F811
     html = login(staff).get(reverse("scores:assessment_detail", args=[org.code, 2569]))
     assert "ยังไม่มีผลการประเมินของปีงบประมาณ พ.ศ. 2569" in html.content.decode()
-    page = login(staff).get(reverse("analysis:analysis_edit", args=[org.code, 2569]))
+    page = login(staff).get(reverse("measures:analysis_edit", args=[org.code, 2569]))
     assert "ยังไม่มีผลการประเมินของปีงบประมาณ พ.ศ. 2569" in page.content.decode()
     assert not AreaAnalysis.objects.exists()
 
@@ -190,7 +190,7 @@ def _queries(client, url) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize(
-    "name", ["scores:assessment_detail", "analysis:analysis_edit", "analysis:analysis_document"]
+    "name", ["scores:assessment_detail", "measures:analysis_edit", "documents:analysis_document"]
 )
 def test_pages_run_in_constant_queries_whatever_the_years(
     login, org, staff, assessment, units, name
@@ -212,7 +212,7 @@ def test_pages_run_in_constant_queries_whatever_the_years(
 def test_editors_get_saved_drafts_and_viewers_see_drafts_unsaved(
     login, org, staff, approver, assessment
 ):
-    url = reverse("analysis:analysis_edit", args=[org.code, YEAR])
+    url = reverse("measures:analysis_edit", args=[org.code, YEAR])
     viewer = login(approver).get(url).content.decode()
     assert not AreaAnalysis.objects.exists()  # viewing never writes
     assert "ร่างจากคะแนน (ยังไม่บันทึก)" in viewer
@@ -227,7 +227,7 @@ def test_editors_get_saved_drafts_and_viewers_see_drafts_unsaved(
 
 def test_saving_an_area(login, org, staff, assessment):
     client = login(staff)
-    url = reverse("analysis:analysis_edit", args=[org.code, YEAR])
+    url = reverse("measures:analysis_edit", args=[org.code, YEAR])
     client.get(url)
     response = client.post(url, texts(4), follow=True)
     assert response.redirect_chain[-1][0].endswith("#area-4")
@@ -239,7 +239,7 @@ def test_saving_an_area(login, org, staff, assessment):
 
 def test_saving_empty_text_shows_a_thai_error_and_saves_nothing(login, org, staff, assessment):
     client = login(staff)
-    url = reverse("analysis:analysis_edit", args=[org.code, YEAR])
+    url = reverse("measures:analysis_edit", args=[org.code, YEAR])
     client.get(url)
     before = AreaAnalysis.objects.get(area__number=4).facts
     response = client.post(url, texts(4, facts="   ", therefore=""))
@@ -254,19 +254,19 @@ def test_saving_empty_text_shows_a_thai_error_and_saves_nothing(login, org, staf
 
 def test_posting_an_area_of_another_framework_is_not_found(login, org, staff, assessment):
     response = login(staff).post(
-        reverse("analysis:analysis_edit", args=[org.code, YEAR]), {"area": "999999"}
+        reverse("measures:analysis_edit", args=[org.code, YEAR]), {"area": "999999"}
     )
     assert response.status_code == 404
 
 
 def test_redraft_button_replaces_the_texts_of_that_area_only(login, org, staff, assessment):
     client = login(staff)
-    url = reverse("analysis:analysis_edit", args=[org.code, YEAR])
+    url = reverse("measures:analysis_edit", args=[org.code, YEAR])
     client.get(url)
     client.post(url, texts(4))
     client.post(url, texts(5))
     response = client.post(
-        reverse("analysis:analysis_redraft", args=[org.code, YEAR, area_pk(4)]), follow=True
+        reverse("measures:analysis_redraft", args=[org.code, YEAR, area_pk(4)]), follow=True
     )
     assert "ร่างข้อความประเด็นที่ 4 ใหม่จากคะแนนแล้ว" in response.content.decode()
     fourth = AreaAnalysis.objects.get(area__number=4)
@@ -274,7 +274,7 @@ def test_redraft_button_replaces_the_texts_of_that_area_only(login, org, staff, 
     assert AreaAnalysis.objects.get(area__number=5).facts == "ข้อเท็จจริงที่หน่วยงานเขียนเอง"
     assert (
         client.get(
-            reverse("analysis:analysis_redraft", args=[org.code, YEAR, area_pk(4)])
+            reverse("measures:analysis_redraft", args=[org.code, YEAR, area_pk(4)])
         ).status_code
         == 405
     )
@@ -285,7 +285,7 @@ def test_redraft_button_replaces_the_texts_of_that_area_only(login, org, staff, 
 
 def test_measure_from_area_links_the_weak_items(login, org, staff, assessment, units):
     client = login(staff)
-    url = reverse("analysis:measure_from_area", args=[org.code, YEAR, area_pk(4)])
+    url = reverse("measures:measure_from_area", args=[org.code, YEAR, area_pk(4)])
     confirm = client.get(url).content.decode()
     assert "มาตรการพัฒนา: กระบวนการกำกับดูแลการใช้ทรัพย์สินของราชการ" in confirm
     assert "สำนักปลัด" in confirm
@@ -302,14 +302,14 @@ def test_measure_from_area_links_the_weak_items(login, org, staff, assessment, u
     assert measure.steps.count() == 1
     assert "i10" in measure.steps.get().text
     # The analysis page now lists it under the area.
-    page = client.get(reverse("analysis:analysis_edit", args=[org.code, YEAR])).content.decode()
+    page = client.get(reverse("measures:analysis_edit", args=[org.code, YEAR])).content.decode()
     area4 = page.split('id="area-4"', 1)[1].split('id="area-5"', 1)[0]
     assert measure.title in area4
 
 
 def test_measure_from_area_without_units_explains_in_thai(login, org, staff, assessment):
     client = login(staff)
-    url = reverse("analysis:measure_from_area", args=[org.code, YEAR, area_pk(4)])
+    url = reverse("measures:measure_from_area", args=[org.code, YEAR, area_pk(4)])
     response = client.post(url, follow=True)
     assert "สร้างมาตรการไม่ได้: กรุณาเลือกหน่วยงานรับผิดชอบอย่างน้อย 1 หน่วยงาน" in (response.content.decode())
     assert not Measure.objects.exists()
@@ -317,10 +317,10 @@ def test_measure_from_area_without_units_explains_in_thai(login, org, staff, ass
 
 def test_analysis_document_view(login, org, staff, assessment):
     client = login(staff)
-    url = reverse("analysis:analysis_document", args=[org.code, YEAR])
+    url = reverse("documents:analysis_document", args=[org.code, YEAR])
     html = client.get(url)
     assert html["Content-Type"].startswith("text/html")
     assert "ประเด็นที่ 4 กระบวนการกำกับดูแลการใช้ทรัพย์สินของราชการ" in html.content.decode()
-    missing = client.get(reverse("analysis:analysis_document", args=[org.code, 2569]), follow=True)
+    missing = client.get(reverse("documents:analysis_document", args=[org.code, 2569]), follow=True)
     assert "ยังไม่มีผลการประเมินของ" in missing.content.decode()
     assert not AreaAnalysis.objects.exists()  # rendering never writes

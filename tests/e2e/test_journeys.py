@@ -18,11 +18,11 @@ from django.core.management import call_command
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
+from approvals import services as memos
+from approvals.models import Decision
 from measures.services import measure_create, progress_entry_record, rounds_ensure_defaults
-from reports import memos
-from reports.models import Decision
 from tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
-from tests.reports.memo_helpers import act, new_memo, setup_chain
+from tests.memo_helpers import act, new_memo, setup_chain
 
 from .conftest import DESKTOP, PHONE, expect_styled, horizontal_overflow, pdf_text, squash, tiny_pdf
 

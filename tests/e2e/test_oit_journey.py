@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from reports import memos
+from approvals import services as memos
 from tests.factories import UnitFactory
 
 from .conftest import DESKTOP, PHONE, expect_styled, horizontal_overflow, tiny_pdf

@@ -41,8 +41,12 @@ def _urls(org, measure, rounds, evidence):
             reverse("measures:evidence_download", args=[code, evidence.pk]),
             "view",
         ),
-        "documents": ("get", reverse("reports:document_index", args=[code, 2568]), "view"),
-        "document": ("get", reverse("reports:document", args=[code, 2568, "measure-plan"]), "view"),
+        "documents": ("get", reverse("documents:document_index", args=[code, 2568]), "view"),
+        "document": (
+            "get",
+            reverse("documents:document", args=[code, 2568, "measure-plan"]),
+            "view",
+        ),
         "create": ("get", reverse("measures:measure_create", args=[code, 2568]), "edit"),
         "update": ("get", reverse("measures:measure_update", args=[code, measure.pk]), "edit"),
         "copy": ("get", reverse("measures:measures_copy", args=[code, 2568]), "edit"),
@@ -58,7 +62,7 @@ def _urls(org, measure, rounds, evidence):
         ),
         "delete": ("post", reverse("measures:measure_delete", args=[code, measure.pk]), "edit"),
         "rounds": ("get", reverse("measures:round_list", args=[code, 2568]), "manage"),
-        "audit": ("get", reverse("reports:audit_trail", args=[code]), "manage"),
+        "audit": ("get", reverse("audit_trail", args=[code]), "manage"),
     }
 
 
@@ -368,17 +372,17 @@ def test_audit_trail_page(
         REMOTE_ADDR="198.51.100.20",
     )
     client.force_login(org_admin)
-    page = client.get(reverse("reports:audit_trail", args=[org.code])).content.decode()
+    page = client.get(reverse("audit_trail", args=[org.code])).content.decode()
     assert "เผยแพร่แผนการใช้จ่ายงบประมาณประจำปี" in page
     assert "198.51.100.20" in page and staff.get_full_name() in page
     client.force_login(outsider)
-    other = client.get(reverse("reports:audit_trail", args=[other_org.code])).content.decode()
+    other = client.get(reverse("audit_trail", args=[other_org.code])).content.decode()
     assert "เผยแพร่แผนการใช้จ่ายงบประมาณประจำปี" not in other
 
 
 def test_document_view_serves_html_and_pdf(login, org, measure, staff):
     client = login(staff)
-    url = reverse("reports:document", args=[org.code, 2568, "measure-results"])
+    url = reverse("documents:document", args=[org.code, 2568, "measure-results"])
     html = client.get(url, {"layout": "a"})
     assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
     assert measure.title in html.content.decode()
@@ -386,7 +390,8 @@ def test_document_view_serves_html_and_pdf(login, org, measure, staff):
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert pdf["Content-Disposition"].startswith("attachment;")
     assert (
-        client.get(reverse("reports:document", args=[org.code, 2568, "sample"])).status_code == 404
+        client.get(reverse("documents:document", args=[org.code, 2568, "sample"])).status_code
+        == 404
     )
 
 

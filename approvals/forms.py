@@ -1,0 +1,88 @@
+"""Forms for memos, their submission, decisions and chain templates."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from ita_portal.forms import ModelChoiceField
+
+from .models import ChainTemplate, Decision
+
+
+class MemoForm(forms.Form):
+    unit = ModelChoiceField(label="ส่วนราชการ", queryset=None, empty_label=None)
+    subject = forms.CharField(
+        label="เรื่อง", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    to = forms.CharField(label="เรียน", max_length=255)
+    background = forms.CharField(label="๑. เรื่องเดิม", widget=forms.Textarea(attrs={"rows": 4}))
+    facts = forms.CharField(label="๒. ข้อเท็จจริง", widget=forms.Textarea(attrs={"rows": 4}))
+    proposal = forms.CharField(label="๓. ข้อพิจารณา/ข้อเสนอ", widget=forms.Textarea(attrs={"rows": 3}))
+    publish_memo = forms.BooleanField(
+        label="เผยแพร่บันทึกข้อความนี้คู่กับเอกสาร (หลักฐาน ITA มักขอบันทึกที่อนุมัติให้เผยแพร่)",
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = organisation.units.all()
+        for name in ("subject", "to", "background", "facts", "proposal"):
+            self.fields[name].error_messages["required"] = (
+                f"กรุณาระบุ{self.fields[name].label.split('. ')[-1]}"
+            )
+
+
+class SubmitForm(forms.Form):
+    template = ModelChoiceField(label="ลำดับการเสนอ", queryset=None, empty_label=None)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = ChainTemplate.objects.filter(organisation=organisation)
+
+
+class ActForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            (Decision.APPROVED, "เห็นชอบ/อนุมัติ"),
+            (Decision.ACKNOWLEDGED, "ทราบ"),
+            (Decision.RETURNED, "ส่งกลับแก้ไข"),
+        ]
+    )
+    comment = forms.CharField(
+        label="ความเห็น", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    step = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ChainTemplateForm(forms.Form):
+    name = forms.CharField(label="ชื่อลำดับการเสนอ", max_length=200, initial="ลำดับการเสนอหลัก")
+    is_default = forms.BooleanField(label="ใช้เป็นค่าเริ่มต้น", required=False, initial=True)
+
+    STEPS = 6
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = (
+            get_user_model()
+            .objects.filter(memberships__organisation=organisation, memberships__is_active=True)
+            .order_by("first_name", "username")
+        )
+        for i in range(1, self.STEPS + 1):
+            self.fields[f"position_{i}"] = forms.CharField(
+                label=f"ขั้นที่ {i}: ตำแหน่ง", required=False, max_length=200
+            )
+            self.fields[f"user_{i}"] = ModelChoiceField(
+                label=f"ขั้นที่ {i}: ผู้ดำรงตำแหน่ง", queryset=users, required=False
+            )
+            self.fields[f"user_{i}"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def steps(self):
+        rows = []
+        for i in range(1, self.STEPS + 1):
+            title, user = (
+                self.cleaned_data.get(f"position_{i}", ""),
+                self.cleaned_data.get(f"user_{i}"),
+            )
+            if title or user:
+                rows.append((title, user))
+        return rows

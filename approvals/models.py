@@ -1,0 +1,250 @@
+"""Memos (บันทึกข้อความ), their sign-off chain (chain templates, approval steps) and document numbers."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from organisations.models import Organisation, Unit
+
+
+class DocumentNumber(models.Model):
+    """The last number issued per organisation, unit and fiscal year (restarts each year)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    fiscal_year = models.PositiveSmallIntegerField("ปีงบประมาณ")
+    last_number = models.PositiveIntegerField("เลขล่าสุด", default=0)
+
+    class Meta:
+        # The table keeps the name it had in the former `reports` app (moved, not migrated).
+        db_table = "reports_documentnumber"
+        verbose_name = "ลำดับเลขที่หนังสือ"
+        verbose_name_plural = "ลำดับเลขที่หนังสือ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "unit", "fiscal_year"], name="docnumber_unique_scope"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "fiscal_year"],
+                condition=Q(unit__isnull=True),
+                name="docnumber_unique_scope_no_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.fiscal_year}: {self.last_number}"
+
+
+class ChainTemplate(models.Model):
+    """An ordered list of signing positions, e.g. ผู้รายงาน → หัวหน้าสำนักปลัด → ปลัด → นายก."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="chain_templates",
+        verbose_name="หน่วยงาน",
+    )
+    name = models.CharField("ชื่อลำดับการเสนอ", max_length=200)
+    is_default = models.BooleanField("ใช้เป็นค่าเริ่มต้น", default=False)
+
+    class Meta:
+        # The table keeps the name it had in the former `reports` app (moved, not migrated).
+        db_table = "reports_chaintemplate"
+        verbose_name = "ลำดับการเสนอ"
+        verbose_name_plural = "ลำดับการเสนอ"
+        ordering = ["organisation", "-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="chain_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_id": self.organisation_id}
+
+
+class ChainTemplateStep(models.Model):
+    template = models.ForeignKey(
+        ChainTemplate, on_delete=models.CASCADE, related_name="steps", verbose_name="ลำดับการเสนอ"
+    )
+    order = models.PositiveSmallIntegerField("ลำดับ")
+    position_title = models.CharField("ตำแหน่ง", max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="ผู้ดำรงตำแหน่ง",
+    )
+
+    class Meta:
+        # The table keeps the name it had in the former `reports` app (moved, not migrated).
+        db_table = "reports_chaintemplatestep"
+        verbose_name = "ขั้นของลำดับการเสนอ"
+        verbose_name_plural = "ขั้นของลำดับการเสนอ"
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "order"], name="chainstep_unique_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.position_title}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_id": self.template.organisation_id}
+
+
+class MemoStatus(models.TextChoices):
+    DRAFT = "draft", "ร่าง"
+    IN_REVIEW = "in_review", "อยู่ระหว่างเสนอ"
+    RETURNED = "returned", "ส่งกลับแก้ไข"
+    APPROVED = "approved", "อนุมัติแล้ว"
+
+
+class Memo(models.Model):
+    """บันทึกข้อความ: ส่วนราชการ, ที่, วันที่, เรื่อง, เรียน; เรื่องเดิม / ข้อเท็จจริง / ข้อพิจารณา."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memos", verbose_name="หน่วยงาน"
+    )
+    fiscal_year = models.PositiveSmallIntegerField("ปีงบประมาณ")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="memos", verbose_name="ส่วนราชการ"
+    )
+    number = models.CharField("ที่", max_length=100, blank=True)
+    date = models.DateField("วันที่", null=True, blank=True)
+    subject = models.CharField("เรื่อง", max_length=500)
+    to = models.CharField("เรียน", max_length=255)
+    background = models.TextField("เรื่องเดิม")
+    facts = models.TextField("ข้อเท็จจริง")
+    proposal = models.TextField("ข้อพิจารณา/ข้อเสนอ")
+    publish_memo = models.BooleanField("เผยแพร่บันทึกข้อความนี้คู่กับเอกสาร", default=True)
+    status = models.CharField(
+        "สถานะ", max_length=10, choices=MemoStatus.choices, default=MemoStatus.DRAFT
+    )
+    cycle = models.PositiveSmallIntegerField("รอบการเสนอ", default=0)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="ผู้จัดทำ"
+    )
+    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
+    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
+
+    class Meta:
+        # The table keeps the name it had in the former `reports` app (moved, not migrated).
+        db_table = "reports_memo"
+        verbose_name = "บันทึกข้อความ"
+        verbose_name_plural = "บันทึกข้อความ"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in MemoStatus]), name="memo_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "number"],
+                condition=~Q(number=""),
+                name="memo_unique_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_id": self.organisation_id}
+
+
+class MemoAttachment(models.Model):
+    """A document the memo asks to publish: a kind, a year and its rendering options."""
+
+    memo = models.ForeignKey(
+        Memo, on_delete=models.CASCADE, related_name="attachments", verbose_name="บันทึกข้อความ"
+    )
+    kind = models.CharField("ประเภทเอกสาร", max_length=50)
+    fiscal_year = models.PositiveSmallIntegerField("ปีงบประมาณ")
+    options = models.JSONField("ตัวเลือก", default=dict, blank=True)
+    title = models.CharField("ชื่อเอกสาร", max_length=500)
+
+    class Meta:
+        # The table keeps the name it had in the former `reports` app (moved, not migrated).
+        db_table = "reports_memoattachment"
+        verbose_name = "เอกสารแนบ"
+        verbose_name_plural = "เอกสารแนบ"
+        ordering = ["memo", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_id": self.memo.organisation_id}
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", "รอพิจารณา"
+    APPROVED = "approved", "เห็นชอบ/อนุมัติ"
+    ACKNOWLEDGED = "acknowledged", "ทราบ"
+    RETURNED = "returned", "ส่งกลับแก้ไข"
+
+
+class ApprovalStep(models.Model):
+    """One signer of one submission (cycle) of a memo, copied from the chain template."""
+
+    memo = models.ForeignKey(
+        Memo, on_delete=models.CASCADE, related_name="steps", verbose_name="บันทึกข้อความ"
+    )
+    cycle = models.PositiveSmallIntegerField("รอบการเสนอ")
+    order = models.PositiveSmallIntegerField("ลำดับ")
+    is_final = models.BooleanField("ขั้นสุดท้าย", default=False)
+    position_title = models.CharField("ตำแหน่ง", max_length=200)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="approval_steps",
+        verbose_name="ผู้ลงนาม",
+    )
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ผู้ปฏิบัติ (กรณีรักษาราชการแทน)",
+    )
+    decision = models.CharField(
+        "ผลการพิจารณา", max_length=15, choices=Decision.choices, default=Decision.PENDING
+    )
+    comment = models.TextField("ความเห็น", blank=True)
+    acted_at = models.DateTimeField("เมื่อ", null=True, blank=True)
+
+    class Meta:
+        # The table keeps the name it had in the former `reports` app (moved, not migrated).
+        db_table = "reports_approvalstep"
+        verbose_name = "ผู้ลงนาม"
+        verbose_name_plural = "ผู้ลงนาม"
+        ordering = ["memo", "cycle", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["memo", "cycle", "order"], name="step_unique_cycle_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=[d.value for d in Decision]), name="step_decision_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision=Decision.PENDING) | Q(acted_at__isnull=False),
+                name="step_decided_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["assignee", "decision"])]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.position_title}"
+
+    def get_additional_data(self) -> dict:
+        return {"organisation_id": self.memo.organisation_id}
+
+    @property
+    def decision_label(self) -> str:
+        if self.decision == Decision.APPROVED:
+            return "อนุมัติ" if self.is_final else "เห็นชอบ"
+        return self.get_decision_display()

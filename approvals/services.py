@@ -1,0 +1,362 @@
+"""Memos up the sign-off chain: document numbers, chain templates, drafting, submitting, deciding.
+
+Every transition locks the memo row first and checks the state inside the transaction, so two
+clicks at once (or a stale page) give exactly one transition. A final approval publishes the
+memo's attachments through `publication` (which knows every kind that can be attached), inside
+the same transaction: an approval is never recorded without its files.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from organisations.access import may_decide_step
+from organisations.models import Organisation, Unit
+from publication.models import Publication
+from publication.registry import Attachment
+from publication.services import attachment_validate, attachments_publish
+
+from .models import (
+    ApprovalStep,
+    ChainTemplate,
+    ChainTemplateStep,
+    Decision,
+    DocumentNumber,
+    Memo,
+    MemoAttachment,
+    MemoStatus,
+)
+from .notifications import memo_notify_decision, memo_notify_submitted
+from .selectors import approval_record, current_step
+
+logger = logging.getLogger(__name__)
+
+
+class MemoError(Exception):
+    """A refused transition, with a Thai message for the user."""
+
+
+class PublicationFailed(MemoError):
+    """The final approval could not produce its files; nothing of it was kept."""
+
+
+# ---------------------------------------------------------------- document numbers
+
+
+def document_number_next(*, organisation: Organisation, unit: Unit | None, fiscal_year: int) -> int:
+    """The next number of the unit's sequence for the year; never reused, even concurrently.
+
+    The UPDATE takes the row's write lock (a row lock on PostgreSQL, the database's on SQLite)
+    until the surrounding transaction ends, so concurrent callers are serialised.
+    """
+    scope = {"organisation": organisation, "unit": unit, "fiscal_year": fiscal_year}
+    with transaction.atomic():
+        if not DocumentNumber.objects.filter(**scope).exists():
+            try:
+                with transaction.atomic():
+                    DocumentNumber.objects.create(**scope)
+            except IntegrityError:
+                pass  # created by a concurrent caller
+        DocumentNumber.objects.filter(**scope).update(last_number=F("last_number") + 1)
+        return DocumentNumber.objects.get(**scope).last_number
+
+
+# ---------------------------------------------------------------- chain templates
+
+
+@transaction.atomic
+def chain_template_save(
+    *,
+    organisation: Organisation,
+    name: str,
+    steps: Sequence[tuple[str, Any]],
+    is_default: bool = True,
+) -> ChainTemplate:
+    """Create or replace a chain template: steps are (position title, user) in order."""
+    errors = []
+    if not name.strip():
+        errors.append("กรุณาระบุชื่อลำดับการเสนอ")
+    if not steps:
+        errors.append("ลำดับการเสนอต้องมีอย่างน้อย 1 ขั้น")
+    members = {
+        m.user_id: m for m in organisation.memberships.filter(is_active=True).select_related("user")
+    }
+    for number, (title, user) in enumerate(steps, start=1):
+        if not title.strip():
+            errors.append(f"ขั้นที่ {number}: กรุณาระบุตำแหน่ง")
+        if user is None or user.pk not in members:
+            errors.append(f"ขั้นที่ {number}: ผู้ดำรงตำแหน่งต้องเป็นสมาชิกของหน่วยงาน")
+    if errors:
+        raise ValidationError(errors)
+    if is_default:
+        organisation.chain_templates.update(is_default=False)
+    template, _ = ChainTemplate.objects.update_or_create(
+        organisation=organisation, name=name.strip(), defaults={"is_default": is_default}
+    )
+    template.steps.all().delete()
+    for order, (title, user) in enumerate(steps, start=1):
+        ChainTemplateStep.objects.create(
+            template=template, order=order, position_title=title.strip(), user=user
+        )
+    return template
+
+
+# ---------------------------------------------------------------- memos
+
+
+def memo_draft_texts(
+    *, organisation: Organisation, fiscal_year: int, kind: str, round_name: str = ""
+) -> dict:
+    """Texts pre-filled from the attached report, as in seeds 002 and 003 (staff edit them)."""
+    year = fiscal_year
+    org = organisation.name
+    round_text = f" {round_name}" if round_name else ""
+    titles = {
+        "measure-results": f"รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน{round_text} ประจำปีงบประมาณ พ.ศ. {year}",
+        "progress": f"รายงานความก้าวหน้าการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน{round_text} ประจำปีงบประมาณ พ.ศ. {year}",
+        "measure-plan": f"มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. {year}",
+        "analysis": f"การวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ ประจำปีงบประมาณ พ.ศ. {year}",
+        "oit": f"ข้อมูลสาธารณะ (OIT) ประจำปีงบประมาณ พ.ศ. {year}",
+    }
+    subject = titles.get(kind, "ขออนุมัติเผยแพร่เอกสาร")
+    head = org.replace("องค์การบริหารส่วนตำบล", "นายกองค์การบริหารส่วนตำบล", 1)
+    if head == org:
+        head = f"ผู้บริหาร{org}"
+    return {
+        "subject": f"ขออนุมัติเผยแพร่{subject}",
+        "to": head,
+        "background": (
+            f"สำนักงาน ป.ป.ช. ได้ดำเนินการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ "
+            f"(Integrity and Transparency Assessment : ITA) ประจำปีงบประมาณ พ.ศ. {year} "
+            f"โดยกำหนดให้หน่วยงานเปิดเผยข้อมูลสาธารณะ (OIT) บนเว็บไซต์ของหน่วยงาน"
+        ),
+        "facts": f"{org} ได้จัดทำ{subject} เป็นที่เรียบร้อยแล้ว รายละเอียดตามเอกสารที่แนบ",
+        "proposal": (
+            "จึงเรียนมาเพื่อโปรดพิจารณา หากเห็นชอบโปรดอนุมัติให้เผยแพร่เอกสารดังกล่าว"
+            "บนเว็บไซต์ของหน่วยงาน เพื่อเป็นหลักฐานประกอบการประเมิน"
+        ),
+        "title": subject,
+    }
+
+
+def _validate_memo(fields: dict, organisation: Organisation) -> None:
+    errors = {}
+    for name, label in (
+        ("subject", "เรื่อง"),
+        ("to", "เรียน"),
+        ("background", "เรื่องเดิม"),
+        ("facts", "ข้อเท็จจริง"),
+        ("proposal", "ข้อพิจารณา/ข้อเสนอ"),
+    ):
+        if name in fields and not str(fields[name] or "").strip():
+            errors[name] = f"กรุณาระบุ{label}"
+    unit = fields.get("unit")
+    if unit is not None and unit.organisation_id != organisation.pk:
+        errors["unit"] = "ส่วนราชการต้องเป็นของหน่วยงานนี้"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def memo_create(
+    *,
+    organisation: Organisation,
+    user,
+    fiscal_year: int,
+    unit: Unit,
+    subject: str,
+    to: str,
+    background: str,
+    facts: str,
+    proposal: str,
+    attachments: Sequence[dict] = (),
+    publish_memo: bool = True,
+) -> Memo:
+    fields = {
+        "subject": subject,
+        "to": to,
+        "background": background,
+        "facts": facts,
+        "proposal": proposal,
+        "unit": unit,
+    }
+    _validate_memo(fields, organisation)
+    if not attachments:
+        raise ValidationError({"attachments": "ต้องแนบเอกสารอย่างน้อย 1 ฉบับ"})
+    for attachment in attachments:
+        attachment_validate(
+            organisation=organisation,
+            kind=attachment["kind"],
+            options=attachment.get("options", {}),
+        )
+    memo = Memo.objects.create(
+        organisation=organisation,
+        fiscal_year=fiscal_year,
+        author=user,
+        publish_memo=publish_memo,
+        **{k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()},
+    )
+    for attachment in attachments:
+        MemoAttachment.objects.create(
+            memo=memo,
+            kind=attachment["kind"],
+            fiscal_year=attachment.get("fiscal_year", fiscal_year),
+            options=attachment.get("options", {}),
+            title=attachment.get("title") or attachment["kind"],
+        )
+    return memo
+
+
+@transaction.atomic
+def memo_update(*, memo: Memo, user, **fields) -> Memo:
+    memo = _lock(memo.pk)
+    if memo.status not in (MemoStatus.DRAFT, MemoStatus.RETURNED):
+        raise MemoError("แก้ไขได้เฉพาะบันทึกที่เป็นร่างหรือถูกส่งกลับแก้ไข")
+    allowed = {"subject", "to", "background", "facts", "proposal", "unit", "publish_memo"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields {unknown}")
+    _validate_memo(fields, memo.organisation)
+    for name, value in fields.items():
+        setattr(memo, name, value.strip() if isinstance(value, str) else value)
+    memo.save()
+    return memo
+
+
+def _lock(memo_pk: int) -> Memo:
+    # The no-op UPDATE takes the write lock first (SQLite has no row locks); select_for_update
+    # then reads the current state on PostgreSQL.
+    Memo.objects.filter(pk=memo_pk).update(updated_at=timezone.now())
+    return Memo.objects.select_for_update().select_related("organisation").get(pk=memo_pk)
+
+
+@transaction.atomic
+def memo_submit(*, memo: Memo, user, template: ChainTemplate) -> Memo:
+    """Number the memo (once), copy the chain, and send it to the first signer."""
+    memo = _lock(memo.pk)
+    if memo.status not in (MemoStatus.DRAFT, MemoStatus.RETURNED):
+        raise MemoError("บันทึกนี้เสนอไปแล้ว")
+    if template.organisation_id != memo.organisation_id:
+        raise MemoError("ลำดับการเสนอต้องเป็นของหน่วยงานเดียวกัน")
+    if not memo.attachments.exists():
+        raise MemoError("บันทึกนี้ไม่มีเอกสารแนบแล้ว (หลักฐานถูกลบ) จึงเสนอไม่ได้")
+    steps = list(template.steps.select_related("user").order_by("order"))
+    if not steps:
+        raise MemoError("ลำดับการเสนอยังไม่มีผู้ลงนาม")
+    if not memo.number:
+        # One sequence per organisation and year: the number carries the organisation's prefix
+        # only, so per-unit sequences would issue the same number twice.
+        sequence = document_number_next(
+            organisation=memo.organisation, unit=None, fiscal_year=memo.fiscal_year
+        )
+        memo.number = f"{memo.organisation.document_prefix}{sequence}"
+    memo.date = timezone.localdate()
+    memo.cycle += 1
+    memo.status = MemoStatus.IN_REVIEW
+    memo.save()
+    for index, step in enumerate(steps):
+        ApprovalStep.objects.create(
+            memo=memo,
+            cycle=memo.cycle,
+            order=step.order,
+            is_final=index == len(steps) - 1,
+            position_title=step.position_title,
+            assignee=step.user,
+        )
+    first = current_step(memo)
+    transaction.on_commit(lambda: memo_notify_submitted(memo=memo, step=first))
+    return memo
+
+
+def can_stand_in(user, step: ApprovalStep) -> bool:
+    """รักษาราชการแทน: someone other than the assignee who may decide the step."""
+    return user.pk != step.assignee_id and may_decide_step(
+        user, step.memo.organisation, assignee_id=step.assignee_id
+    )
+
+
+@transaction.atomic
+def memo_step_act(
+    *, memo: Memo, step_id: int, user, decision: str, comment: str = ""
+) -> ApprovalStep:
+    """Decide the pending step, publish on the final approval, then tell the next person.
+
+    The three parts are separate functions; this one runs them in one transaction, so a failed
+    publication leaves the step pending and nobody is told of an approval that did not happen.
+    """
+    step = memo_step_decide(
+        memo=memo, step_id=step_id, user=user, decision=decision, comment=comment
+    )
+    if step.memo.status == MemoStatus.APPROVED:
+        memo_publish(memo=step.memo)
+    transaction.on_commit(lambda: memo_notify_decision(step=step))
+    return step
+
+
+@transaction.atomic
+def memo_step_decide(
+    *, memo: Memo, step_id: int, user, decision: str, comment: str = ""
+) -> ApprovalStep:
+    """Record `user`'s decision on the memo's pending step and move the memo on."""
+    memo = _lock(memo.pk)
+    if memo.status != MemoStatus.IN_REVIEW:
+        raise MemoError("บันทึกนี้ไม่ได้อยู่ระหว่างเสนอ (อาจมีผู้พิจารณาไปแล้ว)")
+    step = current_step(memo)
+    if step is None or step.pk != step_id:
+        raise MemoError("ขั้นนี้ไม่ใช่ขั้นที่รอพิจารณาอยู่ (อาจมีผู้พิจารณาไปแล้ว)")
+    step.memo = memo
+    if not may_decide_step(user, memo.organisation, assignee_id=step.assignee_id):
+        raise PermissionDenied("ท่านไม่ใช่ผู้ลงนามในขั้นนี้")
+    if decision not in (Decision.APPROVED, Decision.ACKNOWLEDGED, Decision.RETURNED):
+        raise MemoError("ผลการพิจารณาไม่ถูกต้อง")
+    if decision == Decision.RETURNED and not comment.strip():
+        raise ValidationError({"comment": "กรุณาระบุเหตุผลที่ส่งกลับแก้ไข"})
+    if decision == Decision.ACKNOWLEDGED and step.is_final:
+        raise MemoError("ขั้นสุดท้ายต้องอนุมัติหรือส่งกลับแก้ไข")
+    step.decision = decision
+    step.comment = comment.strip()
+    step.acted_at = timezone.now()
+    step.acted_by = user if user.pk != step.assignee_id else None
+    step.save()
+    if decision == Decision.RETURNED:
+        memo.status = MemoStatus.RETURNED
+        memo.save()
+    elif step.is_final:
+        memo.status = MemoStatus.APPROVED
+        memo.save()
+    return step
+
+
+def memo_publish(*, memo: Memo) -> list[Publication]:
+    """Freeze every attachment of an approved memo (and the memo itself, if asked).
+
+    Raises PublicationFailed (Thai) when any file cannot be made; the caller's transaction then
+    rolls the approval back, and no file is left behind.
+    """
+    attachments = [
+        Attachment(a.kind, a.fiscal_year, a.options, a.title) for a in memo.attachments.all()
+    ]
+    if memo.publish_memo:
+        attachments.append(
+            Attachment(
+                "memo",
+                memo.fiscal_year,
+                {"memo_id": memo.pk},
+                f"บันทึกข้อความ ที่ {memo.number} เรื่อง {memo.subject}",
+            )
+        )
+    try:
+        return attachments_publish(memo=memo, attachments=attachments, record=approval_record(memo))
+    except Exception as exc:
+        logger.exception("publication of memo %s failed", memo.pk)
+        raise PublicationFailed(
+            "สร้างไฟล์เอกสารเพื่อเผยแพร่ไม่สำเร็จ จึงยังไม่ได้บันทึกการอนุมัติ "
+            "บันทึกข้อความยังรอท่านพิจารณาในขั้นนี้ กรุณาลองอีกครั้งหรือแจ้งผู้ดูแลระบบ"
+        ) from exc

@@ -1,0 +1,17 @@
+"""Memos and chain templates of an organisation (mounted under /o/<code>/)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "approvals"
+urlpatterns = [
+    path("memos/", views.memo_list, name="memo_list"),
+    path("memos/new/", views.memo_create, name="memo_create"),
+    path("memos/<int:pk>/", views.memo_detail, name="memo_detail"),
+    path("memos/<int:pk>/edit/", views.memo_update, name="memo_update"),
+    path("memos/<int:pk>/submit/", views.memo_submit, name="memo_submit"),
+    path("memos/<int:pk>/act/", views.memo_act, name="memo_act"),
+    path("memos/<int:pk>/pdf/", views.memo_pdf, name="memo_pdf"),
+    path("chains/", views.chain_templates, name="chain_templates"),
+]

@@ -1,0 +1,312 @@
+"""Memo screens: draft from a report, submit up the chain, act on a step, publish, withdraw."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from documents.registry import DocumentError, attachable_kinds, document_htmls, layout_or_default
+from documents.rendering import DocumentOptions, htmls_to_pdf
+from ita_portal.forms import add_service_errors
+from measures.models import ReportingRound
+from organisations.access import Action, can, organisation_for
+from publication.models import Publication
+from publication.registry import other_kind
+
+from . import selectors
+from . import services as memos
+from .forms import ActForm, ChainTemplateForm, MemoForm, SubmitForm
+from .models import ChainTemplate, Memo, MemoStatus
+
+MEMOS_PER_PAGE = 30
+
+
+def _memo(user, code: str, pk: int, action: Action = Action.VIEW) -> Memo:
+    organisation = organisation_for(user, code, action)
+    return get_object_or_404(
+        Memo.objects.select_related("organisation", "unit", "author"),
+        pk=pk,
+        organisation=organisation,
+    )
+
+
+@login_required
+def memo_list(request, code: str):
+    organisation = organisation_for(request.user, code, Action.VIEW)
+    memo_qs = Memo.objects.filter(organisation=organisation).select_related("author", "unit")
+    status = request.GET.get("status")
+    if status in MemoStatus.values:
+        memo_qs = memo_qs.filter(status=status)
+    page = Paginator(memo_qs.order_by("-created_at"), MEMOS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    publications = (
+        Publication.objects.filter(organisation=organisation)
+        .select_related("memo")
+        .order_by("-fiscal_year", "kind", "-revision")
+    )
+    return render(
+        request,
+        "approvals/memo_list.html",
+        {
+            "organisation": organisation,
+            "page": page,
+            "status": status,
+            "statuses": MemoStatus,
+            "publications": publications,
+            "can_edit": can(request.user, organisation, Action.EDIT),
+            "can_manage": can(request.user, organisation, Action.MANAGE),
+        },
+    )
+
+
+def _attachment_from_query(request, organisation) -> dict | None:
+    kind = request.GET.get("kind", "")
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return None
+    if kind not in {k.name for k in attachable_kinds()}:
+        return None
+    options = {}
+    if request.GET.get("round", "").isdigit():
+        options["round_id"] = int(request.GET["round"])
+    layout = request.GET.get("layout", "")
+    if layout and layout_or_default(kind, layout) == layout:
+        options["layout"] = layout
+    if request.GET.get("thai_digits") in {"1", "on"}:
+        options["thai_digits"] = True
+    round_name = ""
+    if "round_id" in options:
+        found = ReportingRound.objects.filter(
+            pk=options["round_id"], organisation=organisation
+        ).first()
+        if found is None:
+            return None
+        round_name = found.name
+    texts = memos.memo_draft_texts(
+        organisation=organisation, fiscal_year=year, kind=kind, round_name=round_name
+    )
+    return {
+        "kind": kind,
+        "fiscal_year": year,
+        "options": options,
+        "title": texts["title"],
+        "texts": texts,
+    }
+
+
+@login_required
+def memo_create(request, code: str):
+    organisation = organisation_for(request.user, code, Action.EDIT)
+    attachment = _attachment_from_query(request, organisation)
+    if attachment is None:
+        messages.error(request, "กรุณาเลือกเอกสารที่จะเสนอจากหน้าเอกสารรายงาน")
+        return redirect("approvals:memo_list", code=code)
+    initial = {
+        k: attachment["texts"][k] for k in ("subject", "to", "background", "facts", "proposal")
+    }
+    initial["unit"] = organisation.units.first()
+    initial["publish_memo"] = True
+    form = MemoForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        organisation=organisation,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            memo = memos.memo_create(
+                organisation=organisation,
+                user=request.user,
+                fiscal_year=attachment["fiscal_year"],
+                attachments=[
+                    {k: attachment[k] for k in ("kind", "fiscal_year", "options", "title")}
+                ],
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "บันทึกร่างบันทึกข้อความแล้ว ตรวจทานแล้วกด “เสนอ”")
+            return redirect("approvals:memo_detail", code=code, pk=memo.pk)
+    return render(
+        request,
+        "approvals/memo_form.html",
+        {"organisation": organisation, "form": form, "attachment": attachment, "memo": None},
+    )
+
+
+@login_required
+def memo_update(request, code: str, pk: int):
+    memo = _memo(request.user, code, pk, Action.EDIT)
+    if memo.status not in (MemoStatus.DRAFT, MemoStatus.RETURNED):
+        messages.error(request, "แก้ไขได้เฉพาะบันทึกที่เป็นร่างหรือถูกส่งกลับแก้ไข")
+        return redirect("approvals:memo_detail", code=code, pk=pk)
+    initial = {
+        f: getattr(memo, f)
+        for f in ("unit", "subject", "to", "background", "facts", "proposal", "publish_memo")
+    }
+    form = MemoForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        organisation=memo.organisation,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            memos.memo_update(memo=memo, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except memos.MemoError as exc:
+            messages.error(request, str(exc))
+            return redirect("approvals:memo_detail", code=code, pk=pk)
+        else:
+            messages.success(request, "บันทึกการแก้ไขแล้ว")
+            return redirect("approvals:memo_detail", code=code, pk=pk)
+    return render(
+        request,
+        "approvals/memo_form.html",
+        {"organisation": memo.organisation, "form": form, "memo": memo, "attachment": None},
+    )
+
+
+@login_required
+def memo_detail(request, code: str, pk: int):
+    memo = _memo(request.user, code, pk)
+    step = selectors.current_step(memo)
+    may_act = step is not None and (
+        request.user.pk == step.assignee_id or memos.can_stand_in(request.user, step)
+    )
+    steps = list(memo.steps.select_related("assignee", "acted_by").order_by("cycle", "order"))
+    return render(
+        request,
+        "approvals/memo_detail.html",
+        {
+            "organisation": memo.organisation,
+            "memo": memo,
+            "current": step,
+            "may_act": may_act,
+            "standing_in": may_act and request.user.pk != step.assignee_id,
+            "act_form": ActForm(initial={"step": step.pk if step else None}),
+            "cycles": _by_cycle(steps),
+            "attachments": list(memo.attachments.all()),
+            "can_edit": can(request.user, memo.organisation, Action.EDIT)
+            and memo.status in (MemoStatus.DRAFT, MemoStatus.RETURNED),
+            "submit_form": SubmitForm(organisation=memo.organisation),
+            "publications": list(memo.publications.order_by("kind")),
+        },
+    )
+
+
+def _by_cycle(steps):
+    cycles: dict[int, list] = {}
+    for step in steps:
+        cycles.setdefault(step.cycle, []).append(step)
+    return sorted(cycles.items(), reverse=True)
+
+
+@login_required
+@require_POST
+def memo_submit(request, code: str, pk: int):
+    memo = _memo(request.user, code, pk, Action.EDIT)
+    form = SubmitForm(request.POST, organisation=memo.organisation)
+    if not form.is_valid():
+        messages.error(request, "กรุณาเลือกลำดับการเสนอ (ผู้ดูแลหน่วยงานกำหนดได้ที่เมนู “ลำดับการเสนอ”)")
+    else:
+        try:
+            memos.memo_submit(memo=memo, user=request.user, template=form.cleaned_data["template"])
+        except memos.MemoError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "เสนอบันทึกข้อความแล้ว ระบบแจ้งผู้ลงนามลำดับถัดไปทางอีเมล")
+    return redirect("approvals:memo_detail", code=code, pk=pk)
+
+
+@login_required
+@require_POST
+def memo_act(request, code: str, pk: int):
+    memo = _memo(request.user, code, pk)
+    form = ActForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "ข้อมูลการพิจารณาไม่ครบ")
+        return redirect("approvals:memo_detail", code=code, pk=pk)
+    try:
+        step = memos.memo_step_act(
+            memo=memo,
+            step_id=form.cleaned_data["step"],
+            user=request.user,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except memos.MemoError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"บันทึกผลการพิจารณา “{step.decision_label}” แล้ว")
+    return redirect("approvals:memo_detail", code=code, pk=pk)
+
+
+@login_required
+def memo_pdf(request, code: str, pk: int):
+    """The memo and its attachments as one PDF."""
+    memo = _memo(request.user, code, pk)
+    organisation = memo.organisation
+    # Attachments that are not portal documents (OIT files) are listed in the memo and
+    # downloaded from their own links.
+    parts = [("memo", memo.fiscal_year, DocumentOptions(memo_id=memo.pk))] + [
+        (a.kind, a.fiscal_year, DocumentOptions.from_dict(a.options))
+        for a in memo.attachments.all()
+        if other_kind(a.kind) is None
+    ]
+    try:
+        htmls = [
+            document_htmls(
+                kind=kind,
+                organisation=organisation,
+                fiscal_year=year,
+                options=options,
+                outputs=("pdf",),
+            )[2]["pdf"]
+            for kind, year, options in parts
+        ]
+    except DocumentError as exc:
+        messages.error(request, str(exc))
+        return redirect("approvals:memo_detail", code=code, pk=pk)
+    response = HttpResponse(htmls_to_pdf(htmls), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="memo-{memo.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def chain_templates(request, code: str):
+    organisation = organisation_for(request.user, code, Action.MANAGE)
+    form = ChainTemplateForm(
+        request.POST if request.method == "POST" else None, organisation=organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            memos.chain_template_save(
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                steps=form.steps(),
+                is_default=form.cleaned_data["is_default"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "บันทึกลำดับการเสนอแล้ว")
+            return redirect("approvals:chain_templates", code=code)
+    templates = ChainTemplate.objects.filter(organisation=organisation).prefetch_related(
+        "steps__user"
+    )
+    return render(
+        request,
+        "approvals/chain_templates.html",
+        {"organisation": organisation, "form": form, "templates": templates},
+    )

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    name = "documents"
+    verbose_name = "เอกสาร"
+
+    def ready(self) -> None:
+        # Every PDF this process renders gets the Thai text-layer fix (see documents.pdf_text).
+        from . import pdf_text
+
+        pdf_text.install()
+
+        # The engine's document kinds register themselves on import.
+        from .kinds import analysis, measures, sample  # noqa: F401

@@ -1,0 +1,138 @@
+"""The score-analysis report (การวิเคราะห์ผลการประเมิน), kind `analysis`, as seed 004 lays it out.
+
+1. the year's scores per indicator grouped IIT/EIT/OIT, the total and the level, and five years
+   compared (a server-side SVG chart, the same markup on screen and in the PDF);
+2. each ประเด็น: its items with scores and the three texts (the saved ones, or a draft computed
+   on the fly: rendering never writes);
+3. การนำผลการวิเคราะห์ไปสู่การปฏิบัติ: the year's measures under the first area whose items they
+   address, with steps, responsible units and period.
+
+Everything is read through prefetching selectors, so the query count does not grow with items,
+years or measures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from assessments.analysis import (
+    area_sections,
+    assessment_with_history,
+    history_chart,
+    score_history,
+    tool_groups,
+)
+from assessments.scoring import score_sheet
+from documents.registry import DocumentError, DocumentKind, register
+from documents.typography import sarabun_pt
+from ita_portal.thai import dates as thai
+from measures.models import Measure
+from measures.selectors import measures_for_year
+
+ANALYSIS_TITLE = "การวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ"
+RUNNING_TITLE = "การวิเคราะห์ผลการประเมิน ITA"
+PLAN_TITLE = "การนำผลการวิเคราะห์ไปสู่การปฏิบัติ"
+OTHER_MEASURES = "มาตรการอื่นของปีงบประมาณ"
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    title: str
+    items: list[str]
+    steps: list[tuple[int, str]]
+    units: list[str]
+    timeframe: str
+    also_areas: list[int]
+
+
+@dataclass(frozen=True)
+class PlanGroup:
+    heading: str
+    rows: list[PlanRow]
+    is_area: bool = True
+    #: areas under which this area's measures are listed (when they are listed elsewhere)
+    see_areas: tuple[int, ...] = ()
+
+
+def _plan(sections, measures: list[Measure]) -> list[PlanGroup]:
+    """Each measure once, under the first area whose items it addresses; the rest at the end."""
+    area_codes = [(s.area.number, {row.code for row in s.items}) for s in sections]
+    placed: dict[int, list[PlanRow]] = {number: [] for number, _ in area_codes}
+    listed_under: dict[int, set[int]] = {number: set() for number, _ in area_codes}
+    others: list[PlanRow] = []
+    for measure in measures:
+        codes = [item.code for item in measure.items.all()]
+        areas = [number for number, members in area_codes if members.intersection(codes)]
+        for number in areas:
+            listed_under[number].add(areas[0])
+        row = PlanRow(
+            title=measure.title,
+            items=codes,
+            steps=[(step.order, step.text) for step in measure.steps.all()],
+            units=[unit.name for unit in measure.responsible_units.all()],
+            timeframe=measure.timeframe_text(),
+            also_areas=areas[1:],
+        )
+        (placed[areas[0]] if areas else others).append(row)
+    groups = [
+        PlanGroup(
+            f"ประเด็นที่ {s.area.number} {s.area.name}",
+            placed[s.area.number],
+            see_areas=tuple(sorted(listed_under[s.area.number] - {s.area.number})),
+        )
+        for s in sections
+    ]
+    if others:
+        groups.append(PlanGroup(OTHER_MEASURES, others, is_area=False))
+    return groups
+
+
+def build_analysis(*, organisation, fiscal_year, options) -> dict[str, Any]:
+    if fiscal_year is None:
+        raise DocumentError("ต้องระบุปีงบประมาณ (พ.ศ.) เช่น 2568")
+    year = fiscal_year
+    assessment, assessments = assessment_with_history(organisation, year)
+    if assessment is None:
+        raise DocumentError(
+            f"ยังไม่มีผลการประเมินของ{organisation.name} ปีงบประมาณ พ.ศ. {year} "
+            "จึงยังจัดทำรายงานการวิเคราะห์ผลการประเมินไม่ได้"
+        )
+    sheet = score_sheet(assessment)
+    history = score_history(assessments, until=year)
+    sections = area_sections(assessment)  # saved texts, or drafts computed here (never saved)
+    return {
+        "title": thai.maybe_thai_digits(
+            f"{ANALYSIS_TITLE} ประจำปีงบประมาณ พ.ศ. {year}", options.thai_digits
+        ),
+        "heading": ANALYSIS_TITLE,
+        "running_title": thai.maybe_thai_digits(
+            f"{RUNNING_TITLE} ประจำปีงบประมาณ พ.ศ. {year}", options.thai_digits
+        ),
+        "organisation": organisation,
+        "fiscal_year": year,
+        "assessment": assessment,
+        "framework": assessment.framework,
+        "sheet": sheet,
+        "groups": tool_groups(sheet),
+        "history": history,
+        "chart": history_chart(history, thai_digits=options.thai_digits),
+        "sections": sections,
+        "plan": _plan(sections, measures_for_year(organisation, year)),
+        "plan_title": PLAN_TITLE,
+        "cover_sizes": {"title": sarabun_pt(24), "text": sarabun_pt(20)},
+    }
+
+
+register(
+    DocumentKind(
+        name="analysis",
+        order=4,
+        title=ANALYSIS_TITLE,
+        short_title="การวิเคราะห์ผลการประเมิน ITA",
+        template="documents/analysis.html",
+        build=build_analysis,
+        attachable=True,
+        publishable=True,
+    )
+)

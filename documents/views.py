@@ -1,0 +1,101 @@
+"""Working documents: the organisation's reports on screen (HTML) or as a PDF download.
+
+Drafts change with the data, so nothing here is cached; what the public sees is the frozen
+publication (`public`).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from measures.selectors import rounds_for_year
+from measures.services import rounds_ensure_defaults
+from organisations.access import Action, can, organisation_for
+
+from .registry import DocumentError, attachable_kinds, document_render, layout_or_default
+from .rendering import DocumentOptions
+
+MAX_TEXT_OPTION = 4000
+
+
+def _document_options(request, organisation, year) -> DocumentOptions:
+    round_ids = {r.pk for r in rounds_for_year(organisation, year)}
+    round_id = request.GET.get("round", "")
+    layout = request.GET.get("layout", "")
+    return DocumentOptions(
+        thai_digits=request.GET.get("thai_digits") in {"1", "on", "true"},
+        round_id=int(round_id) if round_id.isdigit() and int(round_id) in round_ids else None,
+        layout=layout_or_default("measure-results", layout),
+        preface=request.GET.get("preface", "")[:MAX_TEXT_OPTION],
+        introduction=request.GET.get("introduction", "")[:MAX_TEXT_OPTION],
+    )
+
+
+@login_required
+def document_index(request, code: str, year: int):
+    organisation = organisation_for(request.user, code, Action.VIEW)
+    rounds_ensure_defaults(organisation=organisation, year=year)
+    return render(
+        request,
+        "documents/document_index.html",
+        {
+            "organisation": organisation,
+            "year": year,
+            "rounds": rounds_for_year(organisation, year),
+            "kinds": attachable_kinds(),
+            "can_edit": can(request.user, organisation, Action.EDIT),
+        },
+    )
+
+
+@login_required
+def document_view(request, code: str, year: int, kind: str):
+    organisation = organisation_for(request.user, code, Action.VIEW)
+    if kind not in {k.name for k in attachable_kinds()}:
+        raise Http404("ไม่พบเอกสารประเภทนี้")
+    output = "pdf" if request.GET.get("format") == "pdf" else "html"
+    try:
+        document = document_render(
+            kind=kind,
+            organisation=organisation,
+            fiscal_year=year,
+            output=output,
+            options=_document_options(request, organisation, year),
+        )
+    except DocumentError as exc:
+        messages.error(request, str(exc))
+        return redirect("documents:document_index", code=code, year=year)
+    return document_response(document)
+
+
+def document_response(document) -> HttpResponse:
+    """A rendered working document: PDFs download, HTML shows; never cached (drafts change)."""
+    response = HttpResponse(document.content, content_type=document.content_type)
+    disposition = "attachment" if document.content_type == "application/pdf" else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def analysis_document(request, code: str, year: int):
+    """The `analysis` report on screen (HTML) or as a PDF download."""
+    organisation = organisation_for(request.user, code, Action.VIEW)
+    output = "pdf" if request.GET.get("format") == "pdf" else "html"
+    options = DocumentOptions(thai_digits=request.GET.get("thai_digits") in {"1", "on", "true"})
+    try:
+        document = document_render(
+            kind="analysis",
+            organisation=organisation,
+            fiscal_year=year,
+            output=output,
+            options=options,
+        )
+    except DocumentError as exc:
+        messages.error(request, str(exc))
+        return redirect("measures:analysis_edit", code=code, year=year)
+    return document_response(document)

@@ -1,0 +1,40 @@
+"""Load the local demo (idempotent). Refuses to run with DEBUG off unless --force.
+
+It lives in `portal`, the top app, because the demo spans every app: the organisation and its
+users, its measures and progress, scores, a memo through the chain, an OIT board.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from approvals.demo import load_memos_demo
+from assessments.demo import load_scores_demo
+from measures.demo import load_measures_demo
+from oit.demo import load_oit_demo
+from organisations.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "โหลดข้อมูลตัวอย่างสำหรับทดลองใช้ในเครื่อง (อบต. 1 แห่ง ผู้ใช้ทุกบทบาท มาตรการและผลการดำเนินการ)"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="ยอมให้รันแม้ DEBUG ปิดอยู่")
+
+    def handle(self, *args, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("ข้อมูลตัวอย่างใช้สำหรับเครื่องนักพัฒนาเท่านั้น (ใช้ --force หากแน่ใจ)")
+        with transaction.atomic():
+            users = load_demo()
+            summary = load_measures_demo()
+            scores_summary = load_scores_demo()
+            memo_summary = load_memos_demo()
+            oit_summary = load_oit_demo()
+        self.stdout.write(self.style.SUCCESS("โหลดข้อมูลตัวอย่างแล้ว ผู้ใช้สำหรับทดลอง (ใช้ในเครื่องนี้เท่านั้น):"))
+        for spec, password in users:
+            self.stdout.write(f"  {spec.username:<10} รหัสผ่าน {password:<16} {spec.position}")
+        self.stdout.write(summary)
+        if scores_summary:
+            self.stdout.write(scores_summary)
+        self.stdout.write(memo_summary)
+        self.stdout.write(oit_summary)

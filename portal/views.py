@@ -1,0 +1,185 @@
+"""The portal's own pages: home, each role's dashboard, "waiting for me", audit trail, help, /healthz."""
+
+from functools import lru_cache
+
+import markdown
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+
+from approvals.selectors import waiting_for
+from assessments.selectors import framework_for_organisation
+from ita_portal.thai import dates as thai
+from oit.selectors import oit_window_board
+from organisations.access import Action, is_central_admin, organisation_for
+from organisations.active import active_membership
+from organisations.models import Organisation, Role
+
+ORGANISATIONS_PER_PAGE = 50
+
+
+def home(request):
+    return render(request, "portal/home.html", {"fiscal_year": _current_fiscal_year()})
+
+
+def _current_fiscal_year() -> int:
+    return thai.fiscal_year_of(timezone.localdate())
+
+
+@login_required
+def dashboard(request):
+    membership = active_membership(request)
+    year = _current_fiscal_year()
+    context = {
+        "fiscal_year": year,
+        "fiscal_span": thai.fiscal_year_range(year),
+        "rounds": [
+            {"name": "รอบ 6 เดือน", "range": thai.round_range(year, 6)},
+            {"name": "รอบ 12 เดือน", "range": thai.round_range(year, 12)},
+        ],
+        "membership": membership,
+        "role": membership.role if membership else None,
+        "Role": Role,
+    }
+    if membership:
+        organisation = membership.organisation
+        context["framework"] = framework_for_organisation(organisation, year)
+        context["units"] = organisation.units.all()
+        # During the OIT window the readiness board comes first.
+        context["oit_board"] = oit_window_board(organisation)
+    if is_central_admin(request.user):
+        query = request.GET.get("q", "").strip()
+        organisations = Organisation.objects.filter(is_active=True).order_by("province", "name")
+        if query:
+            organisations = organisations.filter(
+                Q(name__icontains=query)
+                | Q(code__iexact=query)
+                | Q(province__icontains=query)
+                | Q(district__icontains=query)
+            )
+        context["query"] = query
+        context["organisations_page"] = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "portal/dashboard.html", context)
+
+
+# ---------------------------------------------------------------- audit trail
+
+AUDIT_PER_PAGE = 50
+
+
+def _change_rows(entry) -> list[tuple[str, str, str]]:
+    """(field, before, after) for display; many-to-many changes list what was added/removed."""
+    model = entry.content_type.model_class()
+    rows = []
+    for name, change in entry.changes_dict.items():
+        try:
+            label = str(model._meta.get_field(name).verbose_name) if model else name
+        except Exception:  # a field removed since the entry was written
+            label = name
+        if isinstance(change, dict):  # m2m: {"type": "m2m", "operation": ..., "objects": [...]}
+            verb = {"add": "เพิ่ม", "delete": "ลบ", "clear": "ล้าง"}.get(change.get("operation"), "")
+            rows.append((label, "", f"{verb} {', '.join(map(str, change.get('objects', [])))}"))
+        elif isinstance(change, list | tuple) and len(change) == 2:
+            rows.append((label, str(change[0]), str(change[1])))
+        else:
+            rows.append((label, "", str(change)))
+    return rows
+
+
+@login_required
+def audit_trail(request, code: str):
+    organisation = organisation_for(request.user, code, Action.MANAGE)
+    return _audit_page(request, organisation)
+
+
+@login_required
+def audit_trail_all(request):
+    """Every organisation's trail, for central admins."""
+    if not is_central_admin(request.user):
+        raise PermissionDenied("เฉพาะผู้ดูแลส่วนกลางเท่านั้น")
+    return _audit_page(request, None)
+
+
+def _audit_page(request, organisation):
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    if organisation is not None:
+        entries = entries.filter(additional_data__organisation_id=organisation.pk)
+    labels = {
+        ct.pk: (ct.model_class()._meta.verbose_name if ct.model_class() else ct.model)
+        for ct in ContentType.objects.filter(
+            pk__in=entries.order_by().values("content_type").distinct()
+        )
+    }
+    model = request.GET.get("model", "")
+    if model.isdigit():
+        entries = entries.filter(content_type_id=int(model))
+    actor = request.GET.get("actor", "").strip()
+    if actor:
+        entries = entries.filter(
+            Q(actor__username__icontains=actor)
+            | Q(actor__first_name__icontains=actor)
+            | Q(actor__last_name__icontains=actor)
+        )
+    page = Paginator(entries, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.model_label = labels.get(entry.content_type_id, "")
+        entry.change_rows = _change_rows(entry)
+    return render(
+        request,
+        "portal/audit_trail.html",
+        {
+            "organisation": organisation,
+            "page": page,
+            "content_types": sorted(labels.items(), key=lambda kv: str(kv[1])),
+            "model": model,
+            "actor": actor,
+        },
+    )
+
+
+# ---------------------------------------------------------------- help
+
+
+def help_page(request):
+    """The Thai user guide (docs/user-guide.md, the one source) as a page of the portal."""
+    path = settings.BASE_DIR / "docs" / "user-guide.md"
+    return render(request, "portal/help.html", {"guide": _guide_html(path, path.stat().st_mtime)})
+
+
+@lru_cache(maxsize=2)
+def _guide_html(path, mtime: float):
+    """Converted once per version of the file (the mtime is part of the cache key)."""
+    source = path.read_text(encoding="utf-8")
+    # The guide is the project's own file, not user input; its images live in docs/images.
+    html = markdown.markdown(source, extensions=["tables"]).replace(
+        'src="images/', f'src="{settings.STATIC_URL}help/'
+    )
+    return mark_safe(html)
+
+
+# ---------------------------------------------------------------- waiting for me
+
+
+@login_required
+def waiting(request):
+    return render(request, "portal/waiting.html", {"steps": list(waiting_for(request.user))})
+
+
+@require_safe
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return HttpResponse("ok", content_type="text/plain")

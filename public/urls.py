@@ -1,0 +1,40 @@
+"""Permanent public URLs (agencies paste them into ITAS: never change them)."""
+
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "public"
+KIND = r"(?P<kind>[a-z-]+)"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<str:code>/", views.organisation, name="organisation"),
+    # OIT before the documents: "oit" is not a document kind.
+    path("<str:code>/<int:year>/oit/", views.oit_index, name="oit_index"),
+    path("<str:code>/<int:year>/oit/<str:item_code>/", views.oit_item, name="oit_item"),
+    path(
+        "<str:code>/<int:year>/oit/<str:item_code>/e<int:pk>/",
+        views.oit_file,
+        name="oit_file",
+    ),
+    re_path(
+        rf"^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{{4}})/{KIND}/$",
+        views.document,
+        name="document",
+    ),
+    re_path(
+        rf"^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{{4}})/{KIND}\.pdf$",
+        views.document_pdf,
+        name="document_pdf",
+    ),
+    re_path(
+        rf"^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{{4}})/{KIND}/r(?P<revision>[0-9]+)/$",
+        views.document,
+        name="document_revision",
+    ),
+    re_path(
+        rf"^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{{4}})/{KIND}/r(?P<revision>[0-9]+)\.pdf$",
+        views.document_pdf,
+        name="document_revision_pdf",
+    ),
+]

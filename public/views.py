@@ -1,0 +1,272 @@
+"""The public site (no login): directory, organisation pages, permanent document URLs, OIT.
+
+Only publications are reachable here. Pages carry ETag/Last-Modified; PDFs are the stored files,
+never re-rendered. URLs never change, because agencies paste them into ITAS.
+
+The OIT pages are the list an agency links from its site and the per-item page pasted into ITAS.
+Only published evidence is shown: approved files (frozen copies), published portal documents and
+the agency's own URLs. Drafts, evidence awaiting approval and withdrawn evidence never appear.
+"""
+
+from __future__ import annotations
+
+from hashlib import md5
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.http import http_date, quote_etag
+from django.views.decorators.http import require_safe
+
+from assessments.scoring import score_sheet
+from assessments.selectors import assessments_for_organisation
+from documents.charts import Bar, bar_chart
+from documents.registry import KINDS
+from oit.models import EvidenceKind, OitEvidence
+from oit.selectors import Board, oit_board
+from organisations.models import Organisation
+from publication.models import Publication
+
+from .cache import cache_headers, cached_public, not_modified, not_modified_response, validators
+
+ORGANISATIONS_PER_PAGE = 50
+
+
+@require_safe
+@cached_public
+def directory(request):
+    query = request.GET.get("q", "").strip()
+    organisations = Organisation.objects.filter(is_active=True).annotate(
+        published=Count("publications", filter=Q(publications__withdrawn_at__isnull=True))
+    )
+    if query:
+        organisations = organisations.filter(
+            Q(name__icontains=query)
+            | Q(province__icontains=query)
+            | Q(district__icontains=query)
+            | Q(code=query)
+        )
+    page = Paginator(organisations.order_by("province", "name"), ORGANISATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "public/directory.html", {"page": page, "query": query})
+
+
+@require_safe
+@cached_public
+def organisation(request, code: str):
+    org = get_object_or_404(Organisation, code=code, is_active=True)
+    # Withdrawn ones too (same query): their withdrawal dates count for Last-Modified.
+    publications = list(
+        Publication.objects.filter(organisation=org)
+        .only(
+            "organisation",
+            "fiscal_year",
+            "kind",
+            "revision",
+            "title",
+            "published_at",
+            "withdrawn_at",
+        )
+        .order_by("-fiscal_year", "kind", "-revision")
+    )
+    latest: dict[tuple[int, str], Publication] = {}
+    for publication in publications:
+        if publication.withdrawn_at is None:
+            latest.setdefault((publication.fiscal_year, publication.kind), publication)
+    by_year: dict[int, list[Publication]] = {}
+    for (year, _), publication in sorted(latest.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
+        by_year.setdefault(year, []).append(publication)
+    assessments = assessments_for_organisation(org, years=5)
+    sheets = [score_sheet(a) for a in assessments]
+    chart = None
+    if sheets:
+        chart = bar_chart(
+            [Bar(f"ปี {s.assessment.fiscal_year.year}", s.total.value) for s in reversed(sheets)],
+            title=f"คะแนนรวม ITA ของ{org.name}",
+        )
+    response = render(
+        request,
+        "public/organisation.html",
+        {
+            "organisation": org,
+            "by_year": by_year,
+            "sheets": sheets,
+            "latest_sheet": sheets[0] if sheets else None,
+            "chart": chart,
+        },
+    )
+    # The newest change among the rows shown (the ETag, from the bytes, is what validates).
+    changes = [org.updated_at]
+    for p in publications:
+        changes += [p.published_at, p.withdrawn_at]
+    for a in assessments:
+        changes += [a.updated_at, a.framework.updated_at]
+        changes += [score.updated_at for score in a.scores.all()]
+    etag = quote_etag(md5(response.content, usedforsecurity=False).hexdigest())
+    cache_headers(response, etag, max(c for c in changes if c is not None))
+    return not_modified_response(response) if not_modified(request, etag) else response
+
+
+# What the document pages read: the memo only for its number, the organisation for its name.
+PUBLICATION_FIELDS = (
+    "organisation__name",
+    "organisation__code",
+    "memo__number",
+    *(f.name for f in Publication._meta.concrete_fields if f.name not in ("id", "withdrawn_by")),
+)
+
+
+def _publication(
+    code: str, year: int | str, kind: str, revision: int | str | None
+) -> tuple[Publication | None, Publication | None, list[Publication]]:
+    """(the revision to show, or None), the newest withdrawn revision when none is live, and
+    every revision of the document, newest first (one query)."""
+    revisions = list(
+        Publication.objects.filter(
+            organisation__code=code, organisation__is_active=True, fiscal_year=year, kind=kind
+        )
+        .select_related("organisation", "memo")
+        .only(*PUBLICATION_FIELDS)
+        .order_by("-revision")
+    )
+    if revision is not None:
+        publication = next((p for p in revisions if p.revision == int(revision)), None)
+        if publication is None:
+            raise Http404("ไม่พบเอกสารฉบับนี้")
+        if publication.withdrawn_at:
+            return None, publication, revisions
+        return publication, None, revisions
+    live = next((p for p in revisions if p.withdrawn_at is None), None)
+    if live:
+        return live, None, revisions
+    if not revisions:
+        raise Http404("ยังไม่มีเอกสารที่เผยแพร่")
+    return None, revisions[0], revisions
+
+
+def _withdrawn_page(request, publication: Publication) -> HttpResponse:
+    html = render_to_string("public/withdrawn.html", {"publication": publication}, request=request)
+    return HttpResponse(html, status=410)
+
+
+@require_safe
+@cached_public
+def document(request, code: str, year: int, kind: str, revision: int | None = None):
+    publication, withdrawn, revisions = _publication(code, year, kind, revision)
+    if publication is None:
+        return _withdrawn_page(request, withdrawn)
+    etag = quote_etag(f"{publication.html_sha256}-{publication.revision}")
+    if not_modified(request, etag):
+        return not_modified_response(validators(etag, publication.published_at))
+    with publication.html.open("rb") as fh:
+        frozen = fh.read()  # bytes: the UTF-8 text is spliced, never decoded
+    banner = render_to_string(
+        "public/_document_banner.html",
+        {
+            "publication": publication,
+            "revisions": revisions,
+            "kind_title": KINDS[kind].label if kind in KINDS else kind,
+        },
+        request=request,
+    )
+    # The stored file stays byte-for-byte as frozen; the approval record is placed around it.
+    marker = frozen.find(b">", frozen.find(b"<body")) + 1 if b"<body" in frozen else 0
+    response = HttpResponse(
+        frozen[:marker] + banner.encode() + frozen[marker:],
+        content_type="text/html; charset=utf-8",
+    )
+    return cache_headers(response, etag, publication.published_at)
+
+
+@require_safe
+@cached_public
+def document_pdf(request, code: str, year: int, kind: str, revision: int | None = None):
+    publication, withdrawn, _ = _publication(code, year, kind, revision)
+    if publication is None:
+        return _withdrawn_page(request, withdrawn)
+    etag = quote_etag(publication.pdf_sha256)
+    if not_modified(request, etag):
+        return not_modified_response(validators(etag, publication.published_at))
+    response = FileResponse(
+        publication.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=f"{code}-{year}-{kind}-r{publication.revision}.pdf",
+    )
+    # The file is immutable: the cache keeps its name, and a hit streams it without a query.
+    response.stored_file = publication.pdf.name
+    return cache_headers(response, etag, publication.published_at)
+
+
+# ---------------------------------------------------------------- OIT
+
+
+def _organisation(code: str) -> Organisation:
+    return get_object_or_404(Organisation, code=code, is_active=True)
+
+
+def _board(organisation: Organisation, year: int) -> Board:
+    board = oit_board(organisation, year, public=True)
+    if board.framework is None:
+        raise Http404(f"ไม่มีกรอบการประเมิน ITA ปี {year}")
+    return board
+
+
+@require_safe
+@cached_public
+def oit_index(request, code: str, year: int):
+    organisation = _organisation(code)
+    board = _board(organisation, year)
+    return render(
+        request,
+        "public/oit_index.html",
+        {"organisation": organisation, "year": year, "board": board},
+    )
+
+
+@require_safe
+@cached_public
+def oit_item(request, code: str, year: int, item_code: str):
+    organisation = _organisation(code)
+    board = _board(organisation, year)
+    row = next((r for r in board.rows if r.item.code == item_code.lower()), None)
+    if row is None:
+        raise Http404(f"ไม่พบข้อ {item_code} ในปี {year}")
+    return render(
+        request,
+        "public/oit_item.html",
+        {"organisation": organisation, "year": year, "board": board, "row": row},
+    )
+
+
+@require_safe
+@cached_public
+def oit_file(request, code: str, year: int, item_code: str, pk: int):
+    evidence = get_object_or_404(
+        OitEvidence.objects.select_related("entry__item"),
+        pk=pk,
+        kind=EvidenceKind.FILE,
+        entry__organisation__code=code,
+        entry__organisation__is_active=True,
+        entry__fiscal_year=year,
+        entry__item__code=item_code.lower(),
+        published_at__isnull=False,
+        withdrawn_at__isnull=True,
+    )
+    etag = quote_etag(evidence.file_sha256)
+    if not_modified(request, etag):
+        return HttpResponseNotModified()
+    extension = evidence.published_file.name[evidence.published_file.name.rfind(".") :]
+    response = FileResponse(
+        evidence.published_file.open("rb"),
+        content_type=evidence.content_type or "application/octet-stream",
+        filename=f"{code}-{year}-{evidence.entry.item.code}-e{pk}{extension}",
+    )
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(evidence.published_at.timestamp())
+    response["Cache-Control"] = "public, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    response.stored_file = evidence.published_file.name  # a cache hit streams it again, no query
+    return response

@@ -1,0 +1,11 @@
+"""The withdrawal form (a publication, or an OIT evidence file)."""
+
+from django import forms
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="เหตุผลที่ถอนการเผยแพร่",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "กรุณาระบุเหตุผลที่ถอนการเผยแพร่"},
+    )

@@ -1,1 +1,0 @@
-"""Documents (HTML/PDF), memos and sign-off, publication, and the portal's pages."""

@@ -1,0 +1,212 @@
+"""Memo screens: access for every view, the chain on the web, drafting from a report."""
+
+import pytest
+from django.urls import reverse
+
+from approvals import selectors as approval_selectors
+from approvals import services as memos
+from approvals.models import Decision, Memo, MemoStatus
+from publication.models import Publication
+from tests.memo_helpers import YEAR, act, new_memo, setup_chain
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chain(org, staff, org_admin, approver):
+    return setup_chain(org, staff, org_admin, approver)
+
+
+@pytest.fixture
+def memo(org, staff, chain):
+    return new_memo(org, staff, chain[0], chain[1])
+
+
+@pytest.fixture
+def publication(memo, staff, org_admin, approver, chain):
+    memos.memo_submit(memo=memo, user=staff, template=chain[3])
+    for user in (staff, org_admin, approver, chain[4]):
+        act(memo, user, Decision.APPROVED)
+    return Publication.objects.get(kind="measure-results")
+
+
+def _urls(org, memo, publication, rounds):
+    code = org.code
+    create = (
+        reverse("approvals:memo_create", args=[code])
+        + f"?kind=measure-results&year={YEAR}&round={rounds[0].pk}"
+    )
+    return {
+        "list": ("get", reverse("approvals:memo_list", args=[code]), "view"),
+        "detail": ("get", reverse("approvals:memo_detail", args=[code, memo.pk]), "view"),
+        "pdf": ("get", reverse("approvals:memo_pdf", args=[code, memo.pk]), "view"),
+        "act": ("post", reverse("approvals:memo_act", args=[code, memo.pk]), "view"),
+        "create": ("get", create, "edit"),
+        "update": ("get", reverse("approvals:memo_update", args=[code, memo.pk]), "edit"),
+        "submit": ("post", reverse("approvals:memo_submit", args=[code, memo.pk]), "edit"),
+        "chains": ("get", reverse("approvals:chain_templates", args=[code]), "manage"),
+        "withdraw": (
+            "post",
+            reverse("publication:publication_withdraw", args=[code, publication.pk]),
+            "manage",
+        ),
+    }
+
+
+ALLOWED = {
+    "staff": {"view", "edit"},
+    "approver": {"view"},
+    "org_admin": {"view", "edit", "manage"},
+    "central_admin": {"view", "manage"},
+}
+
+
+@pytest.mark.parametrize(
+    "persona", ["anonymous", "outsider", "staff", "approver", "org_admin", "central_admin"]
+)
+def test_access_to_every_memo_view(request, client, org, chain, publication, persona):
+    memo = new_memo(org, chain[0] and request.getfixturevalue("staff"), chain[0], chain[1])
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    for name, (method, url, needs) in _urls(org, memo, publication, chain[1]).items():
+        response = getattr(client, method)(url)
+        if persona == "anonymous":
+            assert response.status_code == 302 and response["Location"].startswith(
+                "/accounts/login/"
+            ), name
+        elif persona == "outsider":
+            assert response.status_code == 404, name
+        elif needs in ALLOWED[persona]:
+            assert response.status_code in (200, 302), (name, response.status_code)
+        else:
+            assert response.status_code == 403, (name, response.status_code)
+    assert client.get(reverse("waiting")).status_code == (302 if persona == "anonymous" else 200)
+
+
+def test_draft_from_report_prefills_texts(login, org, staff, chain):
+    client = login(staff)
+    url = (
+        reverse("approvals:memo_create", args=[org.code])
+        + f"?kind=measure-results&year={YEAR}&round={chain[1][0].pk}&layout=a"
+    )
+    page = client.get(url).content.decode()
+    assert (
+        "ขออนุมัติเผยแพร่รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน รอบ 6 เดือน"
+        in page
+    )
+    assert "สำนักงาน ป.ป.ช." in page
+    empty = client.post(
+        url,
+        {
+            "unit": chain[0].pk,
+            "subject": "",
+            "to": "",
+            "background": "x",
+            "facts": "y",
+            "proposal": "z",
+        },
+    )
+    assert "กรุณาระบุเรื่อง" in empty.content.decode() and Memo.objects.count() == 0
+    response = client.post(
+        url,
+        {
+            "unit": chain[0].pk,
+            "subject": "เรื่องทดสอบ",
+            "to": "นายก",
+            "background": "เดิม",
+            "facts": "จริง",
+            "proposal": "เสนอ",
+            "publish_memo": "on",
+        },
+    )
+    memo = Memo.objects.get()
+    assert response["Location"] == reverse("approvals:memo_detail", args=[org.code, memo.pk])
+    attachment = memo.attachments.get()
+    assert attachment.kind == "measure-results" and attachment.options == {
+        "round_id": chain[1][0].pk,
+        "layout": "a",
+    }
+    bad = client.get(
+        reverse("approvals:memo_create", args=[org.code]) + "?kind=sample&year=2568", follow=True
+    )
+    assert "กรุณาเลือกเอกสาร" in bad.content.decode()
+
+
+def test_chain_on_the_web_with_return(client, org, staff, org_admin, approver, chain, memo):
+    client.force_login(staff)
+    client.post(
+        reverse("approvals:memo_submit", args=[org.code, memo.pk]), {"template": chain[3].pk}
+    )
+    memo.refresh_from_db()
+    assert memo.status == MemoStatus.IN_REVIEW
+    page = client.get(reverse("approvals:memo_detail", args=[org.code, memo.pk])).content.decode()
+    assert 'id="act"' in page and "เห็นชอบ" in page and 'id="waiting-count">1<' in page
+    step = approval_selectors.current_step(memo)
+    client.post(
+        reverse("approvals:memo_act", args=[org.code, memo.pk]),
+        {"step": step.pk, "decision": "approved"},
+    )
+    client.force_login(approver)  # their own step, but not the current one
+    early = client.post(
+        reverse("approvals:memo_act", args=[org.code, memo.pk]),
+        {"step": step.pk + 2, "decision": "approved"},
+        follow=True,
+    )
+    assert "ไม่ใช่ขั้นที่รอพิจารณา" in early.content.decode()
+    client.force_login(staff)  # not the signer of the current step, and not an approver
+    assert (
+        client.post(
+            reverse("approvals:memo_act", args=[org.code, memo.pk]),
+            {"step": step.pk + 1, "decision": "approved"},
+        ).status_code
+        == 403
+    )
+    client.force_login(org_admin)
+    stale = client.post(
+        reverse("approvals:memo_act", args=[org.code, memo.pk]),
+        {"step": step.pk, "decision": "approved"},
+        follow=True,
+    )
+    assert "ไม่ใช่ขั้นที่รอพิจารณา" in stale.content.decode()  # a stale page
+    no_comment = client.post(
+        reverse("approvals:memo_act", args=[org.code, memo.pk]),
+        {"step": step.pk + 1, "decision": "returned"},
+        follow=True,
+    )
+    assert "กรุณาระบุเหตุผลที่ส่งกลับแก้ไข" in no_comment.content.decode()
+    client.post(
+        reverse("approvals:memo_act", args=[org.code, memo.pk]),
+        {"step": step.pk + 1, "decision": "returned", "comment": "แก้ไขวันที่"},
+    )
+    memo.refresh_from_db()
+    assert memo.status == MemoStatus.RETURNED
+    client.force_login(staff)
+    page = client.get(reverse("approvals:memo_detail", args=[org.code, memo.pk])).content.decode()
+    assert "ส่งกลับแก้ไข" in page and "แก้ไขวันที่" in page
+
+
+def test_memo_pdf_with_attachments(login, org, staff, memo):
+    response = login(staff).get(reverse("approvals:memo_pdf", args=[org.code, memo.pk]))
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+
+
+def test_chain_template_form(login, org, org_admin, staff):
+    client = login(org_admin)
+    url = reverse("approvals:chain_templates", args=[org.code])
+    bad = client.post(url, {"name": "ลำดับใหม่", "is_default": "on"})
+    assert "ลำดับการเสนอต้องมีอย่างน้อย 1 ขั้น" in bad.content.decode()
+    ok = client.post(
+        url,
+        {"name": "ลำดับใหม่", "is_default": "on", "position_1": "ผู้รายงาน", "user_1": staff.pk},
+        follow=True,
+    )
+    assert "บันทึกลำดับการเสนอแล้ว" in ok.content.decode()
+
+
+def test_withdraw_view(login, org, org_admin, publication):
+    client = login(org_admin)
+    url = reverse("publication:publication_withdraw", args=[org.code, publication.pk])
+    assert "กรุณาระบุเหตุผล" in client.post(url, {"reason": ""}, follow=True).content.decode()
+    client.post(url, {"reason": "ข้อมูลผิด"})
+    publication.refresh_from_db()
+    assert publication.withdraw_reason == "ข้อมูลผิด"

@@ -1,0 +1,83 @@
+"""A measure-results report and a four-step chain, built through the services."""
+
+import io
+from datetime import date
+
+from django.core.management import call_command
+
+from approvals import selectors as approval_selectors
+from approvals import services as memos
+from measures.services import measure_create, progress_entry_record, rounds_ensure_defaults
+from tests.factories import MembershipFactory, UnitFactory
+
+YEAR = 2568
+
+
+def setup_chain(org, staff, org_admin, approver):
+    call_command("load_framework", stdout=io.StringIO())
+    org.document_prefix = "นม 93501/"
+    org.save()
+    unit = UnitFactory(organisation=org, name="สำนักปลัด", phone="044-000-111")
+    rounds = rounds_ensure_defaults(organisation=org, year=YEAR)
+    measure = measure_create(
+        organisation=org,
+        year=YEAR,
+        user=staff,
+        title="จัดทำคู่มือการปฏิบัติงาน",
+        responsible_units=[unit],
+        steps=["จัดทำคู่มือ", "เผยแพร่"],
+        timeframe_kind="quarters",
+        quarters=[2],
+    )
+    progress_entry_record(
+        measure=measure,
+        round=rounds[0],
+        user=staff,
+        status="done",
+        output="จัดทำคู่มือแล้ว 12 เรื่อง",
+        reported_on=date(2025, 3, 20),
+    )
+    mayor = MembershipFactory(
+        organisation=org, role="approver", user__username="mayor", position_title="นายก"
+    ).user
+    template = memos.chain_template_save(
+        organisation=org,
+        name="เสนอรายงาน",
+        steps=[("ผู้รายงาน", staff), ("หัวหน้าสำนักปลัด", org_admin), ("ปลัด", approver), ("นายก", mayor)],
+    )
+    return unit, rounds, measure, template, mayor
+
+
+def new_memo(org, staff, unit, rounds, **overrides):
+    texts = memos.memo_draft_texts(
+        organisation=org, fiscal_year=YEAR, kind="measure-results", round_name="รอบ 6 เดือน"
+    )
+    values = {
+        "organisation": org,
+        "user": staff,
+        "fiscal_year": YEAR,
+        "unit": unit,
+        "subject": texts["subject"],
+        "to": texts["to"],
+        "background": texts["background"],
+        "facts": texts["facts"],
+        "proposal": texts["proposal"],
+        "attachments": [
+            {
+                "kind": "measure-results",
+                "fiscal_year": YEAR,
+                "options": {"round_id": rounds[0].pk},
+                "title": texts["title"],
+            }
+        ],
+    }
+    values.update(overrides)
+    return memos.memo_create(**values)
+
+
+def act(memo, user, decision, comment=""):
+    memo.refresh_from_db()
+    step = approval_selectors.current_step(memo)
+    return memos.memo_step_act(
+        memo=memo, step_id=step.pk, user=user, decision=decision, comment=comment
+    )
