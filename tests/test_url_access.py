@@ -228,14 +228,43 @@ EXPECTED: dict[str, list[Case]] = {
     ],
     # -- OIT readiness
     "oit:board": [Case("get", VIEW, year)],
-    "oit:item": [
-        Case("get", VIEW, lambda w: year(w, item_code="o14")),
+    "oit:item": [Case("get", VIEW, lambda w: year(w, item_code="o14"))],
+    "oit:item_entry": [
+        Case("post", EDIT, lambda w: year(w, item_code="o14"), data=lambda w: {"entry-note": "x"})
+    ],
+    "oit:item_criteria": [
+        Case(
+            "post",
+            EDIT,
+            lambda w: year(w, item_code="o1"),
+            data=lambda w: {f"met_{w.criterion.pk}": "on"},
+        )
+    ],
+    "oit:item_add_document": [
         Case(
             "post",
             EDIT,
             lambda w: year(w, item_code="o14"),
-            data=lambda w: {"action": "url", "url-url": "https://example.go.th/hr"},
-        ),
+            data=lambda w: {"document-document_kind": "analysis", "document-document_year": YEAR},
+        )
+    ],
+    "oit:item_add_file": [
+        Case(
+            "post",
+            EDIT,
+            lambda w: year(w, item_code="o14"),
+            data=lambda w: {
+                "file-file": SimpleUploadedFile("hr.pdf", PDF_BYTES, content_type="application/pdf")
+            },
+        )
+    ],
+    "oit:item_add_url": [
+        Case(
+            "post",
+            EDIT,
+            lambda w: year(w, item_code="o14"),
+            data=lambda w: {"url-url": "https://example.go.th/hr"},
+        )
     ],
     "oit:submit": [Case("post", EDIT, year, data=lambda w: {"evidence": [w.oit_draft.pk]})],
     "oit:check_links": [Case("post", EDIT, year)],
@@ -386,7 +415,7 @@ def world(org, other_org, staff, approver, org_admin, outsider, central_admin):
         user=staff,
         upload=SimpleUploadedFile("แผนบุคลากร.pdf", PDF_BYTES),
     )
-    oit.publish_file(memo=published, evidence_id=oit_published.pk, written=[])
+    oit.publish_file(memo=published, options={"evidence_id": oit_published.pk}, written=[])
     oit_draft = oit.evidence_add_file(
         entry=oit.entry_for(organisation=org, item=items["o15"], year=YEAR),
         user=staff,
@@ -421,6 +450,7 @@ def world(org, other_org, staff, approver, org_admin, outsider, central_admin):
         score_import=record,
         oit_published=oit_published,
         oit_draft=oit_draft,
+        criterion=items["o1"].criteria.first(),
         reset_kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(staff.pk)),
             "token": default_token_generator.make_token(staff),

@@ -1,10 +1,10 @@
 """Tests against real services: PostgreSQL, Redis and a real Celery worker process.
 
-Marked `services`; run them on their own (they need PostgreSQL and Redis and fail, not skip,
+Marked `integration`; run them on their own (they need PostgreSQL and Redis and fail, not skip,
 without them):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ita_svc_test \\
-        .venv/bin/pytest tests/services -m services -p no:cacheprovider
+        .venv/bin/pytest tests/integration -m integration -p no:cacheprovider
 
 Redis: broker on DB 5, results and the shared cache on DB 6 (ITA_SVC_BROKER_URL and
 ITA_SVC_RESULT_URL override them); both DBs are flushed before and after, nothing else is.
@@ -31,7 +31,7 @@ CACHE_PREFIX = "ita-svc"
 WORKER_READY_SECONDS = 90
 HOW_TO_RUN = (
     "run them with PostgreSQL and Redis: DATABASE_URL=postgres://postgres@127.0.0.1:5432/"
-    "ita_svc_test .venv/bin/pytest tests/services -m services -p no:cacheprovider "
+    "ita_svc_test .venv/bin/pytest tests/integration -m integration -p no:cacheprovider "
     "(Redis at ITA_SVC_BROKER_URL, default redis://127.0.0.1:6379/5, and ITA_SVC_RESULT_URL, "
     "default redis://127.0.0.1:6379/6)"
 )
@@ -40,8 +40,8 @@ HOW_TO_RUN = (
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
-        "services: needs PostgreSQL (DATABASE_URL), Redis and starts a Celery worker "
-        "(run separately: pytest tests/services -m services)",
+        "integration: needs PostgreSQL (DATABASE_URL), Redis and starts a Celery worker "
+        "(run separately: pytest tests/integration -m integration)",
     )
 
 
@@ -62,7 +62,7 @@ def missing_services() -> str | None:
             problems.append(f"Redis at {url} does not answer ({exc.__class__.__name__}: {exc})")
     if not problems:
         return None
-    return "tests/services need real services: " + "; ".join(problems) + ". " + HOW_TO_RUN
+    return "tests/integration need real services: " + "; ".join(problems) + ". " + HOW_TO_RUN
 
 
 def flush_redis() -> None:
@@ -122,7 +122,7 @@ class Services:
 def _start_worker(log: Path, media_root: Path) -> subprocess.Popen:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("CELERY_")},
-        "DJANGO_SETTINGS_MODULE": "tests.services.worker_settings",
+        "DJANGO_SETTINGS_MODULE": "tests.integration.worker_settings",
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": BROKER_URL,
         "CELERY_RESULT_BACKEND": RESULT_URL,
@@ -141,7 +141,7 @@ def _start_worker(log: Path, media_root: Path) -> subprocess.Popen:
         "worker",
         "--pool=solo",
         "--concurrency=1",
-        "--include=tests.services.tasks",
+        "--include=tests.integration.tasks",
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",

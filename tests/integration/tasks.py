@@ -3,7 +3,7 @@
 The portal publishes synchronously inside the final `memo_step_act` (the web request); there is
 no publication task. This one runs that same service in the worker process, so a publication
 goes through the real worker: WeasyPrint there, files written to the shared media folder.
-Registered with the worker by `celery worker --include tests.services.tasks`.
+Registered with the worker by `celery worker --include tests.integration.tasks`.
 """
 
 import os

@@ -29,7 +29,7 @@ from tests.assessments.test_imports import workbook
 from tests.factories import UserFactory
 from tests.memo_helpers import YEAR, act, new_memo, setup_chain
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 IMPORT_ORGANISATIONS = 200  # × 60 rows: long enough to watch its live progress
 SEED = json.loads(
@@ -110,7 +110,7 @@ def chain(org, staff, org_admin, approver):
 
 def test_publication_runs_in_the_worker(services, client, org, staff, org_admin, approver, chain):
     services.require()
-    from tests.services.tasks import approve_final_step
+    from tests.integration.tasks import approve_final_step
 
     unit, rounds, _, template, mayor = chain
     memo = new_memo(org, staff, unit, rounds)

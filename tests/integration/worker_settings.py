@@ -1,4 +1,4 @@
-"""Settings of the Celery worker that tests/services/ start: test settings, real broker.
+"""Settings of the Celery worker that tests/integration/ start: test settings, real broker.
 
 `ita_portal.settings.test` runs tasks inline (CELERY_TASK_ALWAYS_EAGER = True, broker memory://)
 and keeps the cache in process memory; the worker needs the real broker, the result backend and

@@ -430,36 +430,44 @@ def test_next_year_carries_last_years_score_by_item_text(org, world, staff):
 
 def test_item_page_rejects_bad_input_in_thai(org, world, staff, login):
     client = login(staff)
-    url = reverse("oit:item", args=[org.code, YEAR, "o14"])
-    bad_url = client.post(url, {"action": "url", "url-url": "ftp://files.example/x"})
+    args = [org.code, YEAR, "o14"]
+    bad_url = client.post(
+        reverse("oit:item_add_url", args=args), {"url-url": "ftp://files.example/x"}
+    )
     assert bad_url.status_code == 200
     assert "ไม่ถูกต้อง (ต้องขึ้นต้นด้วย http:// หรือ https://)" in bad_url.content.decode()
     not_pdf = client.post(
-        url,
+        reverse("oit:item_add_file", args=args),
         {
-            "action": "file",
             "file-file": SimpleUploadedFile("virus.exe", b"MZ\x90\x00" * 10),
             "file-title": "",
         },
     )
     assert "ไม่ใช่ชนิดที่รับได้" in not_pdf.content.decode()
     assert "virus.exe" in not_pdf.content.decode()
-    empty = client.post(url, {"action": "file"})
+    empty = client.post(reverse("oit:item_add_file", args=args), {})
     assert "กรุณาเลือกไฟล์" in empty.content.decode()
-    unknown_doc = client.post(url, {"action": "document", "document-document_kind": "memo"})
+    unknown_doc = client.post(
+        reverse("oit:item_add_document", args=args), {"document-document_kind": "memo"}
+    )
     assert unknown_doc.status_code == 200
     assert not OitEvidence.objects.exists()
 
 
 def test_item_page_adds_evidence_and_ticks(org, world, staff, login):
     client = login(staff)
-    url = reverse("oit:item", args=[org.code, YEAR, "o1"])
+    args = [org.code, YEAR, "o1"]
+    url = reverse("oit:item", args=args)
     response = client.post(
-        url, {"action": "url", "url-url": "https://example.go.th/structure", "url-title": ""}
+        reverse("oit:item_add_url", args=args),
+        {"url-url": "https://example.go.th/structure", "url-title": ""},
     )
     assert response.status_code == 302
     first, second = world["items"]["o1"].criteria.order_by("order")
-    client.post(url, {"action": "criteria", f"met_{first.pk}": "on", f"note_{first.pk}": "หน้าแรก"})
+    client.post(
+        reverse("oit:item_criteria", args=args),
+        {f"met_{first.pk}": "on", f"note_{first.pk}": "หน้าแรก"},
+    )
     r = row(org, "o1")
     assert r.state == oit_selectors.ItemState.PUBLISHED and r.criteria_met == 1
     page = client.get(url).content.decode()
@@ -468,8 +476,8 @@ def test_item_page_adds_evidence_and_ticks(org, world, staff, login):
 
 def test_duplicate_url_is_refused_with_a_message(org, world, staff, login):
     client = login(staff)
-    url = reverse("oit:item", args=[org.code, YEAR, "o1"])
-    data = {"action": "url", "url-url": "https://example.go.th/a"}
+    url = reverse("oit:item_add_url", args=[org.code, YEAR, "o1"])
+    data = {"url-url": "https://example.go.th/a"}
     client.post(url, data)
     again = client.post(url, data)
     assert "เพิ่มลิงก์นี้เป็นหลักฐานของข้อนี้แล้ว" in again.content.decode()
