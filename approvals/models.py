@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from organisations.models import Organisation, Unit
+from organisations.models import Organisation, OrganisationOwned, TimeStamped, Unit
 
 
 class DocumentNumber(models.Model):
@@ -37,8 +37,10 @@ class DocumentNumber(models.Model):
         return f"{self.organisation} {self.fiscal_year}: {self.last_number}"
 
 
-class ChainTemplate(models.Model):
+class ChainTemplate(OrganisationOwned):
     """An ordered list of signing positions, e.g. ผู้รายงาน → หัวหน้าสำนักปลัด → ปลัด → นายก."""
+
+    organisation_path = "organisation_id"
 
     organisation = models.ForeignKey(
         Organisation,
@@ -62,11 +64,10 @@ class ChainTemplate(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.organisation_id}
 
+class ChainTemplateStep(OrganisationOwned):
+    organisation_path = "template.organisation_id"
 
-class ChainTemplateStep(models.Model):
     template = models.ForeignKey(
         ChainTemplate, on_delete=models.CASCADE, related_name="steps", verbose_name="ลำดับการเสนอ"
     )
@@ -92,9 +93,6 @@ class ChainTemplateStep(models.Model):
     def __str__(self) -> str:
         return f"{self.order}. {self.position_title}"
 
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.template.organisation_id}
-
 
 class MemoStatus(models.TextChoices):
     DRAFT = "draft", "ร่าง"
@@ -103,8 +101,10 @@ class MemoStatus(models.TextChoices):
     APPROVED = "approved", "อนุมัติแล้ว"
 
 
-class Memo(models.Model):
+class Memo(OrganisationOwned, TimeStamped):
     """บันทึกข้อความ: ส่วนราชการ, ที่, วันที่, เรื่อง, เรียน; เรื่องเดิม / ข้อเท็จจริง / ข้อพิจารณา."""
+
+    organisation_path = "organisation_id"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memos", verbose_name="หน่วยงาน"
@@ -128,8 +128,6 @@ class Memo(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="ผู้จัดทำ"
     )
-    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
-    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
 
     class Meta:
         # The table keeps the name it had in the former `reports` app (moved, not migrated).
@@ -151,12 +149,11 @@ class Memo(models.Model):
     def __str__(self) -> str:
         return self.subject
 
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.organisation_id}
 
-
-class MemoAttachment(models.Model):
+class MemoAttachment(OrganisationOwned):
     """A document the memo asks to publish: a kind, a year and its rendering options."""
+
+    organisation_path = "memo.organisation_id"
 
     memo = models.ForeignKey(
         Memo, on_delete=models.CASCADE, related_name="attachments", verbose_name="บันทึกข้อความ"
@@ -176,9 +173,6 @@ class MemoAttachment(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.memo.organisation_id}
-
 
 class Decision(models.TextChoices):
     PENDING = "pending", "รอพิจารณา"
@@ -187,8 +181,10 @@ class Decision(models.TextChoices):
     RETURNED = "returned", "ส่งกลับแก้ไข"
 
 
-class ApprovalStep(models.Model):
+class ApprovalStep(OrganisationOwned):
     """One signer of one submission (cycle) of a memo, copied from the chain template."""
+
+    organisation_path = "memo.organisation_id"
 
     memo = models.ForeignKey(
         Memo, on_delete=models.CASCADE, related_name="steps", verbose_name="บันทึกข้อความ"
@@ -239,9 +235,6 @@ class ApprovalStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.position_title}"
-
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.memo.organisation_id}
 
     @property
     def decision_label(self) -> str:

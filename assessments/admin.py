@@ -10,6 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
+from ita_portal.thai.dates import format_date
+
 from .catalogue import CatalogueError, framework_export_xlsx, framework_import_xlsx
 from .models import (
     AnalysisArea,
@@ -36,14 +38,10 @@ class FiscalYearAdmin(admin.ModelAdmin):
 
     @admin.display(description="เริ่ม")
     def start_display(self, obj):
-        from ita_portal.thai.dates import format_date
-
         return format_date(obj.start)
 
     @admin.display(description="สิ้นสุด")
     def end_display(self, obj):
-        from ita_portal.thai.dates import format_date
-
         return format_date(obj.end)
 
 

@@ -6,7 +6,12 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "การประเมิน ITA"
 
     def ready(self) -> None:
+        from auditlog.registry import auditlog
+
         # Catalogue writes invalidate the per-process catalogue memo and the public page cache.
         from . import signals
+        from .models import AreaAnalysis, Framework, Item, ItemCriterion
 
         signals.connect()
+        for model in (AreaAnalysis, Framework, Item, ItemCriterion):
+            auditlog.register(model)

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from ita_portal.thai import dates as thai
+from organisations.models import OrganisationOwned, TimeStamped
 
 MIN_BE_YEAR = thai.FISCAL_YEAR_MIN
 MAX_BE_YEAR = thai.FISCAL_YEAR_MAX
@@ -67,7 +68,7 @@ class GradingKind(models.TextChoices):
     LEVELS = "levels", "ระดับผลการประเมิน 5 ระดับ (ตั้งแต่ปี 2567)"
 
 
-class Framework(models.Model):
+class Framework(TimeStamped):
     """One year's ITA framework, optionally a variant (e.g. "อปท." for local government)."""
 
     fiscal_year = models.ForeignKey(
@@ -101,8 +102,6 @@ class Framework(models.Model):
         blank=True,
         help_text="วันสุดท้ายที่หน่วยงานกรอก URL ของข้อ OIT ในระบบ ITAS",
     )
-    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
-    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
 
     class Meta:
         verbose_name = "กรอบการประเมิน"
@@ -319,8 +318,10 @@ class AnalysisArea(models.Model):
         return f"ประเด็นที่ {self.number} {self.name}"
 
 
-class Assessment(models.Model):
+class Assessment(OrganisationOwned, TimeStamped):
     """One organisation's ITA result for one fiscal year, under that year's framework."""
+
+    organisation_path = "organisation_id"
 
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -337,8 +338,6 @@ class Assessment(models.Model):
         related_name="assessments",
         verbose_name="กรอบการประเมิน",
     )
-    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
-    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
 
     class Meta:
         verbose_name = "ผลการประเมิน"
@@ -352,9 +351,6 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} – ITA {self.fiscal_year.year}"
-
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.organisation_id}
 
 
 class ScoreKind(models.TextChoices):
@@ -451,12 +447,14 @@ class ScoreImport(models.Model):
         return f"{self.file_name} ({self.get_status_display()})"
 
 
-class AreaAnalysis(models.Model):
+class AreaAnalysis(OrganisationOwned):
     """One organisation's analysis of one ประเด็น in one year: the three texts of seed 004.
 
     Drafted from the scores once, then the organisation's own words: a draft never overwrites
     texts that exist (see `assessments.analysis`).
     """
+
+    organisation_path = "assessment.organisation_id"
 
     assessment = models.ForeignKey(
         Assessment,
@@ -497,6 +495,3 @@ class AreaAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} – {self.area}"
-
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.assessment.organisation_id}

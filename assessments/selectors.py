@@ -4,7 +4,9 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
-from .models import FiscalYear, Framework, Indicator, Item
+from organisations.models import OrganisationType
+
+from .models import Assessment, FiscalYear, Framework, Indicator, Item, Score
 
 
 def framework_list() -> QuerySet[Framework]:
@@ -49,8 +51,6 @@ LOCAL_GOVERNMENT_VARIANT = "อปท."
 
 def framework_for_organisation(organisation, year: int) -> Framework | None:
     """Local governments use the อปท. framework of the year when there is one."""
-    from organisations.models import OrganisationType
-
     variant = "" if organisation.type == OrganisationType.OTHER else LOCAL_GOVERNMENT_VARIANT
     return framework_for(year, variant)
 
@@ -108,8 +108,6 @@ def forget_structures(framework_ids: Iterable[int] | None = None) -> None:
 
 def assessments_for_organisation(organisation, *, years: int = 5, until: int | None = None):
     """The organisation's assessments (newest first, at most `years`), ready for score_sheet()."""
-    from .models import Assessment, Score
-
     qs = Assessment.objects.filter(organisation=organisation)
     if until is not None:
         qs = qs.filter(fiscal_year__year__lte=until)

@@ -14,7 +14,7 @@ from ita_portal.public_cache import bump_public_version
 from .imports import sha256_of
 from .models import Framework, ImportStatus, ScoreImport
 from .selectors import forget_structures
-from .tasks import run_score_import
+from .tasks import is_stalled, run_score_import
 
 
 def framework_touch(*, framework_ids: Iterable[int | None], stamp: bool = True) -> None:
@@ -72,8 +72,6 @@ def score_import_commit(*, record: ScoreImport, user) -> ScoreImport:
 
 def score_import_retry(*, record: ScoreImport, user) -> ScoreImport:
     """Run a failed (system error) or stalled import again on the same stored file."""
-    from .tasks import is_stalled
-
     failed_by_system = (
         record.status == ImportStatus.FAILED
         and record.rows_total == 0

@@ -9,18 +9,15 @@ whole (public.cache), so a change made anywhere (the admin, a framework import,
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .models import AnalysisArea, Framework, GradeBand, Indicator, Item
+from .services import framework_touch
 
 
 def _framework_saved(sender, instance, **kwargs) -> None:
-    from .services import framework_touch
-
     # auto_now has already given it a new updated_at; only the other caches need telling.
     framework_touch(framework_ids=[instance.pk], stamp=False)
 
 
 def _row_changed(sender, instance, **kwargs) -> None:
-    from .services import framework_touch
-
     framework_touch(framework_ids=[instance.framework_id])
 
 

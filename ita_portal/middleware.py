@@ -12,6 +12,8 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.template.loader import get_template
 
+from ita_portal.client_ip import client_ip
+
 logger = logging.getLogger(__name__)
 
 HIDDEN_FIELDS = {"csrfmiddlewaretoken"}
@@ -51,6 +53,4 @@ class AuditlogMiddleware(_AuditlogMiddleware):
 
     @staticmethod
     def _get_remote_addr(request):
-        from ita_portal.settings.base import client_ip
-
         return client_ip(request)

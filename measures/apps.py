@@ -6,6 +6,14 @@ class MeasuresConfig(AppConfig):
     verbose_name = "มาตรการส่งเสริมคุณธรรมและความโปร่งใส"
 
     def ready(self) -> None:
-        from . import audit
+        from auditlog.registry import auditlog
 
-        audit.register()
+        from .models import Evidence, Measure, MeasureStep, ProgressEntry, ReportingRound
+
+        # Who, when, from which IP, before and after; each entry names its organisation
+        # (organisations.models.OrganisationOwned).
+        auditlog.register(ReportingRound)
+        auditlog.register(Measure, m2m_fields={"items", "responsible_units"})
+        auditlog.register(MeasureStep)
+        auditlog.register(ProgressEntry)
+        auditlog.register(Evidence)

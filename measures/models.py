@@ -9,11 +9,13 @@ from django.db.models import F, Q
 
 from assessments.models import FiscalYear, Item
 from ita_portal.thai import dates as thai
-from organisations.models import Organisation, Unit
+from organisations.models import Organisation, OrganisationOwned, TimeStamped, Unit
 
 
-class ReportingRound(models.Model):
+class ReportingRound(OrganisationOwned):
     """รอบการรายงาน, e.g. รอบ 6 เดือน (ต.ค.–มี.ค.) and รอบ 12 เดือน (ต.ค.–ก.ย.)."""
+
+    organisation_path = "organisation_id"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="rounds", verbose_name="หน่วยงาน"
@@ -41,11 +43,6 @@ class ReportingRound(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict:
-        from .audit import organisation_of
-
-        return {"organisation_id": organisation_of(self)}
-
     @property
     def span(self) -> str:
         return thai.format_month_span(self.start_date, self.end_date)
@@ -57,8 +54,10 @@ class TimeframeKind(models.TextChoices):
     QUARTERS = "quarters", "ไตรมาส"
 
 
-class Measure(models.Model):
+class Measure(OrganisationOwned, TimeStamped):
     """A measure, project or activity (มาตรการ / โครงการ / กิจกรรม) of one organisation and year."""
+
+    organisation_path = "organisation_id"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="measures", verbose_name="หน่วยงาน"
@@ -94,8 +93,6 @@ class Measure(models.Model):
         related_name="+",
         verbose_name="ผู้สร้าง",
     )
-    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
-    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
 
     class Meta:
         verbose_name = "มาตรการ"
@@ -118,11 +115,6 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return self.title[:80]
-
-    def get_additional_data(self) -> dict:
-        from .audit import organisation_of
-
-        return {"organisation_id": organisation_of(self)}
 
     @property
     def due_date(self):
@@ -155,8 +147,10 @@ class Measure(models.Model):
         return ""
 
 
-class MeasureStep(models.Model):
+class MeasureStep(OrganisationOwned):
     """ขั้นตอน / วิธีการปฏิบัติ, in order."""
+
+    organisation_path = "measure.organisation_id"
 
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="steps", verbose_name="มาตรการ"
@@ -176,11 +170,6 @@ class MeasureStep(models.Model):
     def __str__(self) -> str:
         return f"{self.order}. {self.text[:60]}"
 
-    def get_additional_data(self) -> dict:
-        from .audit import organisation_of
-
-        return {"organisation_id": organisation_of(self)}
-
 
 class ProgressStatus(models.TextChoices):
     DONE = "done", "ดำเนินการแล้ว/บรรลุเป้าหมาย"
@@ -188,8 +177,10 @@ class ProgressStatus(models.TextChoices):
     NOT_STARTED = "not_started", "ยังไม่ดำเนินการ"
 
 
-class ProgressEntry(models.Model):
+class ProgressEntry(OrganisationOwned, TimeStamped):
     """ผลการดำเนินการ of one measure in one reporting round."""
+
+    organisation_path = "measure.organisation_id"
 
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="progress", verbose_name="มาตรการ"
@@ -214,8 +205,6 @@ class ProgressEntry(models.Model):
         related_name="+",
         verbose_name="ผู้รายงาน",
     )
-    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
-    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
 
     class Meta:
         verbose_name = "ผลการดำเนินการ"
@@ -232,11 +221,6 @@ class ProgressEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.measure} – {self.round}"
 
-    def get_additional_data(self) -> dict:
-        from .audit import organisation_of
-
-        return {"organisation_id": organisation_of(self)}
-
 
 class EvidenceKind(models.TextChoices):
     FILE = "file", "ไฟล์"
@@ -250,8 +234,10 @@ def evidence_upload_to(instance: "Evidence", filename: str) -> str:
     return f"evidence/{organisation_id}/{uuid.uuid4().hex}{suffix}"
 
 
-class Evidence(models.Model):
+class Evidence(OrganisationOwned):
     """หลักฐาน: an uploaded file (checked by content) or a link."""
+
+    organisation_path = "progress_entry.measure.organisation_id"
 
     progress_entry = models.ForeignKey(
         ProgressEntry,
@@ -289,8 +275,3 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_additional_data(self) -> dict:
-        from .audit import organisation_of
-
-        return {"organisation_id": organisation_of(self)}

@@ -4,14 +4,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from organisations.models import Organisation, Unit
+from organisations.models import Organisation, OrganisationOwned, Unit
 
 
-class OitEntry(models.Model):
+class OitEntry(OrganisationOwned):
     """An organisation's answer to one OIT item of one year: who is responsible, criteria ticks.
 
     Its evidence is in OitEvidence; readiness is derived from the evidence (reports.oit).
     """
+
+    organisation_path = "organisation_id"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="oit_entries", verbose_name="หน่วยงาน"
@@ -47,9 +49,6 @@ class OitEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} {self.fiscal_year} {self.item.code}"
 
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.organisation_id}
-
 
 class EvidenceKind(models.TextChoices):
     DOCUMENT = "document", "เอกสารของระบบ"
@@ -76,13 +75,15 @@ def oit_published_upload_to(instance: "OitEvidence", filename: str) -> str:
     )
 
 
-class OitEvidence(models.Model):
+class OitEvidence(OrganisationOwned):
     """One piece of evidence for an OIT item: a portal document, an uploaded file or a URL.
 
     Files go through the memo chain and are frozen (copied, checksummed) when approved; portal
     documents are published by their own memo; URLs are the agency's own pages and are checked by
     the link checker.
     """
+
+    organisation_path = "entry.organisation_id"
 
     entry = models.ForeignKey(
         OitEntry, on_delete=models.CASCADE, related_name="evidence", verbose_name="ข้อ OIT"
@@ -152,12 +153,11 @@ class OitEvidence(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.entry.organisation_id}
 
-
-class OitCriterionCheck(models.Model):
+class OitCriterionCheck(OrganisationOwned):
     """Staff's tick for one criterion of an OIT item: met or not, with a note."""
+
+    organisation_path = "entry.organisation_id"
 
     entry = models.ForeignKey(
         OitEntry, on_delete=models.CASCADE, related_name="checks", verbose_name="ข้อ OIT"
@@ -193,6 +193,3 @@ class OitCriterionCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} {self.criterion.order}: {'ผ่าน' if self.met else 'ยังไม่ผ่าน'}"
-
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.entry.organisation_id}

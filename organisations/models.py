@@ -6,6 +6,38 @@ from django.db import models
 from django.db.models import Q
 
 
+class TimeStamped(models.Model):
+    """When a row was created and last changed (the public pages' Last-Modified reads these)."""
+
+    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
+    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrganisationOwned(models.Model):
+    """A row that belongs to one organisation: its audit entries say which one.
+
+    django-auditlog stores `get_additional_data()` with every entry, so an org admin's audit
+    trail is one filtered query. `organisation_path` is the attribute path from the row to its
+    organisation's id.
+    """
+
+    organisation_path = "organisation_id"
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self) -> dict:
+        value = self
+        for name in self.organisation_path.split("."):
+            value = getattr(value, name, None)
+            if value is None:
+                break
+        return {"organisation_id": value}
+
+
 class OrganisationType(models.TextChoices):
     SAO = "sao", "องค์การบริหารส่วนตำบล (อบต.)"
     SUBDISTRICT_MUNICIPALITY = "tambon", "เทศบาลตำบล"
@@ -21,7 +53,9 @@ code_validator = RegexValidator(
 )
 
 
-class Organisation(models.Model):
+class Organisation(OrganisationOwned, TimeStamped):
+    organisation_path = "pk"
+
     name = models.CharField("ชื่อหน่วยงาน", max_length=255)
     type = models.CharField(
         "ประเภท", max_length=10, choices=OrganisationType.choices, default=OrganisationType.SAO
@@ -40,8 +74,6 @@ class Organisation(models.Model):
         help_text="เช่น นม 93501/ ระบบจะต่อเลขลำดับของแต่ละส่วนราชการ ซึ่งเริ่มใหม่ทุกปีงบประมาณ",
     )
     is_active = models.BooleanField("ใช้งาน", default=True)
-    created_at = models.DateTimeField("สร้างเมื่อ", auto_now_add=True)
-    updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
 
     class Meta:
         verbose_name = "หน่วยงาน"
@@ -58,9 +90,6 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.pk}
-
     @property
     def location(self) -> str:
         parts = []
@@ -71,8 +100,10 @@ class Organisation(models.Model):
         return " ".join(parts)
 
 
-class Unit(models.Model):
+class Unit(OrganisationOwned):
     """ส่วนราชการ / กอง / สำนัก inside an organisation, e.g. สำนักปลัด."""
+
+    organisation_path = "organisation_id"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="units", verbose_name="หน่วยงาน"
@@ -93,9 +124,6 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.organisation_id}
-
 
 class Role(models.TextChoices):
     STAFF = "staff", "เจ้าหน้าที่"
@@ -103,7 +131,9 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", "ผู้ดูแลหน่วยงาน"
 
 
-class Membership(models.Model):
+class Membership(OrganisationOwned):
+    organisation_path = "organisation_id"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -141,6 +171,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
-
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.organisation_id}

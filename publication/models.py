@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from documents.registry import publishable_kind_choices
-from organisations.models import Organisation
+from organisations.models import Organisation, OrganisationOwned
 
 
 def publication_upload_to(instance: "Publication", filename: str) -> str:
@@ -21,8 +21,10 @@ class PublicationQuerySet(models.QuerySet):
         return self.filter(withdrawn_at__isnull=True)
 
 
-class Publication(models.Model):
+class Publication(OrganisationOwned):
     """A frozen revision of a document: HTML and PDF rendered once, stored, checksummed."""
+
+    organisation_path = "organisation_id"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="publications", verbose_name="หน่วยงาน"
@@ -76,6 +78,3 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (ฉบับที่ {self.revision})"
-
-    def get_additional_data(self) -> dict:
-        return {"organisation_id": self.organisation_id}

@@ -10,37 +10,33 @@ from pathlib import Path
 
 import dj_database_url
 import fontpkg_sarabun
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
+    """A yes/no setting; a value it does not understand stops the start (as healthchecks'
+    `envbool`), rather than being read as "no" (DEBUG=ture must not silently mean False)."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r}: use one of {', '.join(sorted(TRUE_WORDS | FALSE_WORDS))}"
+    )
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
-
-
-def client_ip(request) -> str | None:
-    """The client's address, as seen past TRUSTED_PROXY_COUNT reverse proxies.
-
-    Each trusted proxy appends the address it saw to X-Forwarded-For, so the client is the
-    TRUSTED_PROXY_COUNT-th entry from the right; anything further left is what the client
-    claimed and is ignored. Used for per-IP login lockout.
-    """
-    from django.conf import settings
-
-    remote_addr = request.META.get("REMOTE_ADDR")
-    count = settings.TRUSTED_PROXY_COUNT
-    if count <= 0:
-        return remote_addr
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    return forwarded[-count] if len(forwarded) >= count else remote_addr
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -171,7 +167,7 @@ AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_COOLOFF_MESSAGE = "เข้าสู่ระบบผิดหลายครั้ง บัญชีถูกระงับชั่วคราว 30 นาที กรุณาลองใหม่เมื่อครบเวลา"
-AXES_CLIENT_IP_CALLABLE = client_ip
+AXES_CLIENT_IP_CALLABLE = "ita_portal.client_ip.client_ip"
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from assessments import imports
@@ -256,10 +256,13 @@ def test_command_exit_codes(agency, tmp_path, capsys):
     assert Score.objects.count() == len(seed_rows())
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(workbook([("6301401", 2025, "i1", 50)]))
-    with pytest.raises(SystemExit) as exc:
+    with pytest.raises(CommandError) as exc:
         call_command("import_scores", str(bad))
-    assert exc.value.code == 1
+    assert exc.value.returncode == 1
+    assert "ไม่ได้บันทึกข้อมูลใด ๆ" in str(exc.value)
     assert "ค.ศ." in capsys.readouterr().err
+    with pytest.raises(CommandError, match="ไม่พบไฟล์"):
+        call_command("import_scores", str(tmp_path / "missing.xlsx"))
 
 
 @pytest.mark.pdf

@@ -1,9 +1,8 @@
 """Import ITA scores from the command line: the same service as the upload page."""
 
-import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from assessments.imports import ScoreImportFailed, scores_import
 
@@ -21,8 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, create_orgs, **options):
         path = Path(file)
         if not path.is_file():
-            self.stderr.write(f"ไม่พบไฟล์: {file}")
-            sys.exit(1)
+            raise CommandError(f"ไม่พบไฟล์: {file}")
         last = {"phase": None}
 
         def progress(phase, done, total):
@@ -39,12 +37,13 @@ class Command(BaseCommand):
                 progress=progress,
             )
         except ScoreImportFailed as exc:
-            self.stderr.write(f"พบข้อผิดพลาด {exc.total:,} รายการ ไม่ได้บันทึกข้อมูลใด ๆ:")
             for error in exc.errors[:200]:
                 self.stderr.write(f"  {error}")
             if exc.total > 200:
                 self.stderr.write(f"  … และอีก {exc.total - 200:,} รายการ")
-            sys.exit(1)
+            raise CommandError(
+                f"พบข้อผิดพลาด {exc.total:,} รายการ (รายการข้างต้น) ไม่ได้บันทึกข้อมูลใด ๆ"
+            ) from exc
         prefix = "ตรวจสอบแล้ว (ยังไม่บันทึก): " if dry_run else "บันทึกแล้ว: "
         self.stdout.write(
             self.style.SUCCESS(prefix + result.summary() + f" ใน {result.seconds:.1f} วินาที")
