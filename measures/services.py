@@ -15,6 +15,7 @@ from assessments.analysis import area_measure_draft
 from assessments.models import AnalysisArea, Assessment, FiscalYear, Item
 from assessments.selectors import framework_for_organisation
 from ita_portal.thai import dates as thai
+from organisations.access import Action, check
 from organisations.models import Organisation, Unit
 
 from . import filetypes
@@ -64,8 +65,9 @@ def rounds_ensure_defaults(*, organisation: Organisation, year: int) -> list[Rep
 
 @transaction.atomic
 def round_create(
-    *, organisation: Organisation, year: int, name: str, start_date: date, end_date: date
+    *, organisation: Organisation, year: int, user, name: str, start_date: date, end_date: date
 ) -> ReportingRound:
+    check(user, organisation, Action.MANAGE)
     errors = {}
     name = name.strip()
     if not name:
@@ -193,6 +195,7 @@ def measure_create(
     expected_outcome: str = "",
     order: int | None = None,
 ) -> Measure:
+    check(user, organisation, Action.EDIT)
     _validate_measure(
         organisation=organisation,
         year=year,
@@ -244,6 +247,7 @@ def measure_update(
     items: Sequence[Item] = (),
     **fields,
 ) -> Measure:
+    check(user, measure.organisation, Action.EDIT)
     unknown = set(fields) - set(MEASURE_FIELDS) - {"order"}
     if unknown:
         raise TypeError(f"unknown fields: {unknown}")
@@ -277,6 +281,7 @@ def measure_update(
 
 @transaction.atomic
 def measure_delete(*, measure: Measure, user) -> None:
+    check(user, measure.organisation, Action.EDIT)
     for entry in measure.progress.all():
         for evidence in entry.evidence.all():
             evidence_delete(evidence=evidence, user=user)
@@ -303,6 +308,7 @@ def measures_copy_from_previous_year(
     exists this year is skipped, so running it twice copies nothing new. Returns
     (copied, skipped).
     """
+    check(user, organisation, Action.EDIT)
     source = list(
         Measure.objects.filter(organisation=organisation, fiscal_year__year=year - 1)
         .prefetch_related("steps", "items", "responsible_units")
@@ -365,6 +371,7 @@ def progress_entry_record(
     outcome: str = "",
     recommendations: str = "",
 ) -> ProgressEntry:
+    check(user, measure.organisation, Action.EDIT)
     errors = {}
     if (
         round.organisation_id != measure.organisation_id
@@ -423,6 +430,7 @@ def check_evidence_file(upload) -> filetypes.FileType:
 
 @transaction.atomic
 def evidence_add_file(*, entry: ProgressEntry, upload, user, title: str = "") -> Evidence:
+    check(user, entry.measure.organisation, Action.EDIT)
     detected = check_evidence_file(upload)
     upload.seek(0)
     evidence = Evidence(
@@ -457,6 +465,7 @@ def clean_link(url: str, *, max_length: int = 1000) -> str:
 
 @transaction.atomic
 def evidence_add_link(*, entry: ProgressEntry, url: str, user, title: str = "") -> Evidence:
+    check(user, entry.measure.organisation, Action.EDIT)
     url = clean_link(url)
     return Evidence.objects.create(
         progress_entry=entry,
@@ -469,6 +478,7 @@ def evidence_add_link(*, entry: ProgressEntry, url: str, user, title: str = "") 
 
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, user) -> None:
+    check(user, evidence.progress_entry.measure.organisation, Action.EDIT)
     stored = evidence.file.name if evidence.file else ""
     evidence.delete()
     if stored:

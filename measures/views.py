@@ -374,7 +374,7 @@ def round_list(request, code: str, year: int):
     if request.method == "POST" and form.is_valid():
         try:
             new_round = services.round_create(
-                organisation=organisation, year=year, **form.cleaned_data
+                user=request.user, organisation=organisation, year=year, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

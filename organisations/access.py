@@ -81,6 +81,16 @@ def may_decide_step(user, organisation: Organisation, *, assignee_id: int) -> bo
     )
 
 
+def check(user, organisation: Organisation, action: Action, message: str = "") -> None:
+    """For services: PermissionDenied (Thai) unless `user` may do `action` in `organisation`.
+
+    Views fetch through `organisation_for` (404/403) first; services check again, so a task,
+    a command or a future view cannot write what the acting user may not.
+    """
+    if not can(user, organisation, action):
+        raise PermissionDenied(message or "บทบาทของท่านไม่มีสิทธิ์ทำรายการนี้")
+
+
 def require(user, organisation: Organisation, action: Action) -> Membership | None:
     """Raise 404 for outsiders and 403 for members without the role; return the membership."""
     membership = membership_for(user, organisation)

@@ -51,3 +51,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.STAFF
     position_title = "เจ้าหน้าที่"
+
+
+def member(organisation, role=Role.STAFF):
+    """A user with an active `role` membership of `organisation` (services check rights)."""
+    return MembershipFactory(organisation=organisation, role=role).user

@@ -21,7 +21,7 @@ from documents.rendering import DocumentOptions, render_html
 from ita_portal.thai.dates import to_thai_digits
 from measures.services import measure_create
 from tests.assessments.test_scoring import add_scores, new_assessment, seed_assessment
-from tests.factories import UnitFactory, UserFactory
+from tests.factories import UnitFactory, member
 from tests.pdftools import norm, page_texts, pdffonts, pdftotext
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
@@ -95,7 +95,7 @@ def data(org, catalogue, units):
     measure = measure_create(
         organisation=org,
         year=YEAR,
-        user=UserFactory(),
+        user=member(org),
         title=MEASURE_TITLE,
         items=list(framework.items.filter(code__in=["i10", "i11"])),
         responsible_units=units,
@@ -106,7 +106,7 @@ def data(org, catalogue, units):
     measure_create(
         organisation=org,
         year=YEAR,
-        user=None,
+        user=member(org),
         title=CROSS_AREA_TITLE,
         items=list(framework.items.filter(code__in=["o16", "o26"])),  # areas 6 and 7
         responsible_units=units,
@@ -196,7 +196,7 @@ def test_saved_texts_are_shown_and_rendering_writes_nothing(org, data, tmp_path)
     analyses = analysis_ensure(assessment=data["assessment"])
     analysis_update(
         analysis=analyses[3],
-        user=None,
+        user=member(org),
         facts="หน่วยงานพบว่าเจ้าหน้าที่บางรายยืมทรัพย์สินโดยไม่บันทึกในทะเบียนคุม",
         therefore="กำหนดแนวทางการยืมทรัพย์สินของราชการและแจ้งเวียนให้ถือปฏิบัติ",
         maintain_develop="รักษาระดับข้อ i11 และ i12 ที่ได้คะแนนเต็ม",
@@ -259,7 +259,7 @@ def test_constant_queries_with_one_or_five_years(org, catalogue, units):
         measure_create(
             organisation=org,
             year=YEAR,
-            user=None,
+            user=member(org),
             title=title,
             items=list(framework.items.filter(code=code)),
             responsible_units=units,

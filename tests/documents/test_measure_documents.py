@@ -27,7 +27,7 @@ from measures.services import (
     progress_entry_record,
     rounds_ensure_defaults,
 )
-from tests.factories import UnitFactory, UserFactory
+from tests.factories import MembershipFactory, UnitFactory
 from tests.pdftools import norm, page_texts, pdffonts, pdftotext
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
@@ -57,8 +57,8 @@ def catalogue(db):
 
 
 @pytest.fixture
-def user(db):
-    return UserFactory(username="reporter")
+def user(org):
+    return MembershipFactory(organisation=org, user__username="reporter").user
 
 
 @pytest.fixture

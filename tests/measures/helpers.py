@@ -7,6 +7,7 @@ from openpyxl import Workbook
 
 from measures.models import TimeframeKind
 from measures.services import measure_create
+from tests.factories import member
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -23,7 +24,7 @@ def new_measure(org, units, framework, user=None, *, title="จัดทำแ�
     values = {
         "organisation": org,
         "year": 2568,
-        "user": user,
+        "user": user or member(org),
         "title": title,
         "responsible_units": [units[0]],
         "steps": ["จัดทำคำสั่งมอบหมาย", "เผยแพร่บนเว็บไซต์"],
