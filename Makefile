@@ -89,6 +89,7 @@ locale/th/LC_MESSAGES/django.mo: locale/th/LC_MESSAGES/django.po $(BIN)/.install
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff format .
