@@ -24,6 +24,7 @@ def load_memos_demo() -> str:
     }
     template = memos.chain_template_save(
         organisation=organisation,
+        user=users["orgadmin"],
         name="เสนอรายงานผลการดำเนินการ",
         steps=[
             ("ผู้รายงาน (นักวิเคราะห์นโยบายและแผน)", users["staff"]),

@@ -17,7 +17,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from organisations.access import may_decide_step
+from documents.registry import KINDS
+from organisations.access import Action, check, may_decide_step
 from organisations.models import Organisation, Unit
 from publication.models import Publication
 from publication.registry import Attachment
@@ -75,11 +76,13 @@ def document_number_next(*, organisation: Organisation, unit: Unit | None, fisca
 def chain_template_save(
     *,
     organisation: Organisation,
+    user,
     name: str,
     steps: Sequence[tuple[str, Any]],
     is_default: bool = True,
 ) -> ChainTemplate:
     """Create or replace a chain template: steps are (position title, user) in order."""
+    check(user, organisation, Action.MANAGE, "ลำดับการเสนอกำหนดได้โดยผู้ดูแลหน่วยงาน")
     errors = []
     if not name.strip():
         errors.append("กรุณาระบุชื่อลำดับการเสนอ")
@@ -88,10 +91,10 @@ def chain_template_save(
     members = {
         m.user_id: m for m in organisation.memberships.filter(is_active=True).select_related("user")
     }
-    for number, (title, user) in enumerate(steps, start=1):
+    for number, (title, holder) in enumerate(steps, start=1):
         if not title.strip():
             errors.append(f"ขั้นที่ {number}: กรุณาระบุตำแหน่ง")
-        if user is None or user.pk not in members:
+        if holder is None or holder.pk not in members:
             errors.append(f"ขั้นที่ {number}: ผู้ดำรงตำแหน่งต้องเป็นสมาชิกของหน่วยงาน")
     if errors:
         raise ValidationError(errors)
@@ -101,9 +104,9 @@ def chain_template_save(
         organisation=organisation, name=name.strip(), defaults={"is_default": is_default}
     )
     template.steps.all().delete()
-    for order, (title, user) in enumerate(steps, start=1):
+    for order, (title, holder) in enumerate(steps, start=1):
         ChainTemplateStep.objects.create(
-            template=template, order=order, position_title=title.strip(), user=user
+            template=template, order=order, position_title=title.strip(), user=holder
         )
     return template
 
@@ -112,20 +115,27 @@ def chain_template_save(
 
 
 def memo_draft_texts(
-    *, organisation: Organisation, fiscal_year: int, kind: str, round_name: str = ""
+    *,
+    organisation: Organisation,
+    fiscal_year: int,
+    kind: str = "",
+    round_name: str = "",
+    title: str = "",
 ) -> dict:
-    """Texts pre-filled from the attached report, as in seeds 002 and 003 (staff edit them)."""
+    """Texts pre-filled from the attached report, as in seeds 002 and 003 (staff edit them).
+
+    The subject names the document: `title` if given (an app's own attachments), else the
+    registered kind's title with the round and the year.
+    """
     year = fiscal_year
     org = organisation.name
     round_text = f" {round_name}" if round_name else ""
-    titles = {
-        "measure-results": f"รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน{round_text} ประจำปีงบประมาณ พ.ศ. {year}",
-        "progress": f"รายงานความก้าวหน้าการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน{round_text} ประจำปีงบประมาณ พ.ศ. {year}",
-        "measure-plan": f"มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. {year}",
-        "analysis": f"การวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ ประจำปีงบประมาณ พ.ศ. {year}",
-        "oit": f"ข้อมูลสาธารณะ (OIT) ประจำปีงบประมาณ พ.ศ. {year}",
-    }
-    subject = titles.get(kind, "ขออนุมัติเผยแพร่เอกสาร")
+    if title:
+        subject = title
+    elif kind in KINDS:
+        subject = f"{KINDS[kind].title}{round_text} ประจำปีงบประมาณ พ.ศ. {year}"
+    else:
+        subject = "เอกสาร"
     head = org.replace("องค์การบริหารส่วนตำบล", "นายกองค์การบริหารส่วนตำบล", 1)
     if head == org:
         head = f"ผู้บริหาร{org}"
@@ -179,6 +189,7 @@ def memo_create(
     attachments: Sequence[dict] = (),
     publish_memo: bool = True,
 ) -> Memo:
+    check(user, organisation, Action.EDIT)
     fields = {
         "subject": subject,
         "to": to,
@@ -216,6 +227,7 @@ def memo_create(
 
 @transaction.atomic
 def memo_update(*, memo: Memo, user, **fields) -> Memo:
+    check(user, memo.organisation, Action.EDIT)
     memo = _lock(memo.pk)
     if memo.status not in (MemoStatus.DRAFT, MemoStatus.RETURNED):
         raise MemoError("แก้ไขได้เฉพาะบันทึกที่เป็นร่างหรือถูกส่งกลับแก้ไข")
@@ -240,6 +252,7 @@ def _lock(memo_pk: int) -> Memo:
 @transaction.atomic
 def memo_submit(*, memo: Memo, user, template: ChainTemplate) -> Memo:
     """Number the memo (once), copy the chain, and send it to the first signer."""
+    check(user, memo.organisation, Action.EDIT)
     memo = _lock(memo.pk)
     if memo.status not in (MemoStatus.DRAFT, MemoStatus.RETURNED):
         raise MemoError("บันทึกนี้เสนอไปแล้ว")

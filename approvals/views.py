@@ -293,6 +293,7 @@ def chain_templates(request, code: str):
         try:
             memos.chain_template_save(
                 organisation=organisation,
+                user=request.user,
                 name=form.cleaned_data["name"],
                 steps=form.steps(),
                 is_default=form.cleaned_data["is_default"],

@@ -243,6 +243,7 @@ def real_chain(org, n: int, measures: int) -> None:
         people[username] = user
     template = memos.chain_template_save(
         organisation=org,
+        user=people["orgadmin"],
         name="เสนอรายงานผลการดำเนินการ",
         steps=[
             ("ผู้รายงาน", people["staff"]),

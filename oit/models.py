@@ -75,6 +75,12 @@ def oit_published_upload_to(instance: "OitEvidence", filename: str) -> str:
     )
 
 
+class OitEvidenceQuerySet(models.QuerySet):
+    def live(self) -> "OitEvidenceQuerySet":
+        """Evidence not withdrawn (public, if published; still the agency's, if not)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class OitEvidence(OrganisationOwned):
     """One piece of evidence for an OIT item: a portal document, an uploaded file or a URL.
 
@@ -126,6 +132,8 @@ class OitEvidence(OrganisationOwned):
         verbose_name="ผู้เพิ่ม",
     )
     created_at = models.DateTimeField("เพิ่มเมื่อ", auto_now_add=True)
+
+    objects = OitEvidenceQuerySet.as_manager()
 
     class Meta:
         # The table keeps the name it had in the former `reports` app (moved, not migrated).

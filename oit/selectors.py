@@ -264,7 +264,7 @@ def oit_board(
         .prefetch_related(
             Prefetch(
                 "evidence",
-                queryset=OitEvidence.objects.filter(withdrawn_at__isnull=True)
+                queryset=OitEvidence.objects.live()
                 .select_related("memo")
                 .order_by("created_at", "pk"),
             ),

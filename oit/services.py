@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +21,7 @@ from assessments.models import Item, Tool
 from documents.registry import attachable_kinds, get_kind
 from ita_portal.public_cache import bump_public_version
 from measures.services import check_evidence_file, clean_link
-from organisations.access import Action, can
+from organisations.access import Action, check
 from organisations.models import Organisation, Unit
 
 from .models import EvidenceKind, OitCriterionCheck, OitEntry, OitEvidence
@@ -36,8 +36,7 @@ class OitError(Exception):
 
 
 def _require_edit(user, organisation: Organisation) -> None:
-    if not can(user, organisation, Action.EDIT):
-        raise PermissionDenied("ท่านไม่มีสิทธิ์แก้ไขข้อมูล OIT ของหน่วยงานนี้")
+    check(user, organisation, Action.EDIT, "ท่านไม่มีสิทธิ์แก้ไขข้อมูล OIT ของหน่วยงานนี้")
 
 
 def entry_for(*, organisation: Organisation, item: Item, year: int) -> OitEntry:
@@ -99,12 +98,15 @@ def evidence_add_document(
         raise ValidationError(
             {"document_year": f"ปีของเอกสารต้องเป็นปี {entry.fiscal_year} หรือ {entry.fiscal_year - 1}"}
         )
-    duplicate = entry.evidence.filter(
-        kind=EvidenceKind.DOCUMENT,
-        document_kind=document_kind,
-        document_year=document_year,
-        withdrawn_at__isnull=True,
-    ).exists()
+    duplicate = (
+        entry.evidence.live()
+        .filter(
+            kind=EvidenceKind.DOCUMENT,
+            document_kind=document_kind,
+            document_year=document_year,
+        )
+        .exists()
+    )
     if duplicate:
         raise ValidationError({"document_kind": "เพิ่มเอกสารนี้เป็นหลักฐานของข้อนี้แล้ว"})
     return OitEvidence.objects.create(
@@ -141,7 +143,7 @@ def evidence_add_file(*, entry: OitEntry, user, upload, title: str = "") -> OitE
 def evidence_add_url(*, entry: OitEntry, user, url: str, title: str = "") -> OitEvidence:
     _require_edit(user, entry.organisation)
     url = clean_link(url, max_length=MAX_URL_LENGTH)
-    if entry.evidence.filter(kind=EvidenceKind.URL, url=url, withdrawn_at__isnull=True).exists():
+    if entry.evidence.live().filter(kind=EvidenceKind.URL, url=url).exists():
         raise ValidationError({"url": "เพิ่มลิงก์นี้เป็นหลักฐานของข้อนี้แล้ว"})
     evidence = OitEvidence.objects.create(
         entry=entry,
@@ -191,8 +193,7 @@ def evidence_delete(*, evidence: OitEvidence, user) -> None:
 @transaction.atomic
 def evidence_withdraw(*, evidence: OitEvidence, user, reason: str) -> OitEvidence:
     evidence = _lock_evidence(evidence)
-    if not can(user, evidence.entry.organisation, Action.MANAGE):
-        raise PermissionDenied("การถอนการเผยแพร่ต้องทำโดยผู้ดูแลหน่วยงาน")
+    check(user, evidence.entry.organisation, Action.MANAGE, "การถอนการเผยแพร่ต้องทำโดยผู้ดูแลหน่วยงาน")
     if not reason.strip():
         raise ValidationError({"reason": "กรุณาระบุเหตุผลที่ถอนการเผยแพร่"})
     if evidence.kind == EvidenceKind.DOCUMENT:
@@ -213,7 +214,11 @@ def evidence_withdraw(*, evidence: OitEvidence, user, reason: str) -> OitEvidenc
 
 def memo_texts(*, organisation: Organisation, year: int, rows: Iterable[BoardRow]) -> dict:
     """The memo's texts as for any document (reports.memos), naming the items in its facts."""
-    texts = memo_draft_texts(organisation=organisation, fiscal_year=year, kind="oit")
+    texts = memo_draft_texts(
+        organisation=organisation,
+        fiscal_year=year,
+        title=f"ข้อมูลสาธารณะ (OIT) ประจำปีงบประมาณ พ.ศ. {year}",
+    )
     items = ", ".join(sorted({r.item.code for r in rows}, key=lambda c: int(c[1:])))
     texts["facts"] = (
         f"{organisation.name} ได้จัดทำข้อมูลเพื่อเปิดเผยตามแบบ OIT ข้อ {items} "

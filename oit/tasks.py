@@ -37,9 +37,11 @@ def check_links(
     `LINKCHECK_HOST_INTERVAL` seconds and `LINKCHECK_MAX_PER_RUN` in all; portal documents are
     checked against the publications (no request).
     """
-    evidence = OitEvidence.objects.filter(
-        withdrawn_at__isnull=True, kind__in=[EvidenceKind.URL, EvidenceKind.DOCUMENT]
-    ).select_related("entry")
+    evidence = (
+        OitEvidence.objects.live()
+        .filter(kind__in=[EvidenceKind.URL, EvidenceKind.DOCUMENT])
+        .select_related("entry")
+    )
     if organisation_id is not None:
         evidence = evidence.filter(entry__organisation_id=organisation_id)
     if fiscal_year is not None:

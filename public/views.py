@@ -245,7 +245,7 @@ def oit_item(request, code: str, year: int, item_code: str):
 @cached_public
 def oit_file(request, code: str, year: int, item_code: str, pk: int):
     evidence = get_object_or_404(
-        OitEvidence.objects.select_related("entry__item"),
+        OitEvidence.objects.live().select_related("entry__item"),
         pk=pk,
         kind=EvidenceKind.FILE,
         entry__organisation__code=code,
@@ -253,7 +253,6 @@ def oit_file(request, code: str, year: int, item_code: str, pk: int):
         entry__fiscal_year=year,
         entry__item__code=item_code.lower(),
         published_at__isnull=False,
-        withdrawn_at__isnull=True,
     )
     etag = quote_etag(evidence.file_sha256)
     if not_modified(request, etag):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils import timezone
 from documents.registry import document_render_all
 from documents.rendering import DocumentOptions
 from ita_portal.public_cache import bump_public_version
-from organisations.access import Action, can
+from organisations.access import Action, check
 from organisations.models import Organisation
 
 from . import registry
@@ -113,8 +113,7 @@ def attachments_publish(
 
 @transaction.atomic
 def publication_withdraw(*, publication: Publication, user, reason: str) -> Publication:
-    if not can(user, publication.organisation, Action.MANAGE):
-        raise PermissionDenied("การถอนการเผยแพร่ต้องทำโดยผู้ดูแลหน่วยงาน")
+    check(user, publication.organisation, Action.MANAGE, "การถอนการเผยแพร่ต้องทำโดยผู้ดูแลหน่วยงาน")
     if not reason.strip():
         raise ValidationError({"reason": "กรุณาระบุเหตุผลที่ถอนการเผยแพร่"})
     publication = Publication.objects.select_for_update().get(pk=publication.pk)

@@ -42,6 +42,7 @@ def setup_chain(org, staff, org_admin, approver):
     ).user
     template = memos.chain_template_save(
         organisation=org,
+        user=org_admin,
         name="เสนอรายงาน",
         steps=[("ผู้รายงาน", staff), ("หัวหน้าสำนักปลัด", org_admin), ("ปลัด", approver), ("นายก", mayor)],
     )

@@ -329,7 +329,7 @@ def forms_world(org, other_org, staff, approver, org_admin, outsider):
     foreign_unit = UnitFactory(organisation=other_org)
     framework = make_framework(YEAR)
     template = memos.chain_template_save(
-        organisation=org, name="เสนอรายงาน", steps=[("ปลัด", approver)]
+        organisation=org, user=org_admin, name="เสนอรายงาน", steps=[("ปลัด", approver)]
     )
 
     def pks(objs) -> list[str]:

@@ -123,7 +123,7 @@ def test_staff_on_phone(journey, org, staff, tmp_path):
 # ---------------------------------------------------------------- 2. approver and author
 
 
-def test_approver_returns_then_chain_approves(journey, org, staff, approver):
+def test_approver_returns_then_chain_approves(journey, org, staff, approver, org_admin):
     _catalogue()
     org.document_prefix = "นม 93501/"
     org.save()
@@ -155,6 +155,7 @@ def test_approver_returns_then_chain_approves(journey, org, staff, approver):
     ).user
     template = memos.chain_template_save(
         organisation=org,
+        user=org_admin,
         name="เสนอผู้บริหาร",
         steps=[("ปลัด", approver), ("รองนายก", deputy), ("นายก", mayor)],
     )

@@ -20,10 +20,14 @@ pytestmark = pytest.mark.e2e
 YEAR = 2568
 
 
-def test_oit_evidence_from_upload_to_the_itas_page(journey, org, staff, approver, tmp_path):
+def test_oit_evidence_from_upload_to_the_itas_page(
+    journey, org, staff, approver, org_admin, tmp_path
+):
     call_command("load_framework", stdout=io.StringIO())
     UnitFactory(organisation=org, name="สำนักปลัด")
-    memos.chain_template_save(organisation=org, name="เสนอปลัด", steps=[("ปลัด", approver)])
+    memos.chain_template_save(
+        organisation=org, user=org_admin, name="เสนอปลัด", steps=[("ปลัด", approver)]
+    )
     plan = tiny_pdf(tmp_path / "แผนพัฒนาบุคลากร 2568.pdf")
     item_page = f"/p/{org.code}/{YEAR}/oit/o14/"
 
