@@ -3,10 +3,8 @@
 from functools import lru_cache
 
 import markdown
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
@@ -24,6 +22,8 @@ from oit.selectors import oit_window_board
 from organisations.access import Action, is_central_admin, organisation_for
 from organisations.active import active_membership
 from organisations.models import Organisation, Role
+
+from . import selectors
 
 ORGANISATIONS_PER_PAGE = 50
 
@@ -79,25 +79,6 @@ def dashboard(request):
 AUDIT_PER_PAGE = 50
 
 
-def _change_rows(entry) -> list[tuple[str, str, str]]:
-    """(field, before, after) for display; many-to-many changes list what was added/removed."""
-    model = entry.content_type.model_class()
-    rows = []
-    for name, change in entry.changes_dict.items():
-        try:
-            label = str(model._meta.get_field(name).verbose_name) if model else name
-        except Exception:  # a field removed since the entry was written
-            label = name
-        if isinstance(change, dict):  # m2m: {"type": "m2m", "operation": ..., "objects": [...]}
-            verb = {"add": "เพิ่ม", "delete": "ลบ", "clear": "ล้าง"}.get(change.get("operation"), "")
-            rows.append((label, "", f"{verb} {', '.join(map(str, change.get('objects', [])))}"))
-        elif isinstance(change, list | tuple) and len(change) == 2:
-            rows.append((label, str(change[0]), str(change[1])))
-        else:
-            rows.append((label, "", str(change)))
-    return rows
-
-
 @login_required
 def audit_trail(request, code: str):
     organisation = organisation_for(request.user, code, Action.MANAGE)
@@ -113,29 +94,17 @@ def audit_trail_all(request):
 
 
 def _audit_page(request, organisation):
-    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
-    if organisation is not None:
-        entries = entries.filter(additional_data__organisation_id=organisation.pk)
-    labels = {
-        ct.pk: (ct.model_class()._meta.verbose_name if ct.model_class() else ct.model)
-        for ct in ContentType.objects.filter(
-            pk__in=entries.order_by().values("content_type").distinct()
-        )
-    }
     model = request.GET.get("model", "")
-    if model.isdigit():
-        entries = entries.filter(content_type_id=int(model))
     actor = request.GET.get("actor", "").strip()
-    if actor:
-        entries = entries.filter(
-            Q(actor__username__icontains=actor)
-            | Q(actor__first_name__icontains=actor)
-            | Q(actor__last_name__icontains=actor)
-        )
+    entries, labels = selectors.audit_entries(
+        organisation=organisation,
+        content_type_id=int(model) if model.isdigit() else None,
+        actor=actor,
+    )
     page = Paginator(entries, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     for entry in page:
         entry.model_label = labels.get(entry.content_type_id, "")
-        entry.change_rows = _change_rows(entry)
+        entry.change_rows = selectors.change_rows(entry)
     return render(
         request,
         "portal/audit_trail.html",
