@@ -60,3 +60,12 @@ def waiting_for(user):
         .select_related("memo__organisation")
         .order_by("memo__created_at")
     )
+
+
+def returned_to(user, organisation):
+    """The user's own memos of the organisation that came back for revision (newest first)."""
+    if not user.is_authenticated:
+        return Memo.objects.none()
+    return Memo.objects.filter(
+        organisation=organisation, author=user, status=MemoStatus.RETURNED
+    ).order_by("-updated_at")

@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from ita_portal.thai.dates import format_date
 
 from .catalogue import CatalogueError, framework_export_xlsx, framework_import_xlsx
+from .lineage import framework_roll_forward, lineage_errors
 from .models import (
     AnalysisArea,
     AreaAnalysis,
@@ -71,11 +72,34 @@ class FrameworkImportForm(forms.Form):
 
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "name", "grading_kind", "weight_iit", "weight_eit", "weight_oit"]
-    list_filter = ["grading_kind", "fiscal_year"]
+    list_display = [
+        "__str__",
+        "name",
+        "is_provisional",
+        "grading_kind",
+        "weight_iit",
+        "weight_eit",
+        "weight_oit",
+    ]
+    list_filter = ["is_provisional", "grading_kind", "fiscal_year"]
     search_fields = ["name", "variant"]
     inlines = [GradeBandInline, IndicatorInline]
-    actions = ["export_xlsx"]
+    actions = ["export_xlsx", "roll_forward"]
+
+    @admin.action(description="ยกไปเป็นกรอบชั่วคราว (ยังไม่ประกาศ) ของปีถัดไป")
+    def roll_forward(self, request, queryset):
+        for source in queryset.select_related("fiscal_year"):
+            try:
+                framework = framework_roll_forward(source=source, user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(
+                    request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
+                )
+            else:
+                self.message_user(
+                    request, f"สร้าง “{framework.name}” (ยังไม่ประกาศ) แล้ว", messages.SUCCESS
+                )
+
     change_list_template = "admin/assessments/framework/change_list.html"
 
     def get_urls(self):
@@ -138,6 +162,32 @@ class ItemCriterionInline(admin.TabularInline):
     fields = ["order", "text", "source", "confidence"]
 
 
+class ItemAdminForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        fields = [
+            "framework",
+            "indicator",
+            "tool",
+            "code",
+            "text",
+            "order",
+            "source",
+            "confidence",
+            "is_retired",
+            "predecessors",
+            "lineage_note",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        framework = data.get("framework")
+        if framework is not None:
+            for message in lineage_errors(framework, data.get("predecessors") or []):
+                self.add_error("predecessors", message)
+        return data
+
+
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
     list_display = ["code", "short_text", "tool", "indicator", "framework", "is_retired"]
@@ -146,7 +196,18 @@ class ItemAdmin(admin.ModelAdmin):
     search_fields = ["code", "text"]
     list_select_related = ["framework__fiscal_year", "indicator"]
     autocomplete_fields = ["indicator"]
+    filter_horizontal = ["predecessors"]
     actions = ["retire", "unretire"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "predecessors":
+            # Only items of an earlier year can be continued (no cycles, no same-year links).
+            kwargs["queryset"] = Item.objects.select_related("framework__fiscal_year").order_by(
+                "-framework__fiscal_year__year", "framework__variant", "order"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    form = ItemAdminForm
 
     @admin.display(description="ข้อความ")
     def short_text(self, obj):

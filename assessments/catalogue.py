@@ -78,6 +78,9 @@ class ItemData:
     row: int | None = None
     # OIT criteria: [{"text", "source", "confidence", "row"}] in order.
     criteria: list[dict[str, Any]] = field(default_factory=list)
+    # Lineage: codes of the previous year's items this one continues, and its source.
+    predecessors: list[str] = field(default_factory=list)
+    lineage_note: str = ""
 
 
 @dataclass
@@ -211,6 +214,8 @@ def _item_from_json(raw: dict[str, Any], tool: str, indicator: int | None, order
         confidence=raw.get("confidence", ""),
         is_retired=bool(raw.get("is_retired", False)),
         row=order,
+        predecessors=[str(c).strip().lower() for c in raw.get("continues", [])],
+        lineage_note=str(raw.get("lineage_note", "")).strip(),
         criteria=[
             {
                 "text": str(c.get("text", "")).strip(),
@@ -358,6 +363,17 @@ def validate(fw: FrameworkData, sheet_names: dict[str, str] | None = None) -> No
         codes.add(item.code)
         if not item.text:
             err(SHEET_ITEMS, item.row, "ข้อความ", "", "ต้องระบุข้อความของข้อ (ห้ามเว้นว่าง)")
+        for code in item.predecessors:
+            if not ITEM_CODE_RE.match(code):
+                err(
+                    SHEET_ITEMS,
+                    item.row,
+                    LINEAGE_COLUMN,
+                    code,
+                    "รหัสข้อที่สืบต่อต้องเป็นรูปแบบ i1, e5 หรือ o27 (คั่นหลายข้อด้วยจุลภาค)",
+                )
+        if len(item.lineage_note) > 500:
+            err(SHEET_ITEMS, item.row, LINEAGE_NOTE_COLUMN, "", "ที่มาของการสืบต่อยาวเกิน 500 ตัวอักษร")
         for criterion in item.criteria:
             if item.tool != Tool.OIT:
                 err(
@@ -495,6 +511,7 @@ def framework_save(*, data: FrameworkData, update: bool = False) -> tuple[Framew
             stats.created += 1
         if item.criteria:
             _save_criteria(items[item.code], item.criteria, update, stats)
+    _save_lineage(framework, data, items, update, stats)
 
     areas = {a.number: a for a in framework.analysis_areas.prefetch_related("items")}
     for area in data.areas:
@@ -516,6 +533,48 @@ def framework_save(*, data: FrameworkData, update: bool = False) -> tuple[Framew
             obj.items.set(wanted)
             stats.created += 1
     return framework, stats
+
+
+def _save_lineage(framework, data: FrameworkData, items: dict, update: bool, stats) -> None:
+    """Link each item to the previous year's items it continues; a code found in none of the
+    previous year's frameworks is refused with its row (the whole save is rolled back).
+
+    A code is linked in every framework of the previous year that has it (the general one and
+    a variant such as อปท. number their items alike), so an agency on either follows it.
+    """
+    wanted = [item for item in data.items if item.predecessors]
+    if not wanted:
+        return
+    earlier: dict[str, list[Item]] = {}
+    for previous in Item.objects.filter(framework__fiscal_year__year=data.fiscal_year - 1):
+        earlier.setdefault(previous.code, []).append(previous)
+    errors = []
+    for item in wanted:
+        missing = [code for code in item.predecessors if code not in earlier]
+        if not earlier:
+            message = f"ยังไม่มีกรอบการประเมินปี {data.fiscal_year - 1} ให้สืบต่อ"
+        else:
+            message = f"ไม่พบข้อนี้ในกรอบการประเมินปี {data.fiscal_year - 1}"
+        if missing:
+            errors.append(
+                RowError(SHEET_ITEMS, item.row, LINEAGE_COLUMN, ", ".join(missing), message)
+            )
+    if errors:
+        raise CatalogueError(errors)
+    for item in wanted:
+        obj = items[item.code]
+        current = set(obj.predecessors.values_list("pk", flat=True))
+        target = {p.pk for code in item.predecessors for p in earlier[code]}
+        if current == target and obj.lineage_note == item.lineage_note:
+            stats.unchanged += 1
+        elif update or not current:
+            obj.predecessors.set(target)
+            if obj.lineage_note != item.lineage_note:
+                obj.lineage_note = item.lineage_note
+                obj.save(update_fields=["lineage_note"])
+            stats.updated += 1
+        else:
+            stats.unchanged += 1
 
 
 def _save_criteria(item: Item, criteria: list[dict[str, Any]], update: bool, stats: SaveStats):
@@ -576,6 +635,9 @@ ITEM_COLUMNS = [
     "เลิกใช้",
 ]
 AREA_COLUMNS = ["ประเด็นที่", "ชื่อประเด็น", "ข้อการประเมิน"]
+# Optional columns of the items sheet (workbooks made before lineage have neither).
+LINEAGE_COLUMN = "สืบต่อจากข้อ (ปีก่อน)"
+LINEAGE_NOTE_COLUMN = "ที่มาของการสืบต่อ"
 
 
 def framework_export_xlsx(framework: Framework) -> bytes:
@@ -634,7 +696,7 @@ def framework_export_xlsx(framework: Framework) -> bytes:
     )
     sheet(
         SHEET_ITEMS,
-        ITEM_COLUMNS,
+        [*ITEM_COLUMNS, LINEAGE_COLUMN, LINEAGE_NOTE_COLUMN],
         [
             [
                 i.code,
@@ -645,8 +707,12 @@ def framework_export_xlsx(framework: Framework) -> bytes:
                 i.source,
                 i.confidence,
                 "ใช่" if i.is_retired else "",
+                ", ".join(p.code for p in sorted(i.predecessors.all(), key=_item_sort)),
+                i.lineage_note,
             ]
-            for i in framework.items.select_related("indicator").order_by("order", "code")
+            for i in framework.items.select_related("indicator")
+            .prefetch_related("predecessors")
+            .order_by("order", "code")
         ],
     )
     sheet(
@@ -681,7 +747,7 @@ def _item_sort(item: Item) -> tuple[str, int]:
 
 
 def _read_rows(
-    book, title: str, columns: list[str], errors: list[RowError]
+    book, title: str, columns: list[str], errors: list[RowError], optional: tuple[str, ...] = ()
 ) -> list[tuple[int, dict]]:
     if title not in book.sheet_names:
         errors.append(RowError(title, None, "", "", "ไม่พบแผ่นงานนี้ในไฟล์"))
@@ -695,8 +761,9 @@ def _read_rows(
         errors.append(RowError(title, 1, ", ".join(missing), "", "ไม่พบคอลัมน์ที่ต้องมี"))
         return []
     out = []
+    present = [*columns, *(c for c in optional if c in header)]
     for number, row in enumerate(rows[1:], start=2):
-        record = {c: row[header.index(c)] if header.index(c) < len(row) else "" for c in columns}
+        record = {c: row[header.index(c)] if header.index(c) < len(row) else "" for c in present}
         if all(v in ("", None) for v in record.values()):
             continue
         out.append((number, record))
@@ -804,7 +871,8 @@ def parse_xlsx(content: bytes) -> FrameworkData:
                 "row": number,
             }
         )
-    for number, rec in _read_rows(book, SHEET_ITEMS, ITEM_COLUMNS, errors):
+    lineage_columns = (LINEAGE_COLUMN, LINEAGE_NOTE_COLUMN)
+    for number, rec in _read_rows(book, SHEET_ITEMS, ITEM_COLUMNS, errors, lineage_columns):
         fw.items.append(
             ItemData(
                 code=(cell(SHEET_ITEMS, number, "รหัสข้อ", rec["รหัสข้อ"], text) or "").lower(),
@@ -817,6 +885,12 @@ def parse_xlsx(content: bytes) -> FrameworkData:
                 confidence=str(rec["ความเชื่อมั่น"] or ""),
                 is_retired=_bool(rec["เลิกใช้"]),
                 row=number,
+                predecessors=[
+                    code
+                    for code in re.split(r"[,\s]+", str(rec.get(LINEAGE_COLUMN) or "").lower())
+                    if code
+                ],
+                lineage_note=str(rec.get(LINEAGE_NOTE_COLUMN) or "").strip(),
             )
         )
     by_code = {item.code: item for item in fw.items}

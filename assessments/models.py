@@ -102,6 +102,13 @@ class Framework(TimeStamped):
         blank=True,
         help_text="วันสุดท้ายที่หน่วยงานกรอก URL ของข้อ OIT ในระบบ ITAS",
     )
+    # The NACC publishes each catalogue late: a central admin rolls last year's forward so staff
+    # can plan at once; the official workbook then replaces it (items follow their lineage).
+    is_provisional = models.BooleanField(
+        "ยังไม่ประกาศ",
+        default=False,
+        help_text="กรอบชั่วคราวที่คัดลอกจากปีก่อน ใช้วางแผนได้จนกว่าสำนักงาน ป.ป.ช. จะประกาศกรอบของปีนี้",
+    )
 
     class Meta:
         verbose_name = "กรอบการประเมิน"
@@ -239,6 +246,22 @@ class Item(models.Model):
     confidence = models.CharField("ความเชื่อมั่น", max_length=255, blank=True)
     is_retired = models.BooleanField(
         "เลิกใช้", default=False, help_text="ข้อที่เลิกใช้จะไม่แสดงในแบบฟอร์มและรายงานใหม่"
+    )
+    # Lineage: the item(s) of the previous year's framework this one continues (the same
+    # requirement renumbered, or several merged). Copying measures, last year's scores and
+    # roll-forward follow it, never the code or the text.
+    predecessors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="successors",
+        blank=True,
+        verbose_name="สืบต่อจากข้อ (ปีก่อน)",
+    )
+    lineage_note = models.CharField(
+        "ที่มาของการสืบต่อ",
+        max_length=500,
+        blank=True,
+        help_text="แหล่งที่มาและความเชื่อมั่น เช่น secondary: rtrda.or.th 2568 → 2569",
     )
 
     class Meta:

@@ -1,9 +1,13 @@
 """Reads of the ITA catalogue."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.utils import timezone
 
+from ita_portal.thai import dates as thai
 from organisations.models import OrganisationType
 
 from .models import Assessment, FiscalYear, Framework, Indicator, Item, Score
@@ -120,3 +124,62 @@ def assessments_for_organisation(organisation, *, years: int = 5, until: int | N
     )
     attach_structure([a.framework for a in assessments])
     return assessments
+
+
+# ---------------------------------------------------------------- which years a page talks about
+
+
+@dataclass(frozen=True)
+class Years:
+    """The years a page talks about, from the date and the data (one answer for every card).
+
+    - `planning`: the current fiscal year (measures, rounds, documents are planned in it);
+    - `latest_results`: the latest year with imported NACC scores for the organisation (the
+      scores and the analysis that this year's measures answer), or None;
+    - `oit`: the year whose OIT framework has its ITAS window open today, else the next window
+      to open, else the planning year;
+    - `planning_framework`: the framework the organisation uses in the planning year (None
+      while none is published nor rolled forward).
+    """
+
+    today: date
+    planning: int
+    latest_results: int | None
+    oit: int
+    oit_window_open: bool
+    planning_framework: Framework | None
+
+    @property
+    def previous(self) -> int:
+        return self.planning - 1
+
+
+def years_for(organisation, today: date | None = None) -> Years:
+    today = today or timezone.localdate()
+    planning = thai.fiscal_year_of(today)
+    latest = (
+        Assessment.objects.filter(organisation=organisation)
+        .order_by("-fiscal_year__year")
+        .values_list("fiscal_year__year", flat=True)
+        .first()
+    )
+    oit, window_open = planning, False
+    windows = (
+        Framework.objects.filter(oit_deadline__gte=today)
+        .select_related("fiscal_year")
+        .order_by("oit_deadline")
+    )
+    for framework in windows:
+        own = framework_for_organisation(organisation, framework.fiscal_year.year)
+        if own is not None and own.pk == framework.pk:
+            oit = framework.fiscal_year.year
+            window_open = (framework.oit_opens_on or framework.oit_deadline) <= today
+            break
+    return Years(
+        today=today,
+        planning=planning,
+        latest_results=latest,
+        oit=oit,
+        oit_window_open=window_open,
+        planning_framework=framework_for_organisation(organisation, planning),
+    )

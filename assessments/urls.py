@@ -6,6 +6,11 @@ app_name = "assessments"
 urlpatterns = [
     path("", views.framework_index, name="framework_list"),
     path("<fiscal_year:year>/", views.framework_year, name="framework_detail"),
+    path(
+        "<fiscal_year:year>/roll-forward/",
+        views.framework_roll_forward,
+        name="framework_roll_forward",
+    ),
     path("scores/import/", views.import_list, name="import_list"),
     path("scores/import/<uuid:pk>/", views.import_detail, name="import_detail"),
     path("scores/import/<uuid:pk>/progress/", views.import_progress, name="import_progress"),

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +14,7 @@ from ita_portal.thai import dates as thai
 from organisations.access import is_central_admin
 from organisations.models import Organisation
 
+from . import lineage
 from .forms import ScoreExportForm, ScoreImportForm, ScoreTemplateForm
 from .models import ImportStatus, ScoreImport
 from .selectors import framework_list, frameworks_for_year
@@ -28,11 +29,51 @@ def framework_index(request):
 
 def framework_year(request, year: int):
     frameworks = frameworks_for_year(year)
-    if not frameworks:
+    if frameworks:
+        return render(
+            request, "assessments/framework_detail.html", {"year": year, "frameworks": frameworks}
+        )
+    # A year the NACC has not published yet: say what to do (and let a central admin do it).
+    candidates = lineage.roll_forward_candidates(year)
+    if not candidates and year != thai.fiscal_year_of(timezone.localdate()):
         raise Http404("ไม่พบกรอบการประเมินของปีนี้")
     return render(
-        request, "assessments/framework_detail.html", {"year": year, "frameworks": frameworks}
+        request,
+        "assessments/framework_missing.html",
+        {
+            "year": year,
+            "candidates": candidates,
+            "can_roll_forward": is_central_admin(request.user),
+        },
     )
+
+
+@login_required
+@require_POST
+def framework_roll_forward(request, year: int):
+    _central_admin(request)
+    source = next(
+        (
+            f
+            for f in lineage.roll_forward_candidates(year)
+            if str(f.pk) == request.POST.get("source")
+        ),
+        None,
+    )
+    if source is None:
+        messages.error(request, f"ไม่พบกรอบการประเมินปี {year - 1} ที่ยกมาได้ (อาจมีกรอบของปี {year} แล้ว)")
+        return redirect("assessments:framework_detail", year=year)
+    try:
+        framework = lineage.framework_roll_forward(source=source, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"สร้าง “{framework.name}” เป็นกรอบชั่วคราว (ยังไม่ประกาศ) จากกรอบปี {year - 1} แล้ว "
+            f"{framework.items.count()} ข้อ: หน่วยงานวางแผนและเชื่อมมาตรการกับข้อได้ทันที",
+        )
+    return redirect("assessments:framework_detail", year=year)
 
 
 # ---------------------------------------------------------------- score import (central admins)

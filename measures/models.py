@@ -85,6 +85,9 @@ class Measure(OrganisationOwned, TimeStamped):
     quarters = models.JSONField("ไตรมาส", default=list, blank=True)
     expected_output = models.TextField("ผลผลิตที่คาดหวัง (output)", blank=True)
     expected_outcome = models.TextField("ผลลัพธ์ที่คาดหวัง (outcome)", blank=True)
+    # Copied from last year: the items it was linked to that no item of this year continues
+    # ("o11 ข้อมูลสถิติการให้บริการ (ปี 2568)"), shown on the measure until someone edits its items.
+    unlinked_items = models.JSONField("ข้อของปีก่อนที่ไม่มีข้อสืบต่อ", default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

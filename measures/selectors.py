@@ -9,6 +9,8 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 
 from assessments.models import Item
+from assessments.selectors import framework_for_organisation
+from ita_portal.thai import dates as thai
 from organisations.models import Organisation, Unit
 
 from .models import Evidence, Measure, ProgressEntry, ProgressStatus, ReportingRound
@@ -136,3 +138,151 @@ def progress_summary(
 
 def status_counter(measures: list[Measure], round: ReportingRound | None) -> Counter:
     return Counter(status_in(m, round) for m in measures)
+
+
+# ---------------------------------------------------------------- copying into the next year
+
+
+class LinkFate:
+    """What becomes of one item link when a measure is copied into the next year."""
+
+    CARRIED = "carried"  # the same requirement, the same code
+    RELINKED = "relinked"  # the same requirement, renumbered
+    MERGED = "merged"  # merged with other items into one
+    DROPPED = "dropped"  # no item continues it: listed on the new measure
+
+    LABELS = {
+        CARRIED: "ยกมา",
+        RELINKED: "เปลี่ยนเลขข้อ",
+        MERGED: "รวมกับข้ออื่น",
+        DROPPED: "ไม่มีข้อที่สืบต่อ",
+    }
+
+
+@dataclass
+class CopyLink:
+    old: Item
+    new: list[Item]
+    fate: str
+
+    @property
+    def label(self) -> str:
+        return LinkFate.LABELS[self.fate]
+
+
+@dataclass
+class CopyRow:
+    """One measure of last year as it would be copied: its links and its new dates."""
+
+    measure: Measure
+    duplicate: bool
+    links: list[CopyLink] = field(default_factory=list)
+    start_date: date | None = None
+    end_date: date | None = None
+    deadline: date | None = None
+    quarters: list[int] = field(default_factory=list)
+    moved_to_remaining_time: bool = False
+
+    @property
+    def new_items(self) -> list[Item]:
+        seen: dict[int, Item] = {}
+        for link in self.links:
+            for item in link.new:
+                seen.setdefault(item.pk, item)
+        return list(seen.values())
+
+    @property
+    def dropped(self) -> list[Item]:
+        return [link.old for link in self.links if link.fate == LinkFate.DROPPED]
+
+    def count(self, fate: str) -> int:
+        return sum(1 for link in self.links if link.fate == fate)
+
+
+def shift_fiscal_year(value: date | None) -> date | None:
+    """The same day one fiscal year later (29 February becomes 28 February)."""
+    if value is None:
+        return None
+    try:
+        return value.replace(year=value.year + 1)
+    except ValueError:
+        return value.replace(year=value.year + 1, day=28)
+
+
+def measures_copy_plan(organisation: Organisation, year: int, today: date) -> list[CopyRow]:
+    """Last year's measures as copying them into `year` would make them (constant queries).
+
+    Item links follow lineage (`Item.successors`), never the code: a renumbered item is
+    re-linked, merged items join, and an item with no successor is dropped and listed. Dates move
+    by one fiscal year; a date already past today is moved to the time left in `year`, so no
+    copy is overdue on the day it is made.
+    """
+    framework = framework_for_organisation(organisation, year)
+    source = list(
+        Measure.objects.filter(organisation=organisation, fiscal_year__year=year - 1)
+        .select_related("fiscal_year")
+        .prefetch_related(
+            "steps",
+            "responsible_units",
+            Prefetch(
+                "items",
+                queryset=Item.objects.prefetch_related(
+                    Prefetch(
+                        "successors",
+                        queryset=Item.objects.filter(framework=framework).prefetch_related(
+                            "predecessors"
+                        )
+                        if framework
+                        else Item.objects.none(),
+                    )
+                ),
+            ),
+        )
+        .order_by("order", "pk")
+    )
+    existing = set(
+        Measure.objects.filter(organisation=organisation, fiscal_year__year=year).values_list(
+            "title", flat=True
+        )
+    )
+    start, end = thai.fiscal_year_range(year)
+    rows = []
+    for old in source:
+        row = CopyRow(measure=old, duplicate=old.title in existing)
+        for item in old.items.all():
+            successors = [s for s in item.successors.all() if not s.is_retired]
+            if not successors:
+                fate = LinkFate.DROPPED
+            elif any(
+                sum(p.framework_id == item.framework_id for p in s.predecessors.all()) > 1
+                for s in successors
+            ):
+                fate = LinkFate.MERGED
+            elif all(s.code == item.code for s in successors):
+                fate = LinkFate.CARRIED
+            else:
+                fate = LinkFate.RELINKED
+            row.links.append(CopyLink(old=item, new=successors, fate=fate))
+        row.start_date = shift_fiscal_year(old.start_date)
+        row.end_date = shift_fiscal_year(old.end_date)
+        row.deadline = shift_fiscal_year(old.deadline)
+        row.quarters = list(old.quarters)
+        _keep_in_remaining_time(row, old, year, today, start, end)
+        rows.append(row)
+    return rows
+
+
+def _keep_in_remaining_time(row: CopyRow, old: Measure, year: int, today, start, end) -> None:
+    """A copied date that is already past moves to what is left of the year."""
+    if not start <= today <= end:
+        return
+    kind = old.timeframe_kind
+    if kind == "deadline" and row.deadline and row.deadline < today:
+        row.deadline, row.moved_to_remaining_time = end, True
+    elif kind == "period" and row.end_date and row.end_date < today:
+        row.start_date = max(row.start_date or today, today)
+        row.end_date, row.moved_to_remaining_time = end, True
+    elif kind == "quarters" and row.quarters:
+        current = thai.fiscal_quarter_of(today)
+        if max(row.quarters) < current:
+            row.quarters, row.moved_to_remaining_time = list(range(current, 5)), True

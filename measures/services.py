@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from assessments.analysis import area_measure_draft
 from assessments.models import AnalysisArea, Assessment, FiscalYear, Item
@@ -18,7 +20,7 @@ from ita_portal.thai import dates as thai
 from organisations.access import Action, check
 from organisations.models import Organisation, Unit
 
-from . import filetypes
+from . import filetypes, selectors
 from .models import (
     Evidence,
     EvidenceKind,
@@ -272,6 +274,7 @@ def measure_update(
     values["quarters"] = sorted(values["quarters"] or []) if kind == TimeframeKind.QUARTERS else []
     for field, value in values.items():
         setattr(measure, field, value)
+    measure.unlinked_items = []  # the user has now chosen this year's items
     measure.save()
     measure.items.set(items)
     measure.responsible_units.set(responsible_units)
@@ -288,48 +291,62 @@ def measure_delete(*, measure: Measure, user) -> None:
     measure.delete()
 
 
-def _shift_year(value: date | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return value.replace(year=value.year + 1)
-    except ValueError:  # 29 Feb in a leap year
-        return value.replace(year=value.year + 1, day=28)
+@dataclass(frozen=True)
+class CopyResult:
+    copied: int = 0
+    skipped: int = 0
+    carried: int = 0
+    relinked: int = 0
+    merged: int = 0
+    dropped: int = 0
+    moved: int = 0
+
+    def summary(self, year: int) -> str:
+        text = (
+            f"คัดลอกมาตรการจากปีงบประมาณ {year - 1} แล้ว {self.copied} รายการ: "
+            f"ข้อการประเมินยกมา {self.carried} ข้อ, เปลี่ยนเลขข้อ {self.relinked} ข้อ, "
+            f"รวมกับข้ออื่น {self.merged} ข้อ, ไม่มีข้อที่สืบต่อ {self.dropped} ข้อ"
+        )
+        if self.dropped:
+            text += " (ระบุไว้ในมาตรการที่คัดลอก กรุณาเลือกข้อใหม่)"
+        if self.moved:
+            text += f"; เลื่อนระยะเวลาของ {self.moved} มาตรการไปช่วงที่เหลือของปี เพราะเลยกำหนดแล้ว"
+        if self.skipped:
+            text += f" (ข้าม {self.skipped} รายการที่มีชื่อซ้ำกับปีนี้)"
+        return text
 
 
 @transaction.atomic
 def measures_copy_from_previous_year(
-    *, organisation: Organisation, year: int, user
-) -> tuple[int, int]:
+    *, organisation: Organisation, year: int, user, today: date | None = None
+) -> CopyResult:
     """Copy last year's measures and steps (not their progress) into `year`.
 
-    Items are matched by code in this year's framework (items change year to year; codes that
-    no longer exist are dropped). Dates move forward one year. A measure whose title already
-    exists this year is skipped, so running it twice copies nothing new. Returns
-    (copied, skipped).
+    What the preview shows is what is done (`selectors.measures_copy_plan`): item links follow
+    lineage, dropped ones are kept on the new measure (`unlinked_items`), dates move one fiscal
+    year and never land in the past. A measure whose title already exists this year is skipped,
+    so copying twice adds nothing.
     """
     check(user, organisation, Action.EDIT)
-    source = list(
-        Measure.objects.filter(organisation=organisation, fiscal_year__year=year - 1)
-        .prefetch_related("steps", "items", "responsible_units")
-        .order_by("order", "pk")
-    )
-    if not source:
+    today = today or timezone.localdate()
+    if thai.fiscal_year_end(year) < today:
+        raise ValidationError(
+            f"ปีงบประมาณ {year} สิ้นสุดแล้ว จึงไม่คัดลอกมาตรการไปปีนั้น "
+            f"(ปีงบประมาณปัจจุบันคือ {thai.fiscal_year_of(today)})"
+        )
+    plan = selectors.measures_copy_plan(organisation, year, today)
+    if not plan:
         raise ValidationError(f"ไม่มีมาตรการของปีงบประมาณ {year - 1} ให้คัดลอก")
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
-    existing = set(
-        Measure.objects.filter(organisation=organisation, fiscal_year=fiscal_year).values_list(
-            "title", flat=True
-        )
+    order = Measure.objects.filter(organisation=organisation, fiscal_year=fiscal_year).count()
+    counts = dict.fromkeys(
+        ("copied", "skipped", "carried", "relinked", "merged", "dropped", "moved"), 0
     )
-    framework = framework_for_organisation(organisation, year)
-    items_by_code = {i.code: i for i in framework.items.all()} if framework else {}
-    order = len(existing)
-    copied = skipped = 0
-    for old in source:
-        if old.title in existing:
-            skipped += 1
+    for row in plan:
+        if row.duplicate:
+            counts["skipped"] += 1
             continue
+        old = row.measure
         order += 1
         new = Measure.objects.create(
             organisation=organisation,
@@ -340,20 +357,24 @@ def measures_copy_from_previous_year(
             goal=old.goal,
             monitoring=old.monitoring,
             timeframe_kind=old.timeframe_kind,
-            start_date=_shift_year(old.start_date),
-            end_date=_shift_year(old.end_date),
-            deadline=_shift_year(old.deadline),
-            quarters=list(old.quarters),
+            start_date=row.start_date,
+            end_date=row.end_date,
+            deadline=row.deadline,
+            quarters=row.quarters,
             expected_output=old.expected_output,
             expected_outcome=old.expected_outcome,
+            unlinked_items=[f"{i.code} {i.text} (ปี {year - 1})" for i in row.dropped],
             created_by=user,
         )
-        new.items.set([items_by_code[i.code] for i in old.items.all() if i.code in items_by_code])
+        new.items.set(row.new_items)
         new.responsible_units.set(old.responsible_units.all())
         for step in old.steps.all():
             MeasureStep.objects.create(measure=new, order=step.order, text=step.text)
-        copied += 1
-    return copied, skipped
+        counts["copied"] += 1
+        counts["moved"] += row.moved_to_remaining_time
+        for fate in ("carried", "relinked", "merged", "dropped"):
+            counts[fate] += row.count(fate)
+    return CopyResult(**counts)
 
 
 # ---------------------------------------------------------------- progress and evidence

@@ -91,6 +91,7 @@ def measure_list(request, code: str, year: int):
             "can_edit": can(request.user, organisation, Action.EDIT),
             "can_manage": can(request.user, organisation, Action.MANAGE),
             "filtered": any(v is not None for v in filters.values()),
+            "framework": framework_for_organisation(organisation, year),
         },
     )
 
@@ -240,26 +241,29 @@ def measure_delete(request, code: str, pk: int):
 @login_required
 def measures_copy(request, code: str, year: int):
     organisation = organisation_for(request.user, code, Action.EDIT)
-    source_count = Measure.objects.filter(
-        organisation=organisation, fiscal_year__year=year - 1
-    ).count()
+    today = timezone.localdate()
     if request.method == "POST":
         try:
-            copied, skipped = services.measures_copy_from_previous_year(
-                organisation=organisation, year=year, user=request.user
+            result = services.measures_copy_from_previous_year(
+                organisation=organisation, year=year, user=request.user, today=today
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            text = f"คัดลอกมาตรการจากปีงบประมาณ {year - 1} แล้ว {copied} รายการ"
-            if skipped:
-                text += f" (ข้าม {skipped} รายการที่มีชื่อซ้ำกับปีนี้)"
-            messages.success(request, text)
+            messages.success(request, result.summary(year))
             return redirect("measures:measure_list", code=code, year=year)
+    plan = selectors.measures_copy_plan(organisation, year, today)
     return render(
         request,
         "measures/measure_copy.html",
-        {"organisation": organisation, "year": year, "source_count": source_count},
+        {
+            "organisation": organisation,
+            "year": year,
+            "plan": plan,
+            "to_copy": sum(1 for row in plan if not row.duplicate),
+            "year_over": thai.fiscal_year_end(year) < today,
+            "framework": framework_for_organisation(organisation, year),
+        },
     )
 
 

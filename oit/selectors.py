@@ -317,17 +317,3 @@ def in_oit_window(framework: Framework | None, today: date | None = None) -> boo
 def site_url(path: str) -> str:
     """An absolute address on the public site (SITE_URL), whatever host staff reach us by."""
     return settings.SITE_URL + path
-
-
-def oit_window_board(organisation):
-    """The OIT board of the year whose ITAS window is open today for this organisation."""
-    today = timezone.localdate()
-    open_now = Framework.objects.filter(
-        oit_opens_on__lte=today, oit_deadline__gte=today
-    ).select_related("fiscal_year")
-    for framework in open_now.order_by("-fiscal_year__year"):
-        year = framework.fiscal_year.year
-        own = framework_for_organisation(organisation, year)
-        if own is not None and own.pk == framework.pk:
-            return oit_board(organisation, year)
-    return None

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from approvals.selectors import waiting_for
-from assessments.selectors import framework_for_organisation
+from approvals.selectors import returned_to, waiting_for
+from assessments.selectors import frameworks_for_year, years_for
 from ita_portal.thai import dates as thai
-from oit.selectors import oit_window_board
+from oit.selectors import oit_board
 from organisations.access import Action, is_central_admin, organisation_for
 from organisations.active import active_membership
 from organisations.models import Organisation, Role
@@ -26,6 +26,7 @@ from organisations.models import Organisation, Role
 from . import selectors
 
 ORGANISATIONS_PER_PAGE = 50
+WAITING_ON_DASHBOARD = 10
 
 
 def home(request):
@@ -53,11 +54,18 @@ def dashboard(request):
     }
     if membership:
         organisation = membership.organisation
-        context["framework"] = framework_for_organisation(organisation, year)
+        # One answer for every card: which year is planned, scored, and due in ITAS.
+        years = years_for(organisation)
+        context["years"] = years
+        context["framework"] = years.planning_framework
         context["units"] = organisation.units.all()
         # During the OIT window the readiness board comes first.
-        context["oit_board"] = oit_window_board(organisation)
+        if years.oit_window_open:
+            context["oit_board"] = oit_board(organisation, years.oit)
+        context["waiting_steps"] = list(waiting_for(request.user)[:WAITING_ON_DASHBOARD])
+        context["returned_memos"] = list(returned_to(request.user, organisation))
     if is_central_admin(request.user):
+        context["missing_framework"] = not frameworks_for_year(year)
         query = request.GET.get("q", "").strip()
         organisations = Organisation.objects.filter(is_active=True).order_by("province", "name")
         if query:

@@ -145,6 +145,15 @@ EXPECTED: dict[str, list[Case]] = {
     ],
     "assessments:framework_list": [Case("get", PUBLIC)],
     "assessments:framework_detail": [Case("get", PUBLIC, lambda w: {"year": YEAR})],
+    # Only central admins roll a framework forward (the next year has none in this world).
+    "assessments:framework_roll_forward": [
+        Case(
+            "post",
+            CENTRAL,
+            lambda w: {"year": YEAR + 1},
+            data=lambda w: {"source": w.framework.pk},
+        )
+    ],
     # -- any signed-in user
     "dashboard": [Case("get", LOGGED_IN)],
     "waiting": [Case("get", LOGGED_IN)],

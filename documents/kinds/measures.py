@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from assessments.selectors import framework_for_organisation
 from documents.registry import DocumentError, DocumentKind, register
 from documents.rendering import WIDE_TABLE_PAGE
 from documents.typography import sarabun_pt
@@ -200,9 +201,17 @@ def _title(text: str, options) -> str:
 
 
 def _common(organisation, year: int) -> dict[str, Any]:
+    framework = framework_for_organisation(organisation, year)
+    provisional = framework is not None and framework.is_provisional
     return {
         "organisation": organisation,
         "fiscal_year": year,
+        # Items of a framework the NACC has not published yet are marked on the document.
+        "provisional_note": (
+            f"ข้อการประเมินตามกรอบชั่วคราวปี {year} (ยังไม่ประกาศ) ซึ่งคัดลอกจากกรอบปี {year - 1}"
+            if provisional
+            else ""
+        ),
     }
 
 

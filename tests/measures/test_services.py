@@ -106,53 +106,6 @@ def test_measure_update_replaces_steps_and_clears_other_timeframes(org, units, f
     assert measure.items.count() == 0 and measure.responsible_units.count() == 2
 
 
-def test_copy_from_previous_year(org, units, framework, staff):
-    make_framework(2569)
-    old = new_measure(
-        org,
-        units,
-        framework,
-        staff,
-        timeframe_kind=TimeframeKind.DEADLINE,
-        deadline=date(2025, 3, 31),
-    )
-    rounds = services.rounds_ensure_defaults(organisation=org, year=2568)
-    services.progress_entry_record(
-        measure=old,
-        round=rounds[0],
-        user=staff,
-        status=ProgressStatus.DONE,
-        output="ทำแล้ว",
-        reported_on=REPORTED,
-    )
-    with set_actor(staff):
-        copied, skipped = services.measures_copy_from_previous_year(
-            organisation=org, year=2569, user=staff
-        )
-    assert (copied, skipped) == (1, 0)
-    new = Measure.objects.get(fiscal_year__year=2569)
-    assert new.title == old.title and new.deadline == date(2026, 3, 31)
-    assert [s.text for s in new.steps.all()] == [s.text for s in old.steps.all()]
-    assert sorted(i.code for i in new.items.all()) == ["i7", "o12"]
-    assert all(i.framework.fiscal_year.year == 2569 for i in new.items.all())
-    assert new.progress.count() == 0
-    # The bulk path is in the audit trail too, attributed to the user.
-    assert (
-        LogEntry.objects.get_for_object(new)
-        .filter(actor=staff, action=LogEntry.Action.CREATE)
-        .exists()
-    )
-    assert services.measures_copy_from_previous_year(organisation=org, year=2569, user=staff) == (
-        0,
-        1,
-    )
-
-
-def test_copy_without_source_is_a_thai_error(org, framework, staff):
-    with pytest.raises(ValidationError, match="ไม่มีมาตรการของปีงบประมาณ 2567"):
-        services.measures_copy_from_previous_year(organisation=org, year=2568, user=staff)
-
-
 def test_progress_entry_rules(org, other_org, units, framework, staff, rounds):
     measure = new_measure(org, units, framework, staff)
     with pytest.raises(ValidationError) as exc:

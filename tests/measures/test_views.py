@@ -333,19 +333,6 @@ def test_pages_run_in_constant_queries(login, org, units, framework, staff, roun
     assert _queries(client, url) == few
 
 
-def test_copy_view(login, org, units, framework, staff):
-    from .conftest import make_framework
-
-    make_framework(2569)
-    new_measure(org, units, framework, staff)
-    client = login(staff)
-    page = client.get(reverse("measures:measures_copy", args=[org.code, 2569])).content.decode()
-    assert "คัดลอก 1 มาตรการ" in page and "ไม่คัดลอกผลการดำเนินการ" in page
-    response = client.post(reverse("measures:measures_copy", args=[org.code, 2569]), follow=True)
-    assert "คัดลอกมาตรการจากปีงบประมาณ 2568 แล้ว 1 รายการ" in response.content.decode()
-    assert Measure.objects.filter(fiscal_year__year=2569).count() == 1
-
-
 def test_round_create_by_org_admin(login, org, org_admin, framework, rounds):
     client = login(org_admin)
     url = reverse("measures:round_list", args=[org.code, 2568])

@@ -1,0 +1,194 @@
+"""The catalogue from one year to the next: roll a framework forward as a provisional one, and
+follow items through their lineage (`Item.predecessors`).
+
+The NACC publishes each year's catalogue late, renumbers OIT items and merges some. Staff plan
+in October all the same: a central admin rolls last year's framework forward ("ยังไม่ประกาศ"),
+measures link to its items, and when the official workbook arrives it replaces the provisional
+framework, each provisional item becoming the official item that continues the same requirement.
+
+The apps above (measures, OIT evidence) keep links to items. This module does not know them: they
+register how to move their links from one item to another and how to count them (`register`), so
+a merge moves every link and nothing is dropped without being listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from organisations.access import is_central_admin
+
+from .models import (
+    AnalysisArea,
+    FiscalYear,
+    Framework,
+    GradeBand,
+    Indicator,
+    Item,
+    ItemCriterion,
+)
+
+
+@dataclass(frozen=True)
+class ItemLinks:
+    """How an app keeps links to items: a Thai name, a mover and a counter.
+
+    `move(source=, target=)` re-points every link of `source` to `target` (merging where the
+    target already has one); `count(items)` returns {item id: number of links}.
+    """
+
+    label: str
+    move: Callable[..., None]
+    count: Callable[[Iterable[Item]], dict[int, int]]
+
+
+LINKS: list[ItemLinks] = []
+
+
+def register(links: ItemLinks) -> None:
+    LINKS.append(links)
+
+
+def item_links_move(*, source: Item, target: Item) -> None:
+    for links in LINKS:
+        links.move(source=source, target=target)
+
+
+def item_link_counts(items: Iterable[Item]) -> dict[int, list[tuple[str, int]]]:
+    """{item id: [(Thai label, count), …]} for items that anything still links to."""
+    items = list(items)
+    found: dict[int, list[tuple[str, int]]] = {}
+    for links in LINKS:
+        for item_id, count in links.count(items).items():
+            if count:
+                found.setdefault(item_id, []).append((links.label, count))
+    return found
+
+
+# ---------------------------------------------------------------- following items
+
+
+def successors_in(item: Item, framework: Framework) -> list[Item]:
+    """The items of `framework` (a later year) that continue `item`."""
+    return [s for s in item.successors.all() if s.framework_id == framework.pk]
+
+
+def predecessors_in(item: Item, framework: Framework) -> list[Item]:
+    """The items of `framework` (an earlier year) that `item` continues."""
+    return [p for p in item.predecessors.all() if p.framework_id == framework.pk]
+
+
+def lineage_errors(framework: Framework, predecessors: Iterable[Item]) -> list[str]:
+    """Thai messages for predecessors an item of `framework` may not continue: only items of
+    the previous fiscal year (so a lineage never runs in a circle)."""
+    year = framework.fiscal_year.year
+    return [
+        f"ข้อ {p.code} ของ {p.framework} ไม่ใช่ข้อของกรอบปี {year - 1}: ข้อหนึ่งสืบต่อได้เฉพาะจากข้อของปีก่อนหน้า"
+        for p in predecessors
+        if p.framework.fiscal_year.year != year - 1
+    ]
+
+
+# ---------------------------------------------------------------- roll forward
+
+
+def _next_year_name(name: str, year: int, new_year: int) -> str:
+    renamed = name.replace(str(year), str(new_year))
+    return renamed if renamed != name else f"{name} (ปี {new_year})"
+
+
+@transaction.atomic
+def framework_roll_forward(*, source: Framework, user) -> Framework:
+    """A provisional framework of the next fiscal year, copied from `source`.
+
+    Every item continues its source item (lineage), so measures planned on it follow through
+    when the official catalogue replaces it. Refused if that year already has a framework of the
+    same group of agencies.
+    """
+    if not is_central_admin(user):
+        raise PermissionDenied("การยกกรอบการประเมินไปปีถัดไปทำได้เฉพาะผู้ดูแลส่วนกลาง")
+    year = source.fiscal_year.year + 1
+    fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
+    if Framework.objects.filter(fiscal_year=fiscal_year, variant=source.variant).exists():
+        raise ValidationError(f"ปีงบประมาณ {year} มีกรอบการประเมิน{_group(source)}แล้ว")
+    framework = Framework.objects.create(
+        fiscal_year=fiscal_year,
+        variant=source.variant,
+        name=_next_year_name(source.name, source.fiscal_year.year, year),
+        weight_iit=source.weight_iit,
+        weight_eit=source.weight_eit,
+        weight_oit=source.weight_oit,
+        grading_kind=source.grading_kind,
+        pass_mark=source.pass_mark,
+        is_provisional=True,
+        source_note=(
+            f"ยังไม่ประกาศ: คัดลอกจากกรอบการประเมินปี {source.fiscal_year.year} เพื่อใช้วางแผน "
+            f"จนกว่าสำนักงาน ป.ป.ช. จะประกาศกรอบของปี {year} "
+            "(นำเข้ากรอบที่ประกาศแล้วจะแทนที่กรอบนี้ โดยมาตรการและหลักฐานตามไปยังข้อที่สืบต่อ)\n"
+            + source.source_note
+        ),
+    )
+    for band in source.bands.order_by("order"):
+        GradeBand.objects.create(
+            framework=framework,
+            order=band.order,
+            label=band.label,
+            min_total=band.min_total,
+            min_each_tool=band.min_each_tool,
+            is_pass=band.is_pass,
+        )
+    indicators = {
+        ind.pk: Indicator.objects.create(
+            framework=framework, number=ind.number, name=ind.name, tool=ind.tool
+        )
+        for ind in source.indicators.all()
+    }
+    items = {}
+    for item in source.items.filter(is_retired=False).prefetch_related("criteria"):
+        copy = Item.objects.create(
+            framework=framework,
+            indicator=indicators.get(item.indicator_id),
+            tool=item.tool,
+            code=item.code,
+            text=item.text,
+            order=item.order,
+            source=item.source,
+            confidence=item.confidence,
+            lineage_note=f"ยังไม่ประกาศ: คัดลอกจากข้อ {item.code} ปี {source.fiscal_year.year}",
+        )
+        copy.predecessors.set([item])
+        for criterion in item.criteria.all():
+            ItemCriterion.objects.create(
+                item=copy,
+                order=criterion.order,
+                text=criterion.text,
+                source=criterion.source,
+                confidence=criterion.confidence,
+            )
+        items[item.pk] = copy
+    for area in source.analysis_areas.prefetch_related("items"):
+        new_area = AnalysisArea.objects.create(
+            framework=framework, number=area.number, name=area.name
+        )
+        new_area.items.set([items[i.pk] for i in area.items.all() if i.pk in items])
+    return framework
+
+
+def _group(framework: Framework) -> str:
+    return f" ({framework.variant})" if framework.variant else ""
+
+
+def roll_forward_candidates(year: int) -> list[Framework]:
+    """The frameworks of `year - 1` that could become `year`'s provisional ones (one per group
+    of agencies that `year` does not have yet)."""
+    existing = set(
+        Framework.objects.filter(fiscal_year__year=year).values_list("variant", flat=True)
+    )
+    return [
+        f
+        for f in Framework.objects.filter(fiscal_year__year=year - 1).select_related("fiscal_year")
+        if f.variant not in existing
+    ]
