@@ -168,7 +168,9 @@ def check_file(content: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError):
+        # zipfile refuses damaged archives with several errors (an unknown "version needed to
+        # extract" is NotImplementedError): each means the same to the user.
         raise ScoreImportFailed([RowError("ไฟล์", None, "", name, "ไฟล์เสียหาย เปิดอ่านไม่ได้")]) from None
     if expanded > max_total or expanded > max_ratio * max(len(content), 1):
         raise ScoreImportFailed(
