@@ -20,6 +20,7 @@ from django.db import transaction
 
 from ita_portal.thai.dates import ThaiDateError, format_date_numeric, parse_date, to_arabic_digits
 
+from .lineage import provisional_replace
 from .models import (
     MAX_BE_YEAR,
     MIN_BE_YEAR,
@@ -456,6 +457,12 @@ def framework_save(*, data: FrameworkData, update: bool = False) -> tuple[Framew
     if data.oit_deadline:
         fw_values["oit_deadline"] = data.oit_deadline
     framework = Framework.objects.filter(fiscal_year=year, variant=data.variant).first()
+    if framework is not None and framework.is_provisional:
+        # The official catalogue replaces the provisional one: each provisional item becomes
+        # the official item that continues the same requirement (its links follow it).
+        provisional_replace(framework=framework, data=data)
+        fw_values["is_provisional"] = False
+        update = True
     if framework is None:
         framework = Framework.objects.create(fiscal_year=year, variant=data.variant, **fw_values)
         stats.created += 1

@@ -192,3 +192,75 @@ def roll_forward_candidates(year: int) -> list[Framework]:
         for f in Framework.objects.filter(fiscal_year__year=year - 1).select_related("fiscal_year")
         if f.variant not in existing
     ]
+
+
+# ---------------------------------------------------------------- the official catalogue arrives
+
+
+def _temporary_code(item: Item) -> str:
+    # Out of the way of every real code while items are renumbered (matches the code check).
+    return f"{item.code[0]}9{item.pk:07d}"
+
+
+def provisional_replace(*, framework: Framework, data) -> dict[str, list[Item]]:
+    """Turn the provisional framework's items into the official ones `data` describes.
+
+    A provisional item continues one item of last year; the official item whose lineage names
+    that item takes its place (renamed and renumbered in place, so measures and OIT evidence
+    stay linked). Provisional items that end in the same official item are merged into one, their
+    links moved by the apps that keep them. A provisional item that no official item continues
+    is deleted when nothing links to it, else retired and kept, so its links can be listed and
+    resolved by an admin. Returns {"merged": [...], "retired": [...]} for the message.
+    The caller (catalogue.framework_save) then writes the official texts, order and lineage.
+    """
+    year = framework.fiscal_year.year
+    earlier: dict[str, list[int]] = {}
+    for previous in Item.objects.filter(framework__fiscal_year__year=year - 1).only("pk", "code"):
+        earlier.setdefault(previous.code, []).append(previous.pk)
+    continued_by: dict[int, set[str]] = {}  # last year's item id -> official codes continuing it
+    for official in data.items:
+        for code in official.predecessors:
+            for pk in earlier.get(code, []):
+                continued_by.setdefault(pk, set()).add(official.code)
+    provisional = list(framework.items.prefetch_related("predecessors").order_by("order", "pk"))
+    groups: dict[str, list[Item]] = {}
+    unmatched: list[Item] = []
+    for item in provisional:
+        targets = set().union(*(continued_by.get(p.pk, set()) for p in item.predecessors.all()))
+        if len(targets) == 1:
+            groups.setdefault(targets.pop(), []).append(item)
+        else:
+            unmatched.append(item)
+    for item in provisional:
+        Item.objects.filter(pk=item.pk).update(code=_temporary_code(item))
+    merged, retired = [], []
+    for code, items in groups.items():
+        items.sort(key=lambda i: (i.code != code, i.order, i.pk))  # keep the same code first
+        keeper, others = items[0], items[1:]
+        for other in others:
+            item_links_move(source=other, target=keeper)
+            merged.append(other)
+            other.delete()
+        keeper.code = code
+        keeper.is_retired = False
+        keeper.save(update_fields=["code", "is_retired"])
+    linked = item_link_counts(unmatched)
+    for item in unmatched:
+        if item.pk in linked:
+            item.is_retired = True
+            item.lineage_note = (
+                f"ข้อ {item.code} ของกรอบชั่วคราว: ไม่มีข้อที่สืบต่อในกรอบที่ประกาศ "
+                "(ยังมีมาตรการหรือหลักฐานเชื่อมอยู่ กรุณาย้ายไปข้อที่ตรงกัน)"
+            )
+            item.save(update_fields=["is_retired", "lineage_note"])
+            retired.append(item)
+        else:
+            item.delete()
+    return {"merged": merged, "retired": retired}
+
+
+def unresolved_links(framework: Framework) -> list[tuple[Item, list[tuple[str, int]]]]:
+    """Retired items of `framework` that measures or evidence still link to, with the counts."""
+    retired = list(framework.items.filter(is_retired=True).order_by("order", "pk"))
+    counts = item_link_counts(retired)
+    return [(item, counts[item.pk]) for item in retired if item.pk in counts]

@@ -30,6 +30,10 @@ def framework_index(request):
 def framework_year(request, year: int):
     frameworks = frameworks_for_year(year)
     if frameworks:
+        if is_central_admin(request.user):
+            # Links the official catalogue left on items that no longer exist, to resolve.
+            for framework in frameworks:
+                framework.unresolved = lineage.unresolved_links(framework)
         return render(
             request, "assessments/framework_detail.html", {"year": year, "frameworks": frameworks}
         )

@@ -8,7 +8,19 @@ class MeasuresConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from assessments import lineage
+
+        from . import selectors, services
         from .models import Evidence, Measure, MeasureStep, ProgressEntry, ReportingRound
+
+        # Measure links follow their item when the official catalogue replaces a provisional one.
+        lineage.register(
+            lineage.ItemLinks(
+                label="มาตรการ",
+                move=services.measure_items_move,
+                count=selectors.measure_link_counts,
+            )
+        )
 
         # Who, when, from which IP, before and after; each entry names its organisation
         # (organisations.models.OrganisationOwned).

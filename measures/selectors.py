@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from assessments.models import Item
 from assessments.selectors import framework_for_organisation
@@ -286,3 +286,14 @@ def _keep_in_remaining_time(row: CopyRow, old: Measure, year: int, today, start,
         current = thai.fiscal_quarter_of(today)
         if max(row.quarters) < current:
             row.quarters, row.moved_to_remaining_time = list(range(current, 5)), True
+
+
+def measure_link_counts(items) -> dict[int, int]:
+    """{item id: measures linked to it}."""
+    through = Measure.items.through
+    rows = (
+        through.objects.filter(item__in=list(items))
+        .values("item_id")
+        .annotate(n=Count("measure_id"))
+    )
+    return {row["item_id"]: row["n"] for row in rows}

@@ -557,3 +557,15 @@ def measure_create_from_oit_item(
         timeframe_kind=TimeframeKind.QUARTERS,
         quarters=MEASURE_QUARTERS,
     )
+
+
+# ---------------------------------------------------------------- when the catalogue changes
+
+
+def measure_items_move(*, source: Item, target: Item) -> None:
+    """Every measure linked to `source` is linked to `target` instead (an item merged into
+    another when the official catalogue replaced a provisional one). Through the related manager,
+    so each change is in the measure's audit trail."""
+    for measure in Measure.objects.filter(items=source):
+        measure.items.remove(source)
+        measure.items.add(target)

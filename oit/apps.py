@@ -8,9 +8,10 @@ class OitConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from assessments import lineage
         from publication import registry
 
-        from . import services
+        from . import selectors, services
         from .models import OitCriterionCheck, OitEntry, OitEvidence
 
         for model in (OitEntry, OitEvidence, OitCriterionCheck):
@@ -21,5 +22,13 @@ class OitConfig(AppConfig):
                 name=services.OIT_FILE_KIND,
                 validate=services.validate_file_attachment,
                 publish=services.publish_file,
+            )
+        )
+        # OIT answers follow their item when the official catalogue replaces a provisional one.
+        lineage.register(
+            lineage.ItemLinks(
+                label="ข้อ OIT ที่หน่วยงานตอบ",
+                move=services.oit_entries_move,
+                count=selectors.oit_entry_counts,
             )
         )

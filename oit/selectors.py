@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, TextChoices
+from django.db.models import Count, Prefetch, TextChoices
 from django.urls import reverse
 from django.utils import timezone
 
@@ -317,3 +317,9 @@ def in_oit_window(framework: Framework | None, today: date | None = None) -> boo
 def site_url(path: str) -> str:
     """An absolute address on the public site (SITE_URL), whatever host staff reach us by."""
     return settings.SITE_URL + path
+
+
+def oit_entry_counts(items) -> dict[int, int]:
+    """{item id: organisations that answered it}."""
+    rows = OitEntry.objects.filter(item__in=list(items)).values("item_id").annotate(n=Count("pk"))
+    return {row["item_id"]: row["n"] for row in rows}

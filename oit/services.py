@@ -327,3 +327,23 @@ def publish_file(*, memo: Memo, options: dict, written: list) -> OitEvidence | N
     evidence.memo = memo
     evidence.save()
     return evidence
+
+
+# ---------------------------------------------------------------- when the catalogue changes
+
+
+@transaction.atomic
+def oit_entries_move(*, source: Item, target: Item) -> None:
+    """Each organisation's answer to `source` becomes its answer to `target` (items merged when
+    the official catalogue replaced a provisional one). Where the organisation already answered
+    `target`, the evidence joins that answer; the ticks of `source`'s criteria go with it."""
+    for entry in OitEntry.objects.filter(item=source):
+        other = OitEntry.objects.filter(organisation=entry.organisation_id, item=target).first()
+        if other is None:
+            entry.item = target
+            entry.save(update_fields=["item", "updated_at"])
+            continue
+        for evidence in entry.evidence.all():
+            evidence.entry = other
+            evidence.save(update_fields=["entry"])
+        entry.delete()
