@@ -7,7 +7,6 @@ An item's evidence is any mix of a portal document (published by its own memo), 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -224,26 +223,47 @@ def _item_scores(organisation: Organisation, year: int) -> dict[str, Decimal]:
     )
 
 
-def _normalise(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+def _last_year_scores(
+    organisation: Organisation, year: int, items: list[Item]
+) -> tuple[int | None, dict[int, tuple[str, Decimal]]]:
+    """The organisation's latest earlier OIT scores, carried to this year's items through their
+    lineage (codes move between years, so a code never decides it): {item id: (codes, score)}.
 
-
-def _last_year_scores(organisation: Organisation, year: int) -> tuple[int | None, dict]:
-    """Last year's OIT scores keyed by item text: codes move between years, texts rarely do."""
+    An item that continues several (merged) names them all and shows the weakest score. One
+    query per year between the two.
+    """
     previous = (
         Assessment.objects.filter(organisation=organisation, fiscal_year__year__lt=year)
-        .select_related("fiscal_year")
+        .select_related("fiscal_year", "framework")
         .order_by("-fiscal_year__year")
         .first()
     )
     if previous is None:
         return None, {}
-    scores = _item_scores(organisation, previous.fiscal_year.year)
-    by_text = {}
-    for item in previous.framework.items.filter(tool=Tool.OIT).only("code", "text"):
-        if item.code in scores:
-            by_text[_normalise(item.text)] = (item.code, scores[item.code])
-    return previous.fiscal_year.year, by_text
+    previous_year = previous.fiscal_year.year
+    scores = _item_scores(organisation, previous_year)
+    through = Item.predecessors.through
+    ancestors = {item.pk: {item.pk} for item in items}
+    for step in range(year, previous_year, -1):
+        parents: dict[int, set[int]] = {}
+        for child, parent in through.objects.filter(
+            from_item__framework__fiscal_year__year=step
+        ).values_list("from_item_id", "to_item_id"):
+            parents.setdefault(child, set()).add(parent)
+        ancestors = {
+            pk: set().union(*(parents.get(a, set()) for a in found)) if found else set()
+            for pk, found in ancestors.items()
+        }
+    codes_of = dict(previous.framework.items.filter(tool=Tool.OIT).values_list("pk", "code"))
+    carried = {}
+    for pk, found in ancestors.items():
+        codes = sorted(
+            (codes_of[a] for a in found if a in codes_of and codes_of[a] in scores),
+            key=lambda c: int(c[1:]),
+        )
+        if codes:
+            carried[pk] = (", ".join(codes), min(scores[c] for c in codes))
+    return previous_year, carried
 
 
 def oit_board(
@@ -273,7 +293,7 @@ def oit_board(
     }
     live, awaiting = _document_states(organisation)
     scores = {} if public else _item_scores(organisation, year)
-    last_year, last_scores = (None, {}) if public else _last_year_scores(organisation, year)
+    last_year, last_scores = (None, {}) if public else _last_year_scores(organisation, year, items)
     rows = []
     for item in items:
         entry = entries.get(item.pk)
@@ -294,7 +314,7 @@ def oit_board(
         if public:
             row.evidence = row.public
         row.score = scores.get(item.code)
-        previous = last_scores.get(_normalise(item.text))
+        previous = last_scores.get(item.pk)
         if previous:
             row.last_year_code, row.last_year_score = previous
         rows.append(row)

@@ -407,22 +407,21 @@ def test_board_marks_items_below_100_and_creates_a_measure(org, world, staff, lo
     assert not Measure.objects.filter(title__contains="ข้อ o1 ").exists()
 
 
-def test_next_year_carries_last_years_score_by_item_text(org, world, staff):
+def test_next_year_carries_last_years_score_through_lineage(org, world, staff):
     call_command("load_framework", stdout=io.StringIO())
-    seed_oit_scores(org, YEAR, {"o14": 0, "o1": 100})
+    seed_oit_scores(org, YEAR, {"o14": 0, "o1": 100, "o12": 50, "o21": 100, "o22": 50})
     framework_2569 = oit_selectors.oit_framework(org, 2569)
     assert framework_2569 is not None
     board = oit_selectors.oit_board(org, 2569)
     assert board.last_year == YEAR
     notes = {r.item.code: (r.last_year_code, r.last_year_score) for r in board.rows}
-    texts = {r.item.code: r.item.text for r in board.rows}
-    # 2569 renumbers items; the note follows the text, never a code that changed meaning.
-    same_text = [c for c, t in texts.items() if t == world["items"]["o14"].text]
-    for code in same_text:
-        assert notes[code] == ("o14", D("0"))
-    assert all(
-        notes[c][0] == "" or texts[c] in {i.text for i in world["items"].values()} for c in notes
-    )
+    # 2569 renumbers items: the note follows lineage, never a code that changed meaning.
+    assert notes["o13"] == ("o14", D("0"))  # 2568 o14 is 2569 o13
+    assert notes["o11"] == ("o12", D("50"))  # 2568 o12 is 2569 o11
+    assert notes["o1"] == ("o1", D("100"))
+    assert notes["o12"] == ("", None)  # 2569 o12 continues 2568 o13, which has no score
+    # 2568 o21 + o22 merged into 2569 o20: both named, the weaker score shown.
+    assert notes["o20"] == ("o21, o22", D("50"))
 
 
 # ---------------------------------------------------------------- views: input errors
