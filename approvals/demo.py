@@ -3,6 +3,7 @@ once for revision, then approved and published (idempotent)."""
 
 from django.contrib.auth import get_user_model
 
+from assessments.selectors import years_for
 from measures.models import ReportingRound
 from organisations.demo import DEMO_ORG_CODE
 from organisations.models import Organisation
@@ -90,3 +91,68 @@ def load_memos_demo() -> str:
     act("approver", Decision.APPROVED, "เห็นชอบ")
     act("mayor", Decision.APPROVED, "อนุมัติ")
     return summary
+
+
+def load_planning_year_memos(today=None) -> str:
+    """This year's memos, relative to the date: the measure plan waiting for the ปลัด (the
+    reporter and the head of office have agreed), and the analysis report returned to its
+    author for revision. Idempotent."""
+    organisation = Organisation.objects.get(code=DEMO_ORG_CODE)
+    years = years_for(organisation, today)
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["staff", "orgadmin", "approver"])
+    }
+    template = organisation.chain_templates.filter(is_default=True).first()
+    unit = organisation.units.filter(name="สำนักปลัด").first() or organisation.units.first()
+    if template is None or unit is None:
+        return ""
+    made = []
+    plan = memos.memo_draft_texts(
+        organisation=organisation, fiscal_year=years.planning, kind="measure-plan"
+    )
+    if not Memo.objects.filter(organisation=organisation, subject=plan["subject"]).exists():
+        memo = _memo(organisation, users["staff"], years.planning, unit, plan, "measure-plan")
+        memos.memo_submit(memo=memo, user=users["staff"], template=template)
+        for username in ("staff", "orgadmin"):
+            _decide(memo, users[username], Decision.APPROVED, "เห็นควรเสนอ")
+        made.append(f"“{plan['title']}” รอปลัดพิจารณา")
+    if years.latest_results:
+        analysis = memos.memo_draft_texts(
+            organisation=organisation, fiscal_year=years.latest_results, kind="analysis"
+        )
+        if not Memo.objects.filter(organisation=organisation, subject=analysis["subject"]).exists():
+            memo = _memo(
+                organisation, users["staff"], years.latest_results, unit, analysis, "analysis"
+            )
+            memos.memo_submit(memo=memo, user=users["staff"], template=template)
+            _decide(memo, users["staff"], Decision.APPROVED)
+            _decide(
+                memo,
+                users["orgadmin"],
+                Decision.RETURNED,
+                "กรุณาเพิ่มแนวทางการนำผลการวิเคราะห์ไปสู่การปฏิบัติให้ครบทุกประเด็นก่อนเสนอ",
+            )
+            made.append(f"“{analysis['title']}” ถูกส่งกลับแก้ไข")
+    return ("บันทึกข้อความปีปัจจุบัน: " + "; ".join(made)) if made else ""
+
+
+def _memo(organisation, author, year, unit, texts, kind) -> Memo:
+    return memos.memo_create(
+        organisation=organisation,
+        user=author,
+        fiscal_year=year,
+        unit=unit,
+        subject=texts["subject"],
+        to=texts["to"],
+        background=texts["background"],
+        facts=texts["facts"],
+        proposal=texts["proposal"],
+        attachments=[{"kind": kind, "fiscal_year": year, "options": {}, "title": texts["title"]}],
+    )
+
+
+def _decide(memo: Memo, user, decision: str, comment: str = "") -> None:
+    memo.refresh_from_db()
+    step = current_step(memo)
+    memos.memo_step_act(memo=memo, step_id=step.pk, user=user, decision=decision, comment=comment)

@@ -139,10 +139,11 @@ class Memo(OrganisationOwned, TimeStamped):
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in MemoStatus]), name="memo_status_valid"
             ),
+            # Numbers restart every fiscal year (นม 93501/1 of 2568 and of 2570 are two memos).
             models.UniqueConstraint(
-                fields=["organisation", "number"],
+                fields=["organisation", "fiscal_year", "number"],
                 condition=~Q(number=""),
-                name="memo_unique_number",
+                name="memo_unique_number_per_year",
             ),
         ]
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
@@ -26,8 +27,9 @@ from organisations.demo import DEMO_ORG_CODE
 from organisations.models import Organisation
 
 from .analysis import analysis_ensure
-from .models import Assessment, FiscalYear, Score, ScoreKind
-from .selectors import assessments_for_organisation, framework_for_organisation
+from .lineage import framework_roll_forward
+from .models import Assessment, FiscalYear, Framework, Score, ScoreKind
+from .selectors import assessments_for_organisation, framework_for_organisation, years_for
 
 SCORES_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo-scores-2568.json"
 LATEST_YEAR = 2568
@@ -114,4 +116,31 @@ def load_scores_demo() -> str:
     return (
         f"คะแนนตัวอย่าง: ผลการประเมิน ITA ปี {first}–{LATEST_YEAR} ของ{organisation.name} "
         f"({written} คะแนน) และการวิเคราะห์ {len(analyses)} ประเด็นของปี {LATEST_YEAR}"
+    )
+
+
+def ensure_planning_framework(today=None) -> str:
+    """The demo agency's planning year has a framework: rolled forward as provisional from the
+    latest one, year by year, as a central admin would while the NACC has not published."""
+    organisation = Organisation.objects.filter(code=DEMO_ORG_CODE).first()
+    central = get_user_model().objects.filter(username="central").first()
+    if organisation is None or central is None:
+        return ""
+    planning = years_for(organisation, today).planning
+    rolled = []
+    while framework_for_organisation(organisation, planning) is None:
+        latest = (
+            Framework.objects.filter(fiscal_year__year__lt=planning)
+            .select_related("fiscal_year")
+            .order_by("-fiscal_year__year", "variant")
+            .first()
+        )
+        if latest is None:
+            return ""
+        rolled.append(framework_roll_forward(source=latest, user=central))
+    if not rolled:
+        return ""
+    return (
+        f"กรอบการประเมินปี {planning} ยังไม่ประกาศ: สร้างกรอบชั่วคราวจากปี "
+        f"{rolled[0].fiscal_year.year - 1} แล้ว (/frameworks/{planning}/)"
     )

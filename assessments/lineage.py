@@ -264,3 +264,21 @@ def unresolved_links(framework: Framework) -> list[tuple[Item, list[tuple[str, i
     retired = list(framework.items.filter(is_retired=True).order_by("order", "pk"))
     counts = item_link_counts(retired)
     return [(item, counts[item.pk]) for item in retired if item.pk in counts]
+
+
+def carry_forward(items: Iterable[Item], framework: Framework) -> list[Item]:
+    """The items of `framework` (a later year) that continue `items`, year by year through
+    their lineage (one query per year between them)."""
+    current = {item.pk for item in items}
+    target_year = framework.fiscal_year.year
+    years = {item.framework.fiscal_year.year for item in items}
+    if not current or not years:
+        return []
+    through = Item.predecessors.through
+    for year in range(min(years) + 1, target_year + 1):
+        current = set(
+            through.objects.filter(
+                to_item_id__in=current, from_item__framework__fiscal_year__year=year
+            ).values_list("from_item_id", flat=True)
+        )
+    return list(framework.items.filter(pk__in=current, is_retired=False).order_by("order", "code"))

@@ -18,8 +18,13 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
-from assessments.selectors import LOCAL_GOVERNMENT_VARIANT, framework_for_organisation
+from assessments.analysis import area_measure_draft
+from assessments.lineage import carry_forward
+from assessments.models import Assessment
+from assessments.selectors import LOCAL_GOVERNMENT_VARIANT, framework_for_organisation, years_for
+from ita_portal.thai import dates as thai
 from organisations.demo import DEMO_ORG_CODE
 from organisations.models import Organisation, Unit
 
@@ -573,3 +578,84 @@ def load_measures_demo() -> str:
         f"มาตรการปี {YEAR}: {measure_count} รายการ, "
         f"ผลการดำเนินการ {entry_count} รายการ ({round_names})"
     )
+
+
+# ---------------------------------------------------------------- the planning year, in progress
+
+#: how many of the latest analysis's areas become this year's measures in the demo
+PLANNED_FROM_AREAS = 3
+
+
+@transaction.atomic
+def load_planning_year_demo(today: date | None = None) -> str:
+    """The demo agency's current fiscal year, relative to the date it runs: measures planned
+    from the latest analysis (its weak items carried to this year's framework through lineage),
+    the rounds, and the 6-month round reported once it has ended. Idempotent.
+
+    Call after the scores demo and `assessments.demo.ensure_planning_framework`.
+    """
+    today = today or timezone.localdate()
+    organisation = Organisation.objects.get(code=DEMO_ORG_CODE)
+    reporter = get_user_model().objects.get(username=REPORTER_USERNAME)
+    years = years_for(organisation, today)
+    year = years.planning
+    rounds = rounds_ensure_defaults(organisation=organisation, year=year)
+    if Measure.objects.filter(organisation=organisation, fiscal_year__year=year).exists():
+        return f"มาตรการปี {year} (ปีปัจจุบัน): มีอยู่แล้ว"
+    framework = years.planning_framework
+    latest = (
+        Assessment.objects.filter(organisation=organisation, fiscal_year__year=years.latest_results)
+        .select_related("framework__fiscal_year")
+        .first()
+        if years.latest_results
+        else None
+    )
+    if latest is None:
+        return ""
+    current_quarter = thai.fiscal_quarter_of(today)
+    quarters = list(range(max(2, current_quarter), 5))[:2]  # never a quarter already over
+    unit = Unit.objects.filter(organisation=organisation).order_by("order", "pk").first()
+    drafts = []
+    for area in latest.framework.analysis_areas.order_by("number"):
+        draft = area_measure_draft(assessment=latest, area=area)
+        if draft.items:
+            carried = carry_forward(draft.items, framework) if framework else []
+            drafts.append((draft, carried))
+    # Areas whose items this year's framework continues first (IIT/EIT items of 2569 have no
+    # published text, so nothing continues them yet).
+    drafts.sort(key=lambda pair: not pair[1])
+    planned = 0
+    for draft, carried in drafts[:PLANNED_FROM_AREAS]:
+        measure_create(
+            organisation=organisation,
+            year=year,
+            user=reporter,
+            title=f"{draft.title} (ปี {year})",
+            problem=draft.problem,
+            items=carried,
+            responsible_units=[unit],
+            steps=draft.steps,
+            timeframe_kind=TimeframeKind.QUARTERS,
+            quarters=quarters,
+            order=planned + 1,
+        )
+        planned += 1
+    six_months = next(r for r in rounds if r.name == ROUND_6)
+    reported = 0
+    if six_months.end_date < today:
+        for measure in Measure.objects.filter(organisation=organisation, fiscal_year__year=year)[
+            :2
+        ]:
+            progress_entry_record(
+                measure=measure,
+                round=six_months,
+                user=reporter,
+                status=ProgressStatus.IN_PROGRESS,
+                reported_on=six_months.end_date,
+                output="ดำเนินการตามขั้นตอนแรกแล้ว อยู่ระหว่างดำเนินการขั้นตอนถัดไป",
+            )
+            reported += 1
+    text = f"มาตรการปี {year} (ปีปัจจุบัน): วางแผนจากผลการวิเคราะห์ปี {latest.fiscal_year.year} {planned} รายการ"
+    if reported:
+        text += f", รายงานผลรอบ 6 เดือนแล้ว {reported} รายการ"
+    return text

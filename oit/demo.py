@@ -11,6 +11,7 @@ from approvals import services as memos
 from approvals.demo import DEMO_YEAR
 from approvals.models import Decision
 from approvals.selectors import current_step
+from assessments.selectors import years_for
 from documents.rendering import htmls_to_pdf
 from ita_portal.thai import dates as thai_dates
 from organisations.demo import DEMO_ORG_CODE
@@ -49,13 +50,19 @@ def load_oit_demo() -> str:
     )
     if framework is None:
         return summary
-    if framework.oit_deadline is None:
-        # Demo only: a window around today, so the dashboard shows the board first.
+    # Demo only: this year's ITAS window around today, so the dashboard shows this year's
+    # board first (the 2568 board below is last cycle's, complete).
+    current = years_for(organisation).planning_framework
+    if current is not None and current.oit_deadline is None:
         today = timezone.localdate()
-        framework.oit_opens_on = today - timedelta(days=20)
-        framework.oit_deadline = today + timedelta(days=40)
-        framework.save(update_fields=["oit_opens_on", "oit_deadline", "updated_at"])
-    summary += f" · กำหนดส่ง OIT ในระบบ ITAS {thai_dates.format_date(framework.oit_deadline)}"
+        current.oit_opens_on = today - timedelta(days=20)
+        current.oit_deadline = today + timedelta(days=40)
+        current.save(update_fields=["oit_opens_on", "oit_deadline", "updated_at"])
+    if current is not None and current.oit_deadline:
+        summary += (
+            f" · ปี {current.fiscal_year.year} กำหนดส่ง OIT ในระบบ ITAS "
+            f"{thai_dates.format_date(current.oit_deadline)}"
+        )
     if OitEntry.objects.filter(organisation=organisation).exists():
         return summary
     users = {

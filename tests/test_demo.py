@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from organisations.access import is_central_admin
@@ -35,3 +36,48 @@ def test_load_demo_refuses_without_debug(settings):
     with pytest.raises(CommandError, match="สำหรับเครื่องนักพัฒนาเท่านั้น"):
         call_command("load_demo", stdout=io.StringIO())
     assert Organisation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("clock", "quarters", "reported"),
+    [
+        ("2026-12-06 09:00+07:00", [2, 3], 0),  # 6 December 2569: fiscal year 2570 begins
+        ("2027-05-15 09:00+07:00", [3, 4], 2),  # 15 May 2570: the 6-month round is over
+    ],
+)
+def test_the_demo_lives_in_todays_year(settings, client, time_machine, clock, quarters, reported):
+    """Every demo user lands on this year with something in it, whatever the date."""
+    from django.urls import reverse
+
+    from measures.models import Measure, ProgressEntry
+
+    settings.DEBUG = True
+    time_machine.move_to(clock, tick=False)
+    call_command("load_framework", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())  # still idempotent
+    org = Organisation.objects.get()
+    planned = Measure.objects.filter(organisation=org, fiscal_year__year=2570)
+    assert planned.count() == 3
+    assert all(m.quarters == quarters and m.items.exists() for m in planned)
+    assert ProgressEntry.objects.filter(measure__in=planned).count() == reported
+
+    def landing(username):
+        client.logout()
+        client.force_login(get_user_model().objects.get(username=username))
+        return client.get(reverse("dashboard")).content.decode()
+
+    staff = landing("staff")
+    assert reverse("measures:measure_list", args=[org.code, 2570]) in staff
+    assert 'id="oit-window"' in staff and "ITAS ปี 2570" in staff
+    assert 'id="returned-memos"' in staff and "การวิเคราะห์ผลการประเมิน" in staff
+    assert "ยังไม่ประกาศ</span>" in staff  # 2570 runs on a provisional framework
+    approver = landing("approver")
+    assert 'id="waiting-list"' in approver
+    assert "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. 2570" in approver
+    for username in ("orgadmin", "mayor"):
+        page = landing(username)
+        assert 'id="oit-window"' in page and "2570" in page
+    central = landing("central")
+    assert 'id="landing-central-admin"' in central and org.name in central
+    assert 'id="framework-missing-alert"' not in central

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from approvals.demo import load_memos_demo
-from assessments.demo import load_scores_demo
-from measures.demo import load_measures_demo
+from approvals.demo import load_memos_demo, load_planning_year_memos
+from assessments.demo import ensure_planning_framework, load_scores_demo
+from measures.demo import load_measures_demo, load_planning_year_demo
 from oit.demo import load_oit_demo
 from organisations.demo import load_demo
 
@@ -29,7 +29,12 @@ class Command(BaseCommand):
             summary = load_measures_demo()
             scores_summary = load_scores_demo()
             memo_summary = load_memos_demo()
+            # This year, relative to today: a provisional framework if none is published,
+            # measures planned from the latest analysis, memos waiting and returned.
+            framework_summary = ensure_planning_framework()
             oit_summary = load_oit_demo()
+            planning_summary = load_planning_year_demo()
+            planning_memos = load_planning_year_memos()
         self.stdout.write(self.style.SUCCESS("โหลดข้อมูลตัวอย่างแล้ว ผู้ใช้สำหรับทดลอง (ใช้ในเครื่องนี้เท่านั้น):"))
         for spec, password in users:
             self.stdout.write(f"  {spec.username:<10} รหัสผ่าน {password:<16} {spec.position}")
@@ -38,3 +43,6 @@ class Command(BaseCommand):
             self.stdout.write(scores_summary)
         self.stdout.write(memo_summary)
         self.stdout.write(oit_summary)
+        for line in (framework_summary, planning_summary, planning_memos):
+            if line:
+                self.stdout.write(line)
