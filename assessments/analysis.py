@@ -11,7 +11,7 @@ texts per ประเด็น, and the reads the score page, the analysis page
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from html import escape
 
@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ita_portal.thai.dates import format_number, to_thai_digits
 
+from .lineage import ancestors_by_year
 from .models import (
     TOOL_INDICATORS,
     AnalysisArea,
@@ -71,6 +72,8 @@ class AreaItem:
     item: Item
     score: Decimal | None
     status: str
+    #: the scores of the items it continues in earlier years (see `attach_item_history`)
+    history: list[Decimal | None] = field(default_factory=list)
 
     @property
     def code(self) -> str:
@@ -548,3 +551,38 @@ def history_chart(history: ScoreHistory, *, thai_digits: bool = False) -> SafeSt
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every interpolated text above is escaped
+
+
+def attach_item_history(sections: list, assessments: list[Assessment], year: int) -> list[int]:
+    """Give each area item the scores of the items it continues in earlier years, through
+    lineage (codes move between years). Returns the earlier years that have item scores, oldest
+    first; an item that continues several (merged) shows the weakest of their scores."""
+    earlier = {
+        a.fiscal_year.year: a
+        for a in assessments
+        if a.fiscal_year.year < year and any(s.kind == ScoreKind.ITEM for s in a.scores.all())
+    }
+    years = sorted(earlier)
+    if not years:
+        return []
+    rows = [row for section in sections for row in section.items]
+    ancestors = ancestors_by_year([row.item for row in rows], years)
+    codes = {
+        y: dict(Item.objects.filter(framework=earlier[y].framework).values_list("pk", "code"))
+        for y in years
+    }
+    scores = {y: item_scores(earlier[y]) for y in years}
+    def history(row: AreaItem) -> list[Decimal | None]:
+        values = []
+        for y in years:
+            found = [
+                scores[y][codes[y][pk]]
+                for pk in ancestors.get(row.item.pk, {}).get(y, set())
+                if pk in codes[y] and codes[y][pk] in scores[y]
+            ]
+            values.append(min(found) if found else None)
+        return values
+
+    for section in sections:
+        section.items = [replace(row, history=history(row)) for row in section.items]
+    return years

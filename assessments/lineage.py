@@ -282,3 +282,31 @@ def carry_forward(items: Iterable[Item], framework: Framework) -> list[Item]:
             ).values_list("from_item_id", flat=True)
         )
     return list(framework.items.filter(pk__in=current, is_retired=False).order_by("order", "code"))
+
+
+def ancestors_by_year(items: Iterable[Item], years: Iterable[int]) -> dict[int, dict[int, set[int]]]:
+    """{item id: {earlier year: ids of the items it continues in that year}}, following
+    lineage back one year at a time (one query per year)."""
+    items = list(items)
+    if not items:
+        return {}
+    wanted = sorted(set(years), reverse=True)
+    start = max(item.framework.fiscal_year.year for item in items)
+    through = Item.predecessors.through
+    found: dict[int, dict[int, set[int]]] = {item.pk: {} for item in items}
+    current = {item.pk: {item.pk} for item in items}
+    for year in range(start, min(wanted, default=start), -1):
+        parents: dict[int, set[int]] = {}
+        rows = through.objects.filter(
+            from_item_id__in=set().union(*current.values()),
+        ).values_list("from_item_id", "to_item_id")
+        for child, parent in rows:
+            parents.setdefault(child, set()).add(parent)
+        current = {
+            pk: set().union(*(parents.get(i, set()) for i in ids)) if ids else set()
+            for pk, ids in current.items()
+        }
+        if year - 1 in wanted:
+            for pk, ids in current.items():
+                found[pk][year - 1] = ids
+    return found

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessments.analysis import (
+    attach_item_history,
     area_sections,
     assessment_with_history,
     history_chart,
@@ -101,6 +102,8 @@ def build_analysis(*, organisation, fiscal_year, options) -> dict[str, Any]:
     sheet = score_sheet(assessment)
     history = score_history(assessments, until=year)
     sections = area_sections(assessment)  # saved texts, or drafts computed here (never saved)
+    # Earlier years' scores of each item, through lineage (only years with item scores).
+    item_years = attach_item_history(sections, assessments, year)
     return {
         "title": thai.maybe_thai_digits(
             f"{ANALYSIS_TITLE} ประจำปีงบประมาณ พ.ศ. {year}", options.thai_digits
@@ -118,6 +121,9 @@ def build_analysis(*, organisation, fiscal_year, options) -> dict[str, Any]:
         "history": history,
         "chart": history_chart(history, thai_digits=options.thai_digits),
         "sections": sections,
+        "item_years": item_years,
+        # the item text column gives room to earlier years (9% each; the score column 12%)
+        "item_text_width": 68 + 6 - 9 * len(item_years) if item_years else 68,
         "plan": _plan(sections, measures_for_year(organisation, year)),
         "plan_title": PLAN_TITLE,
         "cover_sizes": {"title": sarabun_pt(24), "text": sarabun_pt(20)},

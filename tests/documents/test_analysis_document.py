@@ -277,3 +277,31 @@ def test_constant_queries_with_one_or_five_years(org, catalogue, units):
     assert _queries(org) == one_year
     cold, warm = one_year
     assert cold - warm == 5  # the catalogue: bands, indicators, items, areas, area items
+
+
+def test_items_show_earlier_scores_through_lineage(org, catalogue, units, central_admin):
+    """An item renumbered in the next year still shows last year's score beside it."""
+    from assessments.lineage import framework_roll_forward
+    from assessments.models import Framework
+
+    seed_assessment(org)  # 2568 item scores (seed 004): o12 = 50, o13 = 50
+    provisional = framework_roll_forward(
+        source=Framework.objects.get(fiscal_year__year=YEAR, variant="อปท."), user=central_admin
+    )
+    # 2569 renumbers: 2568 o13 becomes o30 (a code 2568 never had), lineage kept.
+    provisional.items.filter(code="o13").update(code="o30")
+    later = new_assessment(org, YEAR + 1)
+    assert later.framework == provisional
+    add_scores(later, ScoreKind.INDICATOR, {f"ind{n}": 90 for n in range(1, 11)})
+    add_scores(later, ScoreKind.ITEM, {"o12": 100, "o30": 75})
+    html = render(org, output="html", year=YEAR + 1).content.decode()
+    area = html[html.index('id="area-5"') :]
+    area = area[: area.index("</table>")]
+    assert "<th>ปี 2568</th>" in area and "คะแนน ปี 2569" in area
+    row = area[area.index("ข้อ o30") :]
+    row = row[: row.index("</tr>")]
+    assert re.findall(r'<td class="num[^"]*">([^<]*)</td>', row) == ["50.00", "75.00"]
+    # The report of a year with no earlier item scores keeps its columns.
+    first = render(org, output="html").content.decode()
+    first = first[first.index('id="area-5"') :]
+    assert "คะแนน ปี" not in first[: first.index("</table>")]

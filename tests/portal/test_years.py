@@ -93,6 +93,8 @@ def test_the_measure_form_and_board_work_on_any_date(
     assert board.status_code == 200
     copy = client.get(reverse("measures:measures_copy", args=[org.code, year]))
     assert copy.status_code == 200
+    analysis = client.get(reverse("measures:analysis_edit", args=[org.code, 2568]))
+    assert analysis.status_code == 200 and "ประเด็นที่ 1" in analysis.content.decode()
     if year == 2570:
         assert "ยังไม่ประกาศกรอบการประเมินปี" in form.content.decode()
     elif year in (2568, 2569):  # 2567's catalogue ships no item text (no source)
