@@ -572,6 +572,7 @@ def attach_item_history(sections: list, assessments: list[Assessment], year: int
         for y in years
     }
     scores = {y: item_scores(earlier[y]) for y in years}
+
     def history(row: AreaItem) -> list[Decimal | None]:
         values = []
         for y in years:

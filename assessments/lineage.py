@@ -284,7 +284,9 @@ def carry_forward(items: Iterable[Item], framework: Framework) -> list[Item]:
     return list(framework.items.filter(pk__in=current, is_retired=False).order_by("order", "code"))
 
 
-def ancestors_by_year(items: Iterable[Item], years: Iterable[int]) -> dict[int, dict[int, set[int]]]:
+def ancestors_by_year(
+    items: Iterable[Item], years: Iterable[int]
+) -> dict[int, dict[int, set[int]]]:
     """{item id: {earlier year: ids of the items it continues in that year}}, following
     lineage back one year at a time (one query per year)."""
     items = list(items)

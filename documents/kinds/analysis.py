@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessments.analysis import (
-    attach_item_history,
     area_sections,
     assessment_with_history,
+    attach_item_history,
     history_chart,
     score_history,
     tool_groups,
