@@ -144,6 +144,37 @@ def test_create_missing_organisations(db):
     assert (org.name, org.type, org.province) == ("เทศบาลตำบลทดสอบ", "tambon", "ขอนแก่น")
 
 
+def test_wide_layout_errors_name_the_code_column(agency):
+    header = ("org_code", "fiscal_year", "i1", "i10")
+    rows = [("6301401", 2568, 99.35, "ดี"), (None, None, None, None), ("6301401", 2568, 99.35, 101)]
+    errors, total = _errors(workbook(rows, header=header))
+    assert total == 2
+    assert "แถวที่ 2 คอลัมน์ “i10”" in errors[0] and "ต้องเป็นตัวเลข" in errors[0]
+    assert "แถวที่ 4 คอลัมน์ “i10”" in errors[1] and "ต้องอยู่ระหว่าง 0–100" in errors[1]
+    _nothing_written()
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        (("9999001", "", "ทต.", 2568, "i1", 90), "ชื่อหน่วยงาน (org_name)", "ต้องระบุชื่อหน่วยงาน"),
+        (
+            ("9999001", "เทศบาล", "ตำบล", 2568, "i1", 90),
+            "ประเภทหน่วยงาน (org_type)",
+            "ประเภทหน่วยงานไม่ถูกต้อง",
+        ),
+        (("99 001", "เทศบาล", "ทต.", 2568, "i1", 90), "รหัสหน่วยงาน (org_code)", "ใช้ได้เฉพาะตัวเลข"),
+    ],
+)
+def test_organisations_that_cannot_be_created(db, row, column, message):
+    header = ("org_code", "org_name", "org_type", "fiscal_year", "item_code", "score")
+    content = workbook([row], header=header)
+    errors, total = _errors(content, create_organisations=True)
+    assert total == 1 and "แถวที่ 2" in errors[0] and f"คอลัมน์ “{column}”" in errors[0]
+    assert message in errors[0]
+    assert not Organisation.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
