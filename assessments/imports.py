@@ -333,65 +333,8 @@ def read_workbook(
             return parsed
     if parsed.layout == "long":
         _read_long(parsed, rows, columns, errors, progress)
-        rows = iter(())
-    header_text = [_cell_text(h) for h in header]
-    for number, values in enumerate(rows, start=2):
-        parsed.rows_read += 1
-        if progress and parsed.rows_read % PROGRESS_EVERY == 0:
-            progress("read", parsed.rows_read, 0)
-        if not any(v not in (None, "") for v in values):
-            continue  # a wholly empty row (often at the end of a sheet)
-
-        def cell(key: str, values: list[Any] = values) -> Any:
-            return values[columns[key]] if columns[key] < len(values) else None
-
-        org_code = _cell_text(cell("org_code"))
-        if not org_code:
-            errors.add(sheet_name, number, LABELS["org_code"], "", "ช่องว่าง: ต้องระบุรหัสหน่วยงาน")
-            continue
-        year, problem = _parse_year(cell("fiscal_year"))
-        if problem:
-            errors.add(
-                sheet_name, number, LABELS["fiscal_year"], _cell_text(cell("fiscal_year")), problem
-            )
-            continue
-        org = parsed.org_index.get(org_code)
-        if org is None:
-            org = parsed.org_index[org_code] = len(parsed.org_codes)
-            parsed.org_codes.append(org_code)
-            parsed.org_first_row[org] = number
-            details = {
-                k: _cell_text(cell(k))
-                for k in ("org_name", "org_type", "district", "province")
-                if k in columns
-            }
-            parsed.org_details[org] = details
-        if parsed.layout == "long":
-            pairs = [(columns["item_code"], cell("item_code"), columns["score"], cell("score"))]
-        else:
-            pairs = [
-                (index, header[index], index, values[index] if index < len(values) else None)
-                for index in wide_codes
-            ]
-        for _code_column, raw_code, score_column, raw_score in pairs:
-            normal = normalise_code(raw_code)
-            if normal is None:
-                _bad_code(errors, sheet_name, number, raw_code)
-                continue
-            hundredths, problem = _parse_score(raw_score)
-            if problem:
-                column = LABELS["score"] if parsed.layout == "long" else header_text[score_column]
-                errors.add(sheet_name, number, column, _cell_text(raw_score), problem)
-                continue
-            code = parsed.code_index.get(normal)
-            if code is None:
-                code = parsed.code_index[normal] = len(parsed.codes)
-                parsed.codes.append(normal)
-            parsed.org.append(org)
-            parsed.year.append(year)
-            parsed.code.append(code)
-            parsed.score.append(hundredths)
-            parsed.row.append(number)
+    else:
+        _read_wide(parsed, rows, header, columns, wide_codes, errors, progress)
     if parsed.rows_read == 0 and not errors:
         errors.add(sheet_name, None, "", "", "แผ่นงานไม่มีข้อมูลคะแนน (มีแต่หัวตาราง)")
     return parsed
@@ -482,6 +425,54 @@ def _read_long(parsed, rows, columns, errors, progress) -> None:
     parsed.rows_read = number - 1
 
 
+def _read_wide(parsed, rows, header, columns, wide_codes, errors, progress) -> None:
+    """The wide layout: one row per organisation and year, one column per code."""
+    sheet_name = parsed.sheet
+    detail_keys = [k for k in ("org_name", "org_type", "district", "province") if k in columns]
+    header_text = [_cell_text(h) for h in header]
+    for number, values in enumerate(rows, start=2):
+        parsed.rows_read += 1
+        if progress and parsed.rows_read % PROGRESS_EVERY == 0:
+            progress("read", parsed.rows_read, 0)
+        if not any(v not in (None, "") for v in values):
+            continue  # a wholly empty row (often at the end of a sheet)
+
+        def cell(key: str, values: list[Any] = values) -> Any:
+            return values[columns[key]] if columns[key] < len(values) else None
+
+        org_code = _cell_text(cell("org_code"))
+        if not org_code:
+            errors.add(sheet_name, number, LABELS["org_code"], "", "ช่องว่าง: ต้องระบุรหัสหน่วยงาน")
+            continue
+        year, problem = _parse_year(cell("fiscal_year"))
+        if problem:
+            errors.add(
+                sheet_name, number, LABELS["fiscal_year"], _cell_text(cell("fiscal_year")), problem
+            )
+            continue
+        org = parsed.org_index.get(org_code)
+        if org is None:
+            org = parsed.org_index[org_code] = len(parsed.org_codes)
+            parsed.org_codes.append(org_code)
+            parsed.org_first_row[org] = number
+            parsed.org_details[org] = {k: _cell_text(cell(k)) for k in detail_keys}
+        for index, normal in wide_codes.items():
+            raw_score = values[index] if index < len(values) else None
+            hundredths, problem = _parse_score(raw_score)
+            if problem:
+                errors.add(sheet_name, number, header_text[index], _cell_text(raw_score), problem)
+                continue
+            code = parsed.code_index.get(normal)
+            if code is None:
+                code = parsed.code_index[normal] = len(parsed.codes)
+                parsed.codes.append(normal)
+            parsed.org.append(org)
+            parsed.year.append(year)
+            parsed.code.append(code)
+            parsed.score.append(hundredths)
+            parsed.row.append(number)
+
+
 def _bad_code(errors: Errors, sheet: str, row: int, raw_code: Any) -> None:
     shown = _cell_text(raw_code)
     message = (
@@ -511,7 +502,7 @@ class Plan:
     org_ids: dict[int, int] = field(default_factory=dict)  # org index → id (or -1: to create)
     org_types: dict[int, str] = field(default_factory=dict)
     frameworks: dict[tuple[int, int], Framework] = field(default_factory=dict)  # (org, year)
-    order: list[int] = field(default_factory=list)  # row indices, deduplicated, sorted by key
+    order: list[int] = field(default_factory=list)  # row indices, deduplicated, in file order
 
 
 def validate(parsed: Parsed, errors: Errors, *, create_organisations: bool) -> Plan:
@@ -570,7 +561,6 @@ def validate(parsed: Parsed, errors: Errors, *, create_organisations: bool) -> P
     # Frameworks and the codes each allows.
     frameworks: dict[tuple[str, int], Framework | None] = {}
     allowed: dict[int, set[tuple[str, str]]] = {}
-    years_known = set(FiscalYear.objects.values_list("year", flat=True))
     all_frameworks = {
         (f.variant, f.fiscal_year.year): f
         for f in Framework.objects.select_related("fiscal_year").prefetch_related(
@@ -605,7 +595,7 @@ def validate(parsed: Parsed, errors: Errors, *, create_organisations: bool) -> P
         framework = fw_memo.get(fw_key, _MISSING)
         if framework is _MISSING:
             framework = fw_memo[fw_key] = framework_for(plan.org_types[org], year)
-        if framework is None or year not in years_known:
+        if framework is None:  # a framework's fiscal year always exists (PROTECT)
             if year not in reported_years:
                 reported_years.add(year)
                 errors.add(
@@ -768,7 +758,7 @@ def _write_copy(rows, total, result, progress, new_ids: set[int]) -> set[int]:
     assessments whose scores changed."""
     table = Score._meta.db_table
     now = timezone.now()
-    done = direct = 0
+    direct = 0
     with connection.cursor() as cursor:
         if new_ids:
             # Every value is ASCII without tab, newline or backslash (ids, validated codes,
