@@ -50,6 +50,8 @@ MAX_KEPT_ERRORS = 10_000
 #: Above this many scores on PostgreSQL, write through COPY + upsert instead of the ORM.
 COPY_THRESHOLD = 2_000
 PROGRESS_EVERY = 10_000
+#: Audit entries per query and per INSERT (one per changed assessment).
+AUDIT_BATCH = 2_000
 
 PHASES = {
     "read": "อ่านไฟล์",
@@ -937,11 +939,10 @@ def _write_copy(rows, total, result, progress, new_ids: set[int]) -> set[int]:
     return changed
 
 
-def _audit(
-    changed: set[int], *, actor, file_name: str, import_id: str, result: ImportResult
-) -> None:
-    """One audit entry per assessment whose scores the import changed (bulk writes bypass the
-    per-row audit signals, so the import records itself)."""
+def _audit(changed: set[int], *, actor, file_name: str, import_id: str) -> None:
+    """One django-auditlog entry per assessment whose scores the import changed (bulk writes
+    bypass auditlog's per-row signals, so the import records itself). additional_data names the
+    organisation, for its audit page, and the import."""
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
@@ -951,48 +952,32 @@ def _audit(
     # as reports.public_views; assessments may not import reports).
     bump_public_version()
     content_type = ContentType.objects.get_for_model(Assessment)
-    note = f"นำเข้าคะแนนจากไฟล์ {file_name}"
-    if connection.vendor == "postgresql":
-        # One statement builds every entry in the database: no model instances, no JSON in Python.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {LogEntry._meta.db_table} (content_type_id, object_pk, object_id, "
-                "object_repr, action, changes, changes_text, actor_id, additional_data, timestamp) "
-                "SELECT %s, a.id::text, a.id, o.code || ' ITA ' || y.year, %s, "
-                "jsonb_build_object('คะแนน', jsonb_build_array('', %s::text)), '', %s, "
-                "jsonb_build_object('organisation_id', a.organisation_id, 'score_import', %s::text), "
-                "%s "
-                f"FROM {Assessment._meta.db_table} a "
-                f"JOIN {Organisation._meta.db_table} o ON o.id = a.organisation_id "
-                f"JOIN {FiscalYear._meta.db_table} y ON y.id = a.fiscal_year_id "
-                "WHERE a.id = ANY(%s)",
-                [
-                    content_type.pk,
-                    LogEntry.Action.UPDATE,
-                    note,
-                    actor.pk if actor is not None else None,
-                    import_id,
-                    timezone.now(),
-                    sorted(changed),
-                ],
-            )
-        return
-    entries = [
-        LogEntry(
-            content_type=content_type,
-            object_pk=str(pk),
-            object_id=pk,
-            object_repr=f"{code} ITA {year}",
-            action=LogEntry.Action.UPDATE,
-            changes={"คะแนน": ["", note]},
-            actor=actor,
-            additional_data={"organisation_id": org_id, "score_import": import_id},
+    changes = {"คะแนน": ["", f"นำเข้าคะแนนจากไฟล์ {file_name}"]}
+    now = timezone.now()
+    ids = sorted(changed)
+    for start in range(0, len(ids), AUDIT_BATCH):
+        assessments = (
+            Assessment.objects.filter(pk__in=ids[start : start + AUDIT_BATCH])
+            .order_by("pk")
+            .values_list("pk", "organisation_id", "organisation__code", "fiscal_year__year")
         )
-        for pk, org_id, code, year in Assessment.objects.filter(pk__in=changed).values_list(
-            "pk", "organisation_id", "organisation__code", "fiscal_year__year"
+        LogEntry.objects.bulk_create(
+            [
+                LogEntry(
+                    content_type=content_type,
+                    object_pk=str(pk),
+                    object_id=pk,
+                    object_repr=f"{code} ITA {year}",
+                    action=LogEntry.Action.UPDATE,
+                    changes=changes,
+                    changes_text="",
+                    actor=actor,
+                    additional_data={"organisation_id": org_id, "score_import": import_id},
+                    timestamp=now,
+                )
+                for pk, org_id, code, year in assessments
+            ]
         )
-    ]
-    LogEntry.objects.bulk_create(entries, batch_size=2000)
 
 
 # ---------------------------------------------------------------- the service
@@ -1033,7 +1018,7 @@ def scores_import(
             progress("write", 0, len(plan.order))
         changed = _write(parsed, plan, result, progress)
         if not dry_run:
-            _audit(changed, actor=actor, file_name=file_name, import_id=import_id, result=result)
+            _audit(changed, actor=actor, file_name=file_name, import_id=import_id)
         if dry_run:
             transaction.set_rollback(True)
     result.seconds = time.monotonic() - started
