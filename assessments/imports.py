@@ -2,12 +2,14 @@
 
 - Reads .xlsx, .xls and .ods with python-calamine (fast, bounded); openpyxl is kept for files the
   portal writes.
-- Two layouts, detected from the header row: long (org_code, fiscal_year, item_code, score — or
-  the Thai headers) and wide (org_code, fiscal_year, then one column per code).
+- Each column is an ImportColumn: its Thai label, the header names (English or Thai) it is found
+  by, and clean(). Two layouts, detected from the header row: long (org_code, fiscal_year,
+  item_code, score) and wide (org_code, fiscal_year, then one column per code).
 - Pass 1 parses and validates every row into compact arrays and collects errors as
   (sheet, row, column, value, Thai message). Nothing is written if there is any error.
 - Pass 2 writes everything in one transaction: PostgreSQL COPY into a staging table plus an
-  upsert for large files, the ORM otherwise. Official figures are stored as given.
+  upsert for large files, the ORM otherwise. Official figures are stored as given. One
+  django-auditlog entry per changed assessment records the import.
 - A dry run does all of it and rolls back, so its counts are exactly what a commit would do.
 """
 
