@@ -2,12 +2,14 @@
 
 - Reads .xlsx, .xls and .ods with python-calamine (fast, bounded); openpyxl is kept for files the
   portal writes.
-- Two layouts, detected from the header row: long (org_code, fiscal_year, item_code, score — or
-  the Thai headers) and wide (org_code, fiscal_year, then one column per code).
+- Each column is an ImportColumn: its Thai label, the header names (English or Thai) it is found
+  by, and clean(). Two layouts, detected from the header row: long (org_code, fiscal_year,
+  item_code, score) and wide (org_code, fiscal_year, then one column per code).
 - Pass 1 parses and validates every row into compact arrays and collects errors as
   (sheet, row, column, value, Thai message). Nothing is written if there is any error.
 - Pass 2 writes everything in one transaction: PostgreSQL COPY into a staging table plus an
-  upsert for large files, the ORM otherwise. Official figures are stored as given.
+  upsert for large files, the ORM otherwise. Official figures are stored as given. One
+  django-auditlog entry per changed assessment records the import.
 - A dry run does all of it and rolls back, so its counts are exactly what a commit would do.
 """
 
@@ -50,6 +52,8 @@ MAX_KEPT_ERRORS = 10_000
 #: Above this many scores on PostgreSQL, write through COPY + upsert instead of the ORM.
 COPY_THRESHOLD = 2_000
 PROGRESS_EVERY = 10_000
+#: Audit entries per query and per INSERT (one per changed assessment).
+AUDIT_BATCH = 2_000
 
 PHASES = {
     "read": "อ่านไฟล์",
@@ -58,22 +62,6 @@ PHASES = {
     "done": "เสร็จสิ้น",
 }
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "org_code": ("org_code", "รหัสหน่วยงาน"),
-    "fiscal_year": ("fiscal_year", "ปีงบประมาณ", "ปี"),
-    "item_code": ("item_code", "ข้อ", "รหัสข้อ", "รหัส"),
-    "score": ("score", "คะแนน"),
-    "org_name": ("org_name", "ชื่อหน่วยงาน"),
-    "org_type": ("org_type", "ประเภทหน่วยงาน", "ประเภท"),
-    "district": ("district", "อำเภอ"),
-    "province": ("province", "จังหวัด"),
-}
-LABELS = {
-    "org_code": "รหัสหน่วยงาน (org_code)",
-    "fiscal_year": "ปีงบประมาณ (fiscal_year)",
-    "item_code": "ข้อ (item_code)",
-    "score": "คะแนน (score)",
-}
 ORG_TYPE_WORDS = {
     **{t.value: t.value for t in OrganisationType},
     **{t.label: t.value for t in OrganisationType},
@@ -88,6 +76,8 @@ ORG_TYPE_WORDS = {
 
 ITEM_RE = re.compile(r"^[ieo][1-9][0-9]*$")
 INDICATOR_RE = re.compile(r"^ind(10|[1-9])$")
+#: An organisation code the import may create (as organisations.models.code_validator).
+NEW_ORG_CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]*$")
 TOOLS = {"iit": "IIT", "eit": "EIT", "oit": "OIT"}
 
 
@@ -135,6 +125,136 @@ def normalise_code(raw: Any) -> tuple[str, str] | None:
     if text == "total":
         return ScoreKind.TOTAL, "TOTAL"
     return None
+
+
+# ---------------------------------------------------------------- columns
+
+
+class CellError(ValueError):
+    """A cell's value cannot be used; the message is Thai, for whoever fixes the file."""
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class ImportColumn:
+    """One column of the score sheet, as pretix's ImportColumn: the Thai label an error names,
+    the header names it is found by, and clean(), which returns the value or raises CellError."""
+
+    def __init__(self, identifier: str, verbose_name: str, headers: tuple[str, ...]):
+        self.identifier = identifier
+        self.verbose_name = verbose_name
+        self.headers = frozenset(h.lower() for h in headers)
+
+    def __repr__(self) -> str:
+        return f"<ImportColumn {self.identifier}>"
+
+    def clean(self, value: Any) -> Any:
+        return _cell_text(value)
+
+    def parse(self, value: Any) -> tuple[Any, str]:
+        """(value, "") or (None, the Thai message): a result the readers can memoise."""
+        try:
+            return self.clean(value), ""
+        except CellError as error:
+            return None, str(error)
+
+
+class OrgCodeColumn(ImportColumn):
+    def clean(self, value: Any) -> str:
+        text = _cell_text(value)
+        if not text:
+            raise CellError("ช่องว่าง: ต้องระบุรหัสหน่วยงาน")
+        return text
+
+
+class FiscalYearColumn(ImportColumn):
+    def clean(self, value: Any) -> int:
+        """A Buddhist-era year (Thai digits and a thousands comma allowed)."""
+        text = to_arabic_digits(_cell_text(value)).replace(",", "")
+        if not text:
+            raise CellError("ช่องว่าง: ต้องระบุปีงบประมาณ (พ.ศ.)")
+        if not text.isdigit() or len(text) > 6:
+            raise CellError("ปีงบประมาณต้องเป็นตัวเลข พ.ศ. 4 หลัก เช่น 2568")
+        year = int(text)
+        if year < 2400:
+            raise CellError(f"ปี {year} เป็นปี ค.ศ. กรุณาใช้ปี พ.ศ. ({year + 543})")
+        if not MIN_BE_YEAR <= year <= MAX_BE_YEAR:
+            raise CellError("ปีงบประมาณไม่อยู่ในช่วงที่เป็นไปได้")
+        return year
+
+
+class ItemCodeColumn(ImportColumn):
+    def clean(self, value: Any) -> tuple[str, str]:
+        """(kind, canonical code): see normalise_code."""
+        normal = normalise_code(value)
+        if normal is None:
+            if not _cell_text(value):
+                raise CellError("ช่องว่าง: ต้องระบุรหัสข้อ")
+            raise CellError("รหัสข้อไม่ถูกต้อง (ใช้ i1, e5, o27, ind1–ind10, IIT, EIT, OIT หรือ TOTAL)")
+        return normal
+
+
+class ScoreColumn(ImportColumn):
+    def clean(self, value: Any) -> int:
+        """The score in hundredths, exactly as given: 0–100 with at most 2 decimals."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = Decimal(str(value))
+        else:
+            text = to_arabic_digits(_cell_text(value)).replace(",", "").replace(" ", "")
+            if not text:
+                raise CellError("ช่องว่าง: ต้องระบุคะแนน")
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                raise CellError("คะแนนต้องเป็นตัวเลข") from None
+        if not number.is_finite():
+            raise CellError("คะแนนต้องเป็นตัวเลข")
+        if number < 0 or number > 100:
+            raise CellError("คะแนนต้องอยู่ระหว่าง 0–100")
+        hundredths = number * 100
+        if hundredths != hundredths.to_integral_value():
+            if not isinstance(value, float):
+                raise CellError("คะแนนมีทศนิยมเกิน 2 ตำแหน่ง")
+            hundredths = hundredths.quantize(Decimal(1))  # a float cell such as 99.78000000000001
+        return int(hundredths)
+
+
+class OrgTypeColumn(ImportColumn):
+    def clean(self, value: Any) -> str:
+        """The type of an organisation to create; อบต. when the cell is empty."""
+        text = _cell_text(value)
+        if not text:
+            return OrganisationType.SAO
+        org_type = ORG_TYPE_WORDS.get(text)
+        if org_type is None:
+            raise CellError("ประเภทหน่วยงานไม่ถูกต้อง (เช่น อบต., ทต., ทม., ทน., อบจ. หรือ other)")
+        return org_type
+
+
+ORG_CODE = OrgCodeColumn("org_code", "รหัสหน่วยงาน (org_code)", ("org_code", "รหัสหน่วยงาน"))
+FISCAL_YEAR = FiscalYearColumn(
+    "fiscal_year", "ปีงบประมาณ (fiscal_year)", ("fiscal_year", "ปีงบประมาณ", "ปี")
+)
+ITEM_CODE = ItemCodeColumn("item_code", "ข้อ (item_code)", ("item_code", "ข้อ", "รหัสข้อ", "รหัส"))
+SCORE = ScoreColumn("score", "คะแนน (score)", ("score", "คะแนน"))
+ORG_NAME = ImportColumn("org_name", "ชื่อหน่วยงาน (org_name)", ("org_name", "ชื่อหน่วยงาน"))
+ORG_TYPE = OrgTypeColumn(
+    "org_type", "ประเภทหน่วยงาน (org_type)", ("org_type", "ประเภทหน่วยงาน", "ประเภท")
+)
+DISTRICT = ImportColumn("district", "อำเภอ (district)", ("district", "อำเภอ"))
+PROVINCE = ImportColumn("province", "จังหวัด (province)", ("province", "จังหวัด"))
+#: Every column the header row is searched for, in this order.
+COLUMNS = (ORG_CODE, FISCAL_YEAR, ITEM_CODE, SCORE, ORG_NAME, ORG_TYPE, DISTRICT, PROVINCE)
+#: The long layout's columns; the wide layout has the first two, then a column per code.
+LONG_COLUMNS = (ORG_CODE, FISCAL_YEAR, ITEM_CODE, SCORE)
+#: Kept from an organisation's first row, to create it if asked to.
+DETAIL_COLUMNS = (ORG_NAME, ORG_TYPE, DISTRICT, PROVINCE)
 
 
 # ---------------------------------------------------------------- file checks
@@ -208,6 +328,27 @@ class Parsed:
     row: array = field(default_factory=lambda: array("i"))
     rows_read: int = 0
 
+    def org_of(self, code: str, row: int, values: list[Any], details) -> int:
+        """The organisation's index; a new one keeps its first row and its detail cells."""
+        org = self.org_index.get(code)
+        if org is None:
+            org = self.org_index[code] = len(self.org_codes)
+            self.org_codes.append(code)
+            self.org_first_row[org] = row
+            n = len(values)
+            self.org_details[org] = {
+                column.identifier: _cell_text(values[index] if index < n else None)
+                for column, index in details
+            }
+        return org
+
+    def code_of(self, normal: tuple[str, str]) -> int:
+        code = self.code_index.get(normal)
+        if code is None:
+            code = self.code_index[normal] = len(self.codes)
+            self.codes.append(normal)
+        return code
+
 
 class Errors:
     def __init__(self):
@@ -224,59 +365,14 @@ class Errors:
         return self.total > 0
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _parse_year(value: Any) -> tuple[int | None, str]:
-    text = to_arabic_digits(_cell_text(value)).replace(",", "")
-    if not text:
-        return None, "ช่องว่าง: ต้องระบุปีงบประมาณ (พ.ศ.)"
-    if not text.isdigit() or len(text) > 6:
-        return None, "ปีงบประมาณต้องเป็นตัวเลข พ.ศ. 4 หลัก เช่น 2568"
-    year = int(text)
-    if year < 2400:
-        return None, f"ปี {year} เป็นปี ค.ศ. กรุณาใช้ปี พ.ศ. ({year + 543})"
-    if not MIN_BE_YEAR <= year <= MAX_BE_YEAR:
-        return None, "ปีงบประมาณไม่อยู่ในช่วงที่เป็นไปได้"
-    return year, ""
-
-
-def _parse_score(value: Any) -> tuple[int | None, str]:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = Decimal(str(value))
-    else:
-        text = to_arabic_digits(_cell_text(value)).replace(",", "").replace(" ", "")
-        if not text:
-            return None, "ช่องว่าง: ต้องระบุคะแนน"
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return None, "คะแนนต้องเป็นตัวเลข"
-    if not number.is_finite():
-        return None, "คะแนนต้องเป็นตัวเลข"
-    if number < 0 or number > 100:
-        return None, "คะแนนต้องอยู่ระหว่าง 0–100"
-    hundredths = number * 100
-    if hundredths != hundredths.to_integral_value():
-        if isinstance(value, float):  # a float cell such as 99.78000000000001
-            hundredths = hundredths.quantize(Decimal(1))
-        else:
-            return None, "คะแนนมีทศนิยมเกิน 2 ตำแหน่ง"
-    return int(hundredths), ""
-
-
-def _header_map(header: list[Any]) -> dict[str, int]:
-    found: dict[str, int] = {}
+def _header_map(header: list[Any]) -> dict[ImportColumn, int]:
+    """Where each column is: the first header cell that names it."""
+    found: dict[ImportColumn, int] = {}
     for index, raw in enumerate(header):
         text = _cell_text(raw).lower()
-        for key, aliases in COLUMNS.items():
-            if text in {a.lower() for a in aliases} and key not in found:
-                found[key] = index
+        for column in COLUMNS:
+            if text in column.headers and column not in found:
+                found[column] = index
     return found
 
 
@@ -309,104 +405,52 @@ def read_workbook(
             f"พบเซลล์ที่ผสาน (merge) แถว {r1 + 1}–{r2 + 1} กรุณายกเลิกการผสานเซลล์และกรอกค่าให้ครบทุกช่อง",
         )
     columns = _header_map(header)
-    if {"org_code", "fiscal_year", "item_code", "score"} <= columns.keys():
+    if all(column in columns for column in LONG_COLUMNS):
         parsed.layout = "long"
-    else:
-        wide_codes = {
-            i: normalise_code(h)
-            for i, h in enumerate(header)
-            if i not in columns.values() and normalise_code(h)
-        }
-        if {"org_code", "fiscal_year"} <= columns.keys() and wide_codes:
-            parsed.layout = "wide"
-        else:
-            missing = [
-                LABELS[k]
-                for k in ("org_code", "fiscal_year", "item_code", "score")
-                if k not in columns
-            ]
-            errors.add(
-                sheet_name,
-                1,
-                ", ".join(missing),
-                "",
-                "ไม่พบคอลัมน์ที่ต้องมี (แบบแถวยาว: รหัสหน่วยงาน ปีงบประมาณ ข้อ คะแนน; แบบตาราง: รหัสหน่วยงาน ปีงบประมาณ และคอลัมน์ละหนึ่งรหัสข้อ)",
-            )
-            return parsed
-    if parsed.layout == "long":
         _read_long(parsed, rows, columns, errors, progress)
-        rows = iter(())
-    header_text = [_cell_text(h) for h in header]
-    for number, values in enumerate(rows, start=2):
-        parsed.rows_read += 1
-        if progress and parsed.rows_read % PROGRESS_EVERY == 0:
-            progress("read", parsed.rows_read, 0)
-        if not any(v not in (None, "") for v in values):
-            continue  # a wholly empty row (often at the end of a sheet)
-
-        def cell(key: str, values: list[Any] = values) -> Any:
-            return values[columns[key]] if columns[key] < len(values) else None
-
-        org_code = _cell_text(cell("org_code"))
-        if not org_code:
-            errors.add(sheet_name, number, LABELS["org_code"], "", "ช่องว่าง: ต้องระบุรหัสหน่วยงาน")
-            continue
-        year, problem = _parse_year(cell("fiscal_year"))
-        if problem:
-            errors.add(
-                sheet_name, number, LABELS["fiscal_year"], _cell_text(cell("fiscal_year")), problem
-            )
-            continue
-        org = parsed.org_index.get(org_code)
-        if org is None:
-            org = parsed.org_index[org_code] = len(parsed.org_codes)
-            parsed.org_codes.append(org_code)
-            parsed.org_first_row[org] = number
-            details = {
-                k: _cell_text(cell(k))
-                for k in ("org_name", "org_type", "district", "province")
-                if k in columns
-            }
-            parsed.org_details[org] = details
-        if parsed.layout == "long":
-            pairs = [(columns["item_code"], cell("item_code"), columns["score"], cell("score"))]
-        else:
-            pairs = [
-                (index, header[index], index, values[index] if index < len(values) else None)
-                for index in wide_codes
-            ]
-        for _code_column, raw_code, score_column, raw_score in pairs:
-            normal = normalise_code(raw_code)
-            if normal is None:
-                _bad_code(errors, sheet_name, number, raw_code)
-                continue
-            hundredths, problem = _parse_score(raw_score)
-            if problem:
-                column = LABELS["score"] if parsed.layout == "long" else header_text[score_column]
-                errors.add(sheet_name, number, column, _cell_text(raw_score), problem)
-                continue
-            code = parsed.code_index.get(normal)
-            if code is None:
-                code = parsed.code_index[normal] = len(parsed.codes)
-                parsed.codes.append(normal)
-            parsed.org.append(org)
-            parsed.year.append(year)
-            parsed.code.append(code)
-            parsed.score.append(hundredths)
-            parsed.row.append(number)
+    elif wide_codes := _wide_codes(header, columns):
+        parsed.layout = "wide"
+        _read_wide(parsed, rows, header, columns, wide_codes, errors, progress)
+    else:
+        missing = [column.verbose_name for column in LONG_COLUMNS if column not in columns]
+        errors.add(
+            sheet_name,
+            1,
+            ", ".join(missing),
+            "",
+            "ไม่พบคอลัมน์ที่ต้องมี (แบบแถวยาว: รหัสหน่วยงาน ปีงบประมาณ ข้อ คะแนน; แบบตาราง: รหัสหน่วยงาน ปีงบประมาณ และคอลัมน์ละหนึ่งรหัสข้อ)",
+        )
+        return parsed
     if parsed.rows_read == 0 and not errors:
         errors.add(sheet_name, None, "", "", "แผ่นงานไม่มีข้อมูลคะแนน (มีแต่หัวตาราง)")
     return parsed
+
+
+def _wide_codes(header: list[Any], columns: dict[ImportColumn, int]) -> dict[int, tuple]:
+    """The wide layout's code columns (index → (kind, code)); none if it is not that layout."""
+    if ORG_CODE not in columns or FISCAL_YEAR not in columns:
+        return {}
+    taken = set(columns.values())
+    return {
+        index: normal
+        for index, raw in enumerate(header)
+        if index not in taken and (normal := normalise_code(raw)) is not None
+    }
+
+
+def _detail_columns(columns: dict[ImportColumn, int]) -> list[tuple[ImportColumn, int]]:
+    return [(column, columns[column]) for column in DETAIL_COLUMNS if column in columns]
 
 
 _MISSING = object()
 
 
 def _read_long(parsed, rows, columns, errors, progress) -> None:
-    """The long layout, memoised: years, codes and organisations repeat on every row."""
+    """The long layout, memoised: years, codes and organisations repeat on every row. The
+    columns' clean() runs once per distinct cell value; a float score in range needs none."""
     sheet_name = parsed.sheet
-    oc, yc, ic, sc = (columns[k] for k in ("org_code", "fiscal_year", "item_code", "score"))
-    detail_keys = [k for k in ("org_name", "org_type", "district", "province") if k in columns]
+    oc, yc, ic, sc = (columns[column] for column in LONG_COLUMNS)
+    details = _detail_columns(columns)
     org_memo: dict = {}
     year_memo: dict = {}
     code_memo: dict = {}
@@ -420,47 +464,36 @@ def _read_long(parsed, rows, columns, errors, progress) -> None:
         raw_org = values[oc] if oc < n else None
         org = org_memo.get((raw_org.__class__, raw_org))
         if org is None:
-            org_code = _cell_text(raw_org)
-            if not org_code:
+            org_code, problem = ORG_CODE.parse(raw_org)
+            if problem:
                 if not any(v not in (None, "") for v in values):
                     continue
-                errors.add(sheet_name, number, LABELS["org_code"], "", "ช่องว่าง: ต้องระบุรหัสหน่วยงาน")
+                errors.add(sheet_name, number, ORG_CODE.verbose_name, "", problem)
                 continue
         raw_year = values[yc] if yc < n else None
         year_key = (raw_year.__class__, raw_year)
         parsed_year = year_memo.get(year_key)
         if parsed_year is None:
-            parsed_year = year_memo[year_key] = _parse_year(raw_year)
+            parsed_year = year_memo[year_key] = FISCAL_YEAR.parse(raw_year)
         year, problem = parsed_year
         if problem:
-            errors.add(sheet_name, number, LABELS["fiscal_year"], _cell_text(raw_year), problem)
+            errors.add(sheet_name, number, FISCAL_YEAR.verbose_name, _cell_text(raw_year), problem)
             continue
         if org is None:
-            org = parsed.org_index.get(org_code)
-            if org is None:
-                org = parsed.org_index[org_code] = len(parsed.org_codes)
-                parsed.org_codes.append(org_code)
-                parsed.org_first_row[org] = number
-                parsed.org_details[org] = {
-                    k: _cell_text(values[columns[k]] if columns[k] < n else None)
-                    for k in detail_keys
-                }
-            org_memo[(raw_org.__class__, raw_org)] = org
+            org = org_memo[(raw_org.__class__, raw_org)] = parsed.org_of(
+                org_code, number, values, details
+            )
         raw_code = values[ic] if ic < n else None
         code_key = (raw_code.__class__, raw_code)
-        code = code_memo.get(code_key, _MISSING)
-        if code is _MISSING:
-            normal = normalise_code(raw_code)
-            if normal is None:
-                code = None
-            else:
-                code = parsed.code_index.get(normal)
-                if code is None:
-                    code = parsed.code_index[normal] = len(parsed.codes)
-                    parsed.codes.append(normal)
-            code_memo[code_key] = code
-        if code is None:
-            _bad_code(errors, sheet_name, number, raw_code)
+        parsed_code = code_memo.get(code_key)
+        if parsed_code is None:
+            normal, problem = ITEM_CODE.parse(raw_code)
+            parsed_code = code_memo[code_key] = (
+                (None, problem) if problem else (parsed.code_of(normal), "")
+            )
+        code, problem = parsed_code
+        if problem:
+            errors.add(sheet_name, number, ITEM_CODE.verbose_name, _cell_text(raw_code), problem)
             continue
         raw_score = values[sc] if sc < n else None
         kind = raw_score.__class__
@@ -468,13 +501,13 @@ def _read_long(parsed, rows, columns, errors, progress) -> None:
             scaled = raw_score * 100
             hundredths = round(scaled)
             if abs(scaled - hundredths) > 1e-6:  # more than 2 decimals: the exact path
-                hundredths, _ = _parse_score(raw_score)
+                hundredths = SCORE.clean(raw_score)  # never fails for a float in range
         elif kind is int and 0 <= raw_score <= 100:
             hundredths = raw_score * 100
         else:
-            hundredths, problem = _parse_score(raw_score)
+            hundredths, problem = SCORE.parse(raw_score)
             if problem:
-                errors.add(sheet_name, number, LABELS["score"], _cell_text(raw_score), problem)
+                errors.add(sheet_name, number, SCORE.verbose_name, _cell_text(raw_score), problem)
                 continue
         add_org(org)
         add_year(year)
@@ -484,14 +517,41 @@ def _read_long(parsed, rows, columns, errors, progress) -> None:
     parsed.rows_read = number - 1
 
 
-def _bad_code(errors: Errors, sheet: str, row: int, raw_code: Any) -> None:
-    shown = _cell_text(raw_code)
-    message = (
-        "ช่องว่าง: ต้องระบุรหัสข้อ"
-        if not shown
-        else "รหัสข้อไม่ถูกต้อง (ใช้ i1, e5, o27, ind1–ind10, IIT, EIT, OIT หรือ TOTAL)"
-    )
-    errors.add(sheet, row, LABELS["item_code"], shown, message)
+def _read_wide(parsed, rows, header, columns, wide_codes, errors, progress) -> None:
+    """The wide layout: one row per organisation and year, one column per code. A score error
+    names its column by the header as written."""
+    sheet_name = parsed.sheet
+    oc, yc = columns[ORG_CODE], columns[FISCAL_YEAR]
+    details = _detail_columns(columns)
+    header_text = {index: _cell_text(header[index]) for index in wide_codes}
+    for number, values in enumerate(rows, start=2):
+        parsed.rows_read += 1
+        if progress and parsed.rows_read % PROGRESS_EVERY == 0:
+            progress("read", parsed.rows_read, 0)
+        if not any(v not in (None, "") for v in values):
+            continue  # a wholly empty row (often at the end of a sheet)
+        n = len(values)
+        org_code, problem = ORG_CODE.parse(values[oc] if oc < n else None)
+        if problem:
+            errors.add(sheet_name, number, ORG_CODE.verbose_name, "", problem)
+            continue
+        raw_year = values[yc] if yc < n else None
+        year, problem = FISCAL_YEAR.parse(raw_year)
+        if problem:
+            errors.add(sheet_name, number, FISCAL_YEAR.verbose_name, _cell_text(raw_year), problem)
+            continue
+        org = parsed.org_of(org_code, number, values, details)
+        for index, normal in wide_codes.items():
+            raw_score = values[index] if index < n else None
+            hundredths, problem = SCORE.parse(raw_score)
+            if problem:
+                errors.add(sheet_name, number, header_text[index], _cell_text(raw_score), problem)
+                continue
+            parsed.org.append(org)
+            parsed.year.append(year)
+            parsed.code.append(parsed.code_of(normal))
+            parsed.score.append(hundredths)
+            parsed.row.append(number)
 
 
 def _col(index: int) -> str:
@@ -513,152 +573,189 @@ class Plan:
     org_ids: dict[int, int] = field(default_factory=dict)  # org index → id (or -1: to create)
     org_types: dict[int, str] = field(default_factory=dict)
     frameworks: dict[tuple[int, int], Framework] = field(default_factory=dict)  # (org, year)
-    order: list[int] = field(default_factory=list)  # row indices, deduplicated, sorted by key
+    order: list[int] = field(default_factory=list)  # row indices, deduplicated, in file order
 
 
 def validate(parsed: Parsed, errors: Errors, *, create_organisations: bool) -> Plan:
+    """Pass 1 against the database: the organisations, then row by row the framework of its
+    year, its code and any duplicate. Errors are added in that order (and later sorted by row)."""
     plan = Plan()
-    sheet = parsed.sheet
-    # Organisations, looked up in chunks.
+    _validate_organisations(parsed, plan, errors, create_organisations=create_organisations)
+    _validate_rows(parsed, plan, errors, _Frameworks())
+    return plan
+
+
+def _validate_organisations(
+    parsed: Parsed, plan: Plan, errors: Errors, *, create_organisations: bool
+) -> None:
+    """Each organisation's id and type; -1 for one the import will create."""
+    known = _known_organisations(parsed.org_codes)
+    for index, code in enumerate(parsed.org_codes):
+        organisation = known.get(code)
+        if organisation is not None:
+            plan.org_ids[index] = organisation.pk
+            plan.org_types[index] = organisation.type
+            continue
+        org_type = _new_organisation_type(parsed, index, errors, create_organisations)
+        if org_type is not None:
+            plan.org_ids[index] = -1
+            plan.org_types[index] = org_type
+
+
+def _known_organisations(codes: list[str]) -> dict[str, Organisation]:
     known: dict[str, Organisation] = {}
-    codes = parsed.org_codes
     for start in range(0, len(codes), 5000):
         for organisation in Organisation.objects.filter(code__in=codes[start : start + 5000]).only(
             "id", "code", "type"
         ):
             known[organisation.code] = organisation
-    for index, code in enumerate(codes):
-        if code in known:
-            plan.org_ids[index] = known[code].pk
-            plan.org_types[index] = known[code].type
-            continue
-        details = parsed.org_details.get(index, {})
-        row = parsed.org_first_row[index]
-        if not create_organisations:
-            errors.add(
-                sheet,
-                row,
-                LABELS["org_code"],
-                code,
-                "ไม่พบหน่วยงานรหัสนี้ในระบบ (เลือก “สร้างหน่วยงานที่ยังไม่มี” และใส่คอลัมน์ org_name หากต้องการสร้าง)",
-            )
-            continue
-        if not details.get("org_name"):
-            errors.add(sheet, row, "ชื่อหน่วยงาน (org_name)", code, "ต้องระบุชื่อหน่วยงานเพื่อสร้างหน่วยงานใหม่")
-            continue
-        raw_type = details.get("org_type", "")
-        org_type = ORG_TYPE_WORDS.get(raw_type) if raw_type else OrganisationType.SAO
-        if org_type is None:
-            errors.add(
-                sheet,
-                row,
-                "ประเภทหน่วยงาน (org_type)",
-                raw_type,
-                "ประเภทหน่วยงานไม่ถูกต้อง (เช่น อบต., ทต., ทม., ทน., อบจ. หรือ other)",
-            )
-            continue
-        if not re.match(r"^[0-9A-Za-z][0-9A-Za-z_-]*$", code) or len(code) > 32:
-            errors.add(
-                sheet,
-                row,
-                LABELS["org_code"],
-                code,
-                "รหัสหน่วยงานใช้ได้เฉพาะตัวเลข ตัวอักษรอังกฤษ ขีด และขีดล่าง",
-            )
-            continue
-        plan.org_ids[index] = -1
-        plan.org_types[index] = org_type
+    return known
 
-    # Frameworks and the codes each allows.
-    frameworks: dict[tuple[str, int], Framework | None] = {}
-    allowed: dict[int, set[tuple[str, str]]] = {}
-    years_known = set(FiscalYear.objects.values_list("year", flat=True))
-    all_frameworks = {
-        (f.variant, f.fiscal_year.year): f
-        for f in Framework.objects.select_related("fiscal_year").prefetch_related(
-            "items", "indicators"
+
+def _new_organisation_type(
+    parsed: Parsed, index: int, errors: Errors, create_organisations: bool
+) -> str | None:
+    """The type of an organisation not in the portal yet, or None having said why it cannot be
+    created (reported at its first row)."""
+    code, sheet = parsed.org_codes[index], parsed.sheet
+    details = parsed.org_details[index]
+    row = parsed.org_first_row[index]
+    if not create_organisations:
+        errors.add(
+            sheet,
+            row,
+            ORG_CODE.verbose_name,
+            code,
+            "ไม่พบหน่วยงานรหัสนี้ในระบบ (เลือก “สร้างหน่วยงานที่ยังไม่มี” และใส่คอลัมน์ org_name หากต้องการสร้าง)",
         )
-    }
+        return None
+    if not details.get(ORG_NAME.identifier):
+        errors.add(sheet, row, ORG_NAME.verbose_name, code, "ต้องระบุชื่อหน่วยงานเพื่อสร้างหน่วยงานใหม่")
+        return None
+    raw_type = details.get(ORG_TYPE.identifier, "")
+    org_type, problem = ORG_TYPE.parse(raw_type)
+    if problem:
+        errors.add(sheet, row, ORG_TYPE.verbose_name, raw_type, problem)
+        return None
+    if not NEW_ORG_CODE_RE.match(code) or len(code) > 32:
+        errors.add(
+            sheet,
+            row,
+            ORG_CODE.verbose_name,
+            code,
+            "รหัสหน่วยงานใช้ได้เฉพาะตัวเลข ตัวอักษรอังกฤษ ขีด และขีดล่าง",
+        )
+        return None
+    return org_type
 
-    def framework_for(org_type: str, year: int) -> Framework | None:
+
+class _Frameworks:
+    """Which framework judges an organisation's year (the อปท. variant for local government,
+    else the general one), with the codes it allows; every framework is loaded once."""
+
+    def __init__(self):
+        self.by_key = {
+            (f.variant, f.fiscal_year.year): f
+            for f in Framework.objects.select_related("fiscal_year").prefetch_related(
+                "items", "indicators"
+            )
+        }
+        self.found: dict[tuple[str, int], tuple[Framework, set[tuple[str, str]]] | None] = {}
+
+    def judge(self, org_type: str, year: int) -> tuple[Framework, set[tuple[str, str]]] | None:
+        """(framework, allowed (kind, code) pairs), or None: no framework for that year."""
         variant = "" if org_type == OrganisationType.OTHER else LOCAL_GOVERNMENT_VARIANT
         key = (variant, year)
-        if key not in frameworks:
-            frameworks[key] = all_frameworks.get(key) or all_frameworks.get(("", year))
-        return frameworks[key]
+        if key not in self.found:
+            framework = self.by_key.get(key) or self.by_key.get(("", year))
+            self.found[key] = None if framework is None else (framework, self._codes(framework))
+        return self.found[key]
 
+    @staticmethod
+    def _codes(framework: Framework) -> set[tuple[str, str]]:
+        return (
+            {(ScoreKind.ITEM, item.code) for item in framework.items.all() if not item.is_retired}
+            | {(ScoreKind.INDICATOR, f"ind{ind.number}") for ind in framework.indicators.all()}
+            | {(ScoreKind.TOOL, t) for t in TOOLS.values()}
+            | {(ScoreKind.TOTAL, "TOTAL")}
+        )
+
+
+def _validate_rows(parsed: Parsed, plan: Plan, errors: Errors, frameworks: _Frameworks) -> None:
+    """Each row's year has a framework, its code is in that framework, and a repeated
+    (organisation, year, code) gives the same score. Fills plan.frameworks and plan.order.
+    One loop over the arrays: 830,000 turns at national scale, so no call per row."""
     reported_years: set[int] = set()
-    bad_codes: set[tuple[int, int]] = set()
+    bad_codes: set[tuple[int, int]] = set()  # (framework, code) already reported
     first: dict[tuple[int, int, int], int] = {}  # (org, year, code) → its first valid row
-    p_org, p_year, p_code, p_score, p_row = (
-        parsed.org,
-        parsed.year,
-        parsed.code,
-        parsed.score,
-        parsed.row,
-    )
-    fw_memo: dict[tuple[int, int], Framework | None] = {}
-    for i in range(len(p_row)):
+    judged: dict[tuple[int, int], Any] = {}  # (org, year) → frameworks.judge()
+    p_org, p_year, p_code, p_score = parsed.org, parsed.year, parsed.code, parsed.score
+    codes, org_ids, org_types = parsed.codes, plan.org_ids, plan.org_types
+    for i in range(len(parsed.row)):
         org = p_org[i]
-        if org not in plan.org_ids:
+        if org not in org_ids:
             continue
         year = p_year[i]
         fw_key = (org, year)
-        framework = fw_memo.get(fw_key, _MISSING)
-        if framework is _MISSING:
-            framework = fw_memo[fw_key] = framework_for(plan.org_types[org], year)
-        if framework is None or year not in years_known:
+        judgement = judged.get(fw_key, _MISSING)
+        if judgement is _MISSING:
+            judgement = judged[fw_key] = frameworks.judge(org_types[org], year)
+        if judgement is None:
             if year not in reported_years:
                 reported_years.add(year)
-                errors.add(
-                    sheet,
-                    parsed.row[i],
-                    LABELS["fiscal_year"],
-                    year,
-                    f"ไม่มีปีงบประมาณ {year} (หรือกรอบการประเมินของปีนั้น) ในระบบ",
-                )
+                _report_missing_year(parsed, errors, i)
             continue
-        if framework.pk not in allowed:
-            allowed[framework.pk] = (
-                {
-                    (ScoreKind.ITEM, item.code)
-                    for item in framework.items.all()
-                    if not item.is_retired
-                }
-                | {(ScoreKind.INDICATOR, f"ind{ind.number}") for ind in framework.indicators.all()}
-                | {(ScoreKind.TOOL, t) for t in TOOLS.values()}
-                | {(ScoreKind.TOTAL, "TOTAL")}
-            )
-        kind_code = parsed.codes[parsed.code[i]]
-        if kind_code not in allowed[framework.pk]:
-            key = (framework.pk, parsed.code[i])
-            if key not in bad_codes or errors.total < MAX_KEPT_ERRORS:
-                bad_codes.add(key)
-                errors.add(
-                    sheet,
-                    parsed.row[i],
-                    LABELS["item_code"],
-                    kind_code[1],
-                    f"ไม่มีข้อ {kind_code[1]} ใน{_framework_label(framework)}",
-                )
+        framework, allowed = judgement
+        code = p_code[i]
+        if codes[code] not in allowed:
+            if (framework.pk, code) not in bad_codes or errors.total < MAX_KEPT_ERRORS:
+                bad_codes.add((framework.pk, code))
+                _report_unknown_code(parsed, errors, i, framework)
             continue
         plan.frameworks[fw_key] = framework
-        # Duplicates: the same organisation, year and code twice must agree.
-        key = (org, year, p_code[i])
+        key = (org, year, code)
         previous = first.get(key)
         if previous is None:
             first[key] = i
             plan.order.append(i)
-            continue
-        if p_score[i] != p_score[previous]:
-            errors.add(
-                sheet,
-                p_row[i],
-                LABELS["score"],
-                f"{p_score[i] / 100:.2f}",
-                f"ซ้ำกับแถวที่ {p_row[previous]} ({parsed.org_codes[key[0]]} ปี {key[1]} ข้อ {parsed.codes[key[2]][1]}) แต่คะแนนไม่ตรงกัน ({p_score[previous] / 100:.2f})",
-            )
-    return plan
+        elif p_score[i] != p_score[previous]:
+            _report_disagreement(parsed, errors, i, previous)
+
+
+def _report_missing_year(parsed: Parsed, errors: Errors, i: int) -> None:
+    year = parsed.year[i]
+    errors.add(
+        parsed.sheet,
+        parsed.row[i],
+        FISCAL_YEAR.verbose_name,
+        year,
+        f"ไม่มีปีงบประมาณ {year} (หรือกรอบการประเมินของปีนั้น) ในระบบ",
+    )
+
+
+def _report_unknown_code(parsed: Parsed, errors: Errors, i: int, framework: Framework) -> None:
+    code = parsed.codes[parsed.code[i]][1]
+    errors.add(
+        parsed.sheet,
+        parsed.row[i],
+        ITEM_CODE.verbose_name,
+        code,
+        f"ไม่มีข้อ {code} ใน{_framework_label(framework)}",
+    )
+
+
+def _report_disagreement(parsed: Parsed, errors: Errors, i: int, previous: int) -> None:
+    score, row = parsed.score, parsed.row
+    where = (
+        f"{parsed.org_codes[parsed.org[i]]} ปี {parsed.year[i]} ข้อ {parsed.codes[parsed.code[i]][1]}"
+    )
+    errors.add(
+        parsed.sheet,
+        row[i],
+        SCORE.verbose_name,
+        f"{score[i] / 100:.2f}",
+        f"ซ้ำกับแถวที่ {row[previous]} ({where}) แต่คะแนนไม่ตรงกัน ({score[previous] / 100:.2f})",
+    )
 
 
 def _framework_label(framework: Framework) -> str:
@@ -770,7 +867,7 @@ def _write_copy(rows, total, result, progress, new_ids: set[int]) -> set[int]:
     assessments whose scores changed."""
     table = Score._meta.db_table
     now = timezone.now()
-    done = direct = 0
+    direct = 0
     with connection.cursor() as cursor:
         if new_ids:
             # Every value is ASCII without tab, newline or backslash (ids, validated codes,
@@ -846,11 +943,10 @@ def _write_copy(rows, total, result, progress, new_ids: set[int]) -> set[int]:
     return changed
 
 
-def _audit(
-    changed: set[int], *, actor, file_name: str, import_id: str, result: ImportResult
-) -> None:
-    """One audit entry per assessment whose scores the import changed (bulk writes bypass the
-    per-row audit signals, so the import records itself)."""
+def _audit(changed: set[int], *, actor, file_name: str, import_id: str) -> None:
+    """One django-auditlog entry per assessment whose scores the import changed (bulk writes
+    bypass auditlog's per-row signals, so the import records itself). additional_data names the
+    organisation, for its audit page, and the import."""
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
@@ -860,48 +956,32 @@ def _audit(
     # as reports.public_views; assessments may not import reports).
     bump_public_version()
     content_type = ContentType.objects.get_for_model(Assessment)
-    note = f"นำเข้าคะแนนจากไฟล์ {file_name}"
-    if connection.vendor == "postgresql":
-        # One statement builds every entry in the database: no model instances, no JSON in Python.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {LogEntry._meta.db_table} (content_type_id, object_pk, object_id, "
-                "object_repr, action, changes, changes_text, actor_id, additional_data, timestamp) "
-                "SELECT %s, a.id::text, a.id, o.code || ' ITA ' || y.year, %s, "
-                "jsonb_build_object('คะแนน', jsonb_build_array('', %s::text)), '', %s, "
-                "jsonb_build_object('organisation_id', a.organisation_id, 'score_import', %s::text), "
-                "%s "
-                f"FROM {Assessment._meta.db_table} a "
-                f"JOIN {Organisation._meta.db_table} o ON o.id = a.organisation_id "
-                f"JOIN {FiscalYear._meta.db_table} y ON y.id = a.fiscal_year_id "
-                "WHERE a.id = ANY(%s)",
-                [
-                    content_type.pk,
-                    LogEntry.Action.UPDATE,
-                    note,
-                    actor.pk if actor is not None else None,
-                    import_id,
-                    timezone.now(),
-                    sorted(changed),
-                ],
-            )
-        return
-    entries = [
-        LogEntry(
-            content_type=content_type,
-            object_pk=str(pk),
-            object_id=pk,
-            object_repr=f"{code} ITA {year}",
-            action=LogEntry.Action.UPDATE,
-            changes={"คะแนน": ["", note]},
-            actor=actor,
-            additional_data={"organisation_id": org_id, "score_import": import_id},
+    changes = {"คะแนน": ["", f"นำเข้าคะแนนจากไฟล์ {file_name}"]}
+    now = timezone.now()
+    ids = sorted(changed)
+    for start in range(0, len(ids), AUDIT_BATCH):
+        assessments = (
+            Assessment.objects.filter(pk__in=ids[start : start + AUDIT_BATCH])
+            .order_by("pk")
+            .values_list("pk", "organisation_id", "organisation__code", "fiscal_year__year")
         )
-        for pk, org_id, code, year in Assessment.objects.filter(pk__in=changed).values_list(
-            "pk", "organisation_id", "organisation__code", "fiscal_year__year"
+        LogEntry.objects.bulk_create(
+            [
+                LogEntry(
+                    content_type=content_type,
+                    object_pk=str(pk),
+                    object_id=pk,
+                    object_repr=f"{code} ITA {year}",
+                    action=LogEntry.Action.UPDATE,
+                    changes=changes,
+                    changes_text="",
+                    actor=actor,
+                    additional_data={"organisation_id": org_id, "score_import": import_id},
+                    timestamp=now,
+                )
+                for pk, org_id, code, year in assessments
+            ]
         )
-    ]
-    LogEntry.objects.bulk_create(entries, batch_size=2000)
 
 
 # ---------------------------------------------------------------- the service
@@ -942,7 +1022,7 @@ def scores_import(
             progress("write", 0, len(plan.order))
         changed = _write(parsed, plan, result, progress)
         if not dry_run:
-            _audit(changed, actor=actor, file_name=file_name, import_id=import_id, result=result)
+            _audit(changed, actor=actor, file_name=file_name, import_id=import_id)
         if dry_run:
             transaction.set_rollback(True)
     result.seconds = time.monotonic() - started

@@ -144,6 +144,142 @@ def test_create_missing_organisations(db):
     assert (org.name, org.type, org.province) == ("เทศบาลตำบลทดสอบ", "tambon", "ขอนแก่น")
 
 
+def test_wide_layout_errors_name_the_code_column(agency):
+    header = ("org_code", "fiscal_year", "i1", "i10")
+    rows = [("6301401", 2568, 99.35, "ดี"), (None, None, None, None), ("6301401", 2568, 99.35, 101)]
+    errors, total = _errors(workbook(rows, header=header))
+    assert total == 2
+    assert "แถวที่ 2 คอลัมน์ “i10”" in errors[0] and "ต้องเป็นตัวเลข" in errors[0]
+    assert "แถวที่ 4 คอลัมน์ “i10”" in errors[1] and "ต้องอยู่ระหว่าง 0–100" in errors[1]
+    _nothing_written()
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        (("9999001", "", "ทต.", 2568, "i1", 90), "ชื่อหน่วยงาน (org_name)", "ต้องระบุชื่อหน่วยงาน"),
+        (
+            ("9999001", "เทศบาล", "ตำบล", 2568, "i1", 90),
+            "ประเภทหน่วยงาน (org_type)",
+            "ประเภทหน่วยงานไม่ถูกต้อง",
+        ),
+        (("99 001", "เทศบาล", "ทต.", 2568, "i1", 90), "รหัสหน่วยงาน (org_code)", "ใช้ได้เฉพาะตัวเลข"),
+    ],
+)
+def test_organisations_that_cannot_be_created(db, row, column, message):
+    header = ("org_code", "org_name", "org_type", "fiscal_year", "item_code", "score")
+    content = workbook([row], header=header)
+    errors, total = _errors(content, create_organisations=True)
+    assert total == 1 and "แถวที่ 2" in errors[0] and f"คอลัมน์ “{column}”" in errors[0]
+    assert message in errors[0]
+    assert not Organisation.objects.exists()
+
+
+# ---------------------------------------------------------------- the columns' clean()
+
+
+def _cleaned(column, value):
+    """The value clean() returns, or the Thai message it raises."""
+    try:
+        return column.clean(value)
+    except imports.CellError as error:
+        return str(error)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (2568, 2568),
+        (2568.0, 2568),
+        ("๒๕๖๘", 2568),
+        (" 2,568 ", 2568),
+        ("", "ช่องว่าง: ต้องระบุปีงบประมาณ (พ.ศ.)"),
+        (None, "ช่องว่าง: ต้องระบุปีงบประมาณ (พ.ศ.)"),
+        ("ปีหน้า", "ปีงบประมาณต้องเป็นตัวเลข พ.ศ. 4 หลัก เช่น 2568"),
+        ("2568.5", "ปีงบประมาณต้องเป็นตัวเลข พ.ศ. 4 หลัก เช่น 2568"),
+        (2025, "ปี 2025 เป็นปี ค.ศ. กรุณาใช้ปี พ.ศ. (2568)"),
+        ("๒๐๒๕", "ปี 2025 เป็นปี ค.ศ. กรุณาใช้ปี พ.ศ. (2568)"),
+        (2800, "ปีงบประมาณไม่อยู่ในช่วงที่เป็นไปได้"),
+    ],
+)
+def test_fiscal_year_column(value, expected):
+    assert _cleaned(imports.FISCAL_YEAR, value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (99.78, 9978),
+        (99.78000000000001, 9978),  # a float cell's binary noise is not a third decimal
+        (100, 10000),
+        ("๙๒.๕๒", 9252),
+        ("50", 5000),
+        ("0", 0),
+        ("", "ช่องว่าง: ต้องระบุคะแนน"),
+        (None, "ช่องว่าง: ต้องระบุคะแนน"),
+        ("ดี", "คะแนนต้องเป็นตัวเลข"),
+        ("NaN", "คะแนนต้องเป็นตัวเลข"),
+        (True, "คะแนนต้องเป็นตัวเลข"),
+        (100.5, "คะแนนต้องอยู่ระหว่าง 0–100"),
+        ("-1", "คะแนนต้องอยู่ระหว่าง 0–100"),
+        ("99.999", "คะแนนมีทศนิยมเกิน 2 ตำแหน่ง"),
+    ],
+)
+def test_score_column(value, expected):
+    assert _cleaned(imports.SCORE, value) == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        (imports.ITEM_CODE, " I1 ", ("item", "i1")),
+        (imports.ITEM_CODE, "ind๑๐", ("indicator", "ind10")),
+        (imports.ITEM_CODE, "iit", ("tool", "IIT")),
+        (imports.ITEM_CODE, "", "ช่องว่าง: ต้องระบุรหัสข้อ"),
+        (
+            imports.ITEM_CODE,
+            "x1",
+            "รหัสข้อไม่ถูกต้อง (ใช้ i1, e5, o27, ind1–ind10, IIT, EIT, OIT หรือ TOTAL)",
+        ),
+        (imports.ORG_CODE, 6301401.0, "6301401"),
+        (imports.ORG_CODE, "  ", "ช่องว่าง: ต้องระบุรหัสหน่วยงาน"),
+        (imports.ORG_TYPE, "", "sao"),
+        (imports.ORG_TYPE, "ทต.", "tambon"),
+        (imports.ORG_TYPE, "เทศบาลนคร", "nakhon"),
+        (
+            imports.ORG_TYPE,
+            "ตำบล",
+            "ประเภทหน่วยงานไม่ถูกต้อง (เช่น อบต., ทต., ทม., ทน., อบจ. หรือ other)",
+        ),
+    ],
+)
+def test_code_and_organisation_columns(column, value, expected):
+    assert _cleaned(column, value) == expected
+
+
+def test_parse_gives_the_message_instead_of_raising():
+    assert imports.SCORE.parse("ดี") == (None, "คะแนนต้องเป็นตัวเลข")
+    assert imports.FISCAL_YEAR.parse("๒๕๖๘") == (2568, "")
+
+
+def test_columns_have_thai_labels_and_are_found_by_thai_headers():
+    header = ["คะแนน", "รหัสหน่วยงาน", "ข้อ", "ปีงบประมาณ", "ชื่อหน่วยงาน", "SCORE"]
+    found = imports._header_map(header)
+    assert [(c.identifier, i) for c, i in found.items()] == [
+        ("score", 0),  # the first cell that names a column wins
+        ("org_code", 1),
+        ("item_code", 2),
+        ("fiscal_year", 3),
+        ("org_name", 4),
+    ]
+    assert [c.verbose_name for c in imports.LONG_COLUMNS] == [
+        "รหัสหน่วยงาน (org_code)",
+        "ปีงบประมาณ (fiscal_year)",
+        "ข้อ (item_code)",
+        "คะแนน (score)",
+    ]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
