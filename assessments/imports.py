@@ -179,7 +179,7 @@ class FiscalYearColumn(ImportColumn):
         text = to_arabic_digits(_cell_text(value)).replace(",", "")
         if not text:
             raise CellError("ช่องว่าง: ต้องระบุปีงบประมาณ (พ.ศ.)")
-        if not text.isdigit() or len(text) > 6:
+        if not (text.isascii() and text.isdigit()) or len(text) > 6:  # "²" is a digit too
             raise CellError("ปีงบประมาณต้องเป็นตัวเลข พ.ศ. 4 หลัก เช่น 2568")
         year = int(text)
         if year < 2400:
