@@ -542,19 +542,29 @@ def framework_save(*, data: FrameworkData, update: bool = False) -> tuple[Framew
     return framework, stats
 
 
+def _same_text(a: str, b: str) -> bool:
+    return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
+
+
 def _save_lineage(framework, data: FrameworkData, items: dict, update: bool, stats) -> None:
     """Link each item to the previous year's items it continues; a code found in none of the
     previous year's frameworks is refused with its row (the whole save is rolled back).
 
-    A code is linked in every framework of the previous year that has it (the general one and
-    a variant such as อปท. number their items alike), so an agency on either follows it.
+    A code names the item of last year's framework of the same group of agencies (or the
+    general one when the group had none). The same code in another group's framework is linked
+    too only where its text is the same requirement (the same words): 2568 อปท. numbers some
+    items differently from the general list (CORRECTIONS.md §3), and a code alone must not
+    decide. A code that only another group had (2568 อปท. o27) is linked there.
     """
     wanted = [item for item in data.items if item.predecessors]
     if not wanted:
         return
     earlier: dict[str, list[Item]] = {}
-    for previous in Item.objects.filter(framework__fiscal_year__year=data.fiscal_year - 1):
+    for previous in Item.objects.filter(
+        framework__fiscal_year__year=data.fiscal_year - 1
+    ).select_related("framework"):
         earlier.setdefault(previous.code, []).append(previous)
+    own = previous_framework(data.fiscal_year, data.variant)
     errors = []
     for item in wanted:
         missing = [code for code in item.predecessors if code not in earlier]
@@ -570,8 +580,17 @@ def _save_lineage(framework, data: FrameworkData, items: dict, update: bool, sta
         raise CatalogueError(errors)
     for item in wanted:
         obj = items[item.code]
+        target = set()
+        for code in item.predecessors:
+            candidates = earlier[code]
+            primary = next((p for p in candidates if own and p.framework_id == own.pk), None)
+            if primary is None:
+                target |= {p.pk for p in candidates}
+            else:
+                target |= {
+                    p.pk for p in candidates if p is primary or _same_text(p.text, primary.text)
+                }
         current = set(obj.predecessors.values_list("pk", flat=True))
-        target = {p.pk for code in item.predecessors for p in earlier[code]}
         if current == target and obj.lineage_note == item.lineage_note:
             stats.unchanged += 1
         elif update or not current:
@@ -579,9 +598,20 @@ def _save_lineage(framework, data: FrameworkData, items: dict, update: bool, sta
             if obj.lineage_note != item.lineage_note:
                 obj.lineage_note = item.lineage_note
                 obj.save(update_fields=["lineage_note"])
-            stats.updated += 1
+            if current:
+                stats.updated += 1
+            else:
+                stats.created += 1
         else:
             stats.unchanged += 1
+
+
+def previous_framework(year: int, variant: str) -> Framework | None:
+    """Last year's framework of the same group of agencies, else last year's general one."""
+    candidates = list(
+        Framework.objects.filter(fiscal_year__year=year - 1, variant__in={variant, ""})
+    )
+    return min(candidates, key=lambda f: f.variant != variant, default=None)
 
 
 def _save_criteria(item: Item, criteria: list[dict[str, Any]], update: bool, stats: SaveStats):

@@ -266,22 +266,46 @@ def unresolved_links(framework: Framework) -> list[tuple[Item, list[tuple[str, i
     return [(item, counts[item.pk]) for item in retired if item.pk in counts]
 
 
-def carry_forward(items: Iterable[Item], framework: Framework) -> list[Item]:
-    """The items of `framework` (a later year) that continue `items`, year by year through
-    their lineage (one query per year between them)."""
-    current = {item.pk for item in items}
+def descendants_in(items: Iterable[Item], framework: Framework) -> dict[int, list[Item]]:
+    """{item id: the items of `framework` (a later year) that continue it}, following lineage
+    forward one year at a time (one query per year between them)."""
+    items = list(items)
+    if not items:
+        return {}
     target_year = framework.fiscal_year.year
-    years = {item.framework.fiscal_year.year for item in items}
-    if not current or not years:
-        return []
+    current = {item.pk: {item.pk} for item in items}
     through = Item.predecessors.through
-    for year in range(min(years) + 1, target_year + 1):
-        current = set(
-            through.objects.filter(
-                to_item_id__in=current, from_item__framework__fiscal_year__year=year
-            ).values_list("from_item_id", flat=True)
-        )
-    return list(framework.items.filter(pk__in=current, is_retired=False).order_by("order", "code"))
+    for year in range(min(i.framework.fiscal_year.year for i in items) + 1, target_year + 1):
+        children: dict[int, set[int]] = {}
+        for parent, child in through.objects.filter(
+            to_item_id__in=set().union(*current.values()),
+            from_item__framework__fiscal_year__year=year,
+        ).values_list("to_item_id", "from_item_id"):
+            children.setdefault(parent, set()).add(child)
+        # An item of a year already reached stays itself until lineage moves it on.
+        current = {
+            pk: set().union(*(children.get(i, set()) for i in ids)) if ids else set()
+            for pk, ids in current.items()
+        }
+    reached = {
+        item.pk: item
+        for item in framework.items.filter(
+            pk__in=set().union(*current.values()), is_retired=False
+        ).order_by("order", "code")
+    }
+    return {
+        pk: sorted((reached[i] for i in ids if i in reached), key=lambda i: (i.order, i.code))
+        for pk, ids in current.items()
+    }
+
+
+def carry_forward(items: Iterable[Item], framework: Framework) -> list[Item]:
+    """The items of `framework` (a later year) that continue any of `items`."""
+    found: dict[int, Item] = {}
+    for successors in descendants_in(items, framework).values():
+        for item in successors:
+            found.setdefault(item.pk, item)
+    return sorted(found.values(), key=lambda i: (i.order, i.code))
 
 
 def ancestors_by_year(

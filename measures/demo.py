@@ -622,16 +622,16 @@ def load_planning_year_demo(today: date | None = None) -> str:
             carried = carry_forward(draft.items, framework) if framework else []
             drafts.append((draft, carried))
     # Areas whose items this year's framework continues first (IIT/EIT items of 2569 have no
-    # published text, so nothing continues them yet).
+    # published text, so nothing continues them yet: such a measure lists them to resolve).
     drafts.sort(key=lambda pair: not pair[1])
     planned = 0
     for draft, carried in drafts[:PLANNED_FROM_AREAS]:
-        measure_create(
+        measure = measure_create(
             organisation=organisation,
             year=year,
             user=reporter,
-            title=f"{draft.title} (ปี {year})",
-            problem=draft.problem,
+            title=draft.title,
+            problem=f"ผลการประเมินปี {latest.fiscal_year.year}: {draft.problem}",
             items=carried,
             responsible_units=[unit],
             steps=draft.steps,
@@ -639,6 +639,17 @@ def load_planning_year_demo(today: date | None = None) -> str:
             quarters=quarters,
             order=planned + 1,
         )
+        continued = set(carry_forward(draft.items, framework)) if framework else set()
+        dropped = [
+            item
+            for item in draft.items
+            if not continued.intersection(carry_forward([item], framework) if framework else [])
+        ]
+        if dropped:
+            measure.unlinked_items = [
+                f"{i.code} {i.text} (ปี {latest.fiscal_year.year})" for i in dropped
+            ]
+            measure.save(update_fields=["unlinked_items"])
         planned += 1
     six_months = next(r for r in rounds if r.name == ROUND_6)
     reported = 0

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from assessments import lineage
 from assessments.models import Item
 from assessments.selectors import framework_for_organisation
 from ita_portal.thai import dates as thai
@@ -199,44 +200,48 @@ class CopyRow:
         return sum(1 for link in self.links if link.fate == fate)
 
 
-def shift_fiscal_year(value: date | None) -> date | None:
-    """The same day one fiscal year later (29 February becomes 28 February)."""
+def shift_fiscal_year(value: date | None, years: int = 1) -> date | None:
+    """The same day `years` fiscal years later (29 February becomes 28 February)."""
     if value is None:
         return None
     try:
-        return value.replace(year=value.year + 1)
+        return value.replace(year=value.year + years)
     except ValueError:
-        return value.replace(year=value.year + 1, day=28)
+        return value.replace(year=value.year + years, day=28)
 
 
-def measures_copy_plan(organisation: Organisation, year: int, today: date) -> list[CopyRow]:
-    """Last year's measures as copying them into `year` would make them (constant queries).
+def copy_source_year(organisation: Organisation, year: int) -> int:
+    """The year a copy into `year` takes its measures from: the latest earlier year that has
+    any (usually last year; the one before when last year was skipped)."""
+    found = (
+        Measure.objects.filter(organisation=organisation, fiscal_year__year__lt=year)
+        .order_by("-fiscal_year__year")
+        .values_list("fiscal_year__year", flat=True)
+        .first()
+    )
+    return found or year - 1
 
-    Item links follow lineage (`Item.successors`), never the code: a renumbered item is
-    re-linked, merged items join, and an item with no successor is dropped and listed. Dates move
-    by one fiscal year; a date already past today is moved to the time left in `year`, so no
-    copy is overdue on the day it is made.
+
+def measures_copy_plan(
+    organisation: Organisation, year: int, today: date, source_year: int | None = None
+) -> list[CopyRow]:
+    """The measures of `source_year` (default: `copy_source_year`) as copying them into `year`
+    would make them (constant queries, one more per year between the two).
+
+    Item links follow lineage, never the code: a renumbered item is re-linked, merged items join,
+    and an item with no successor is dropped and listed. Dates move by whole fiscal years; a date
+    already past today is moved to the time left in `year`, so no copy is overdue on the day it
+    is made.
     """
+    source_year = source_year or copy_source_year(organisation, year)
     framework = framework_for_organisation(organisation, year)
     source = list(
-        Measure.objects.filter(organisation=organisation, fiscal_year__year=year - 1)
+        Measure.objects.filter(organisation=organisation, fiscal_year__year=source_year)
         .select_related("fiscal_year")
         .prefetch_related(
             "steps",
             "responsible_units",
-            Prefetch(
-                "items",
-                queryset=Item.objects.prefetch_related(
-                    Prefetch(
-                        "successors",
-                        queryset=Item.objects.filter(framework=framework).prefetch_related(
-                            "predecessors"
-                        )
-                        if framework
-                        else Item.objects.none(),
-                    )
-                ),
-            ),
+            Prefetch("items", queryset=Item.objects.select_related("framework__fiscal_year")),
         )
         .order_by("order", "pk")
     )
@@ -245,27 +250,37 @@ def measures_copy_plan(organisation: Organisation, year: int, today: date) -> li
             "title", flat=True
         )
     )
+    # Every item of the frameworks the measures use, so a merge is seen even when only one of
+    # the merged items was linked.
+    frameworks = {item.framework_id for m in source for item in m.items.all()}
+    everything = list(
+        Item.objects.filter(framework_id__in=frameworks).select_related("framework__fiscal_year")
+    )
+    descendants = lineage.descendants_in(everything, framework) if framework else {}
+    reached_from: Counter = Counter(
+        (new.pk, item.framework_id)
+        for item in everything
+        for new in descendants.get(item.pk, [])
+    )
     start, end = thai.fiscal_year_range(year)
     rows = []
     for old in source:
         row = CopyRow(measure=old, duplicate=old.title in existing)
         for item in old.items.all():
-            successors = [s for s in item.successors.all() if not s.is_retired]
+            successors = descendants.get(item.pk, [])
             if not successors:
                 fate = LinkFate.DROPPED
-            elif any(
-                sum(p.framework_id == item.framework_id for p in s.predecessors.all()) > 1
-                for s in successors
-            ):
+            elif any(reached_from[(s.pk, item.framework_id)] > 1 for s in successors):
                 fate = LinkFate.MERGED
             elif all(s.code == item.code for s in successors):
                 fate = LinkFate.CARRIED
             else:
                 fate = LinkFate.RELINKED
             row.links.append(CopyLink(old=item, new=successors, fate=fate))
-        row.start_date = shift_fiscal_year(old.start_date)
-        row.end_date = shift_fiscal_year(old.end_date)
-        row.deadline = shift_fiscal_year(old.deadline)
+        shift = year - source_year
+        row.start_date = shift_fiscal_year(old.start_date, shift)
+        row.end_date = shift_fiscal_year(old.end_date, shift)
+        row.deadline = shift_fiscal_year(old.deadline, shift)
         row.quarters = list(old.quarters)
         _keep_in_remaining_time(row, old, year, today, start, end)
         rows.append(row)

@@ -293,6 +293,7 @@ def measure_delete(*, measure: Measure, user) -> None:
 
 @dataclass(frozen=True)
 class CopyResult:
+    source_year: int = 0
     copied: int = 0
     skipped: int = 0
     carried: int = 0
@@ -303,7 +304,7 @@ class CopyResult:
 
     def summary(self, year: int) -> str:
         text = (
-            f"คัดลอกมาตรการจากปีงบประมาณ {year - 1} แล้ว {self.copied} รายการ: "
+            f"คัดลอกมาตรการจากปีงบประมาณ {self.source_year or year - 1} แล้ว {self.copied} รายการ: "
             f"ข้อการประเมินยกมา {self.carried} ข้อ, เปลี่ยนเลขข้อ {self.relinked} ข้อ, "
             f"รวมกับข้ออื่น {self.merged} ข้อ, ไม่มีข้อที่สืบต่อ {self.dropped} ข้อ"
         )
@@ -318,7 +319,12 @@ class CopyResult:
 
 @transaction.atomic
 def measures_copy_from_previous_year(
-    *, organisation: Organisation, year: int, user, today: date | None = None
+    *,
+    organisation: Organisation,
+    year: int,
+    user,
+    today: date | None = None,
+    source_year: int | None = None,
 ) -> CopyResult:
     """Copy last year's measures and steps (not their progress) into `year`.
 
@@ -334,7 +340,8 @@ def measures_copy_from_previous_year(
             f"ปีงบประมาณ {year} สิ้นสุดแล้ว จึงไม่คัดลอกมาตรการไปปีนั้น "
             f"(ปีงบประมาณปัจจุบันคือ {thai.fiscal_year_of(today)})"
         )
-    plan = selectors.measures_copy_plan(organisation, year, today)
+    source_year = source_year or selectors.copy_source_year(organisation, year)
+    plan = selectors.measures_copy_plan(organisation, year, today, source_year)
     if not plan:
         raise ValidationError(f"ไม่มีมาตรการของปีงบประมาณ {year - 1} ให้คัดลอก")
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
@@ -363,7 +370,7 @@ def measures_copy_from_previous_year(
             quarters=row.quarters,
             expected_output=old.expected_output,
             expected_outcome=old.expected_outcome,
-            unlinked_items=[f"{i.code} {i.text} (ปี {year - 1})" for i in row.dropped],
+            unlinked_items=[f"{i.code} {i.text} (ปี {source_year})" for i in row.dropped],
             created_by=user,
         )
         new.items.set(row.new_items)
@@ -374,7 +381,7 @@ def measures_copy_from_previous_year(
         counts["moved"] += row.moved_to_remaining_time
         for fate in ("carried", "relinked", "merged", "dropped"):
             counts[fate] += row.count(fate)
-    return CopyResult(**counts)
+    return CopyResult(source_year=source_year, **counts)
 
 
 # ---------------------------------------------------------------- progress and evidence

@@ -92,6 +92,7 @@ def measure_list(request, code: str, year: int):
             "can_manage": can(request.user, organisation, Action.MANAGE),
             "filtered": any(v is not None for v in filters.values()),
             "framework": framework_for_organisation(organisation, year),
+            "year_over": thai.fiscal_year_end(year) < today,
         },
     )
 
@@ -252,13 +253,16 @@ def measures_copy(request, code: str, year: int):
         else:
             messages.success(request, result.summary(year))
             return redirect("measures:measure_list", code=code, year=year)
-    plan = selectors.measures_copy_plan(organisation, year, today)
+    source_year = selectors.copy_source_year(organisation, year)
+    plan = selectors.measures_copy_plan(organisation, year, today, source_year)
     return render(
         request,
         "measures/measure_copy.html",
         {
             "organisation": organisation,
             "year": year,
+            "source_year": source_year,
+            "source_year_negative": -source_year,
             "plan": plan,
             "to_copy": sum(1 for row in plan if not row.duplicate),
             "year_over": thai.fiscal_year_end(year) < today,

@@ -216,3 +216,32 @@ def test_copy_page_previews_then_reports_what_it_did(org, last_year, staff, logi
     assert Measure.objects.filter(fiscal_year__year=2569).count() == 3
     again = client.get(url).content.decode()
     assert "มีอยู่ในปี 2569 แล้ว" in again
+
+
+def test_a_skipped_year_copies_from_the_year_before_through_both_lineages(
+    org, last_year, staff, central_admin, login, time_machine
+):
+    """On 6 December 2569 the agency plans 2570, but planned nothing in 2569: the copy takes
+    2568's measures, following lineage 2568 → 2569 → 2570 (a provisional 2570)."""
+    from assessments.lineage import framework_roll_forward
+    from assessments.models import Framework
+
+    framework_roll_forward(source=Framework.objects.get(fiscal_year__year=2569), user=central_admin)
+    time_machine.move_to("2026-12-06 09:00+07:00", tick=False)
+    assert selectors.copy_source_year(org, 2570) == 2568
+    rows = {r.measure.title: r for r in selectors.measures_copy_plan(org, 2570, date(2026, 12, 6))}
+    procurement = rows["เผยแพร่ผลการจัดซื้อจัดจ้าง"]
+    assert {link.old.code: [i.code for i in link.new] for link in procurement.links} == {
+        "i7": ["i7"],
+        "o12": ["o11"],
+        "i10": [],
+    }
+    assert all(i.framework.fiscal_year.year == 2570 for i in procurement.new_items)
+    assert procurement.deadline == date(2027, 3, 31)  # two fiscal years later
+    page = (
+        login(staff).get(reverse("measures:measures_copy", args=[org.code, 2570])).content.decode()
+    )
+    assert "คัดลอกมาตรการจากปีงบประมาณ 2568 ไปปี 2570" in page and "o12 → o11" in page
+    result = services.measures_copy_from_previous_year(organisation=org, year=2570, user=staff)
+    assert (result.source_year, result.copied, result.relinked, result.merged) == (2568, 3, 1, 2)
+    assert "คัดลอกมาตรการจากปีงบประมาณ 2568 แล้ว 3 รายการ" in result.summary(2570)

@@ -551,7 +551,7 @@ def test_memos_of_two_units_never_share_a_number(org, world, staff):
 # ---------------------------------------------------------------- demo
 
 
-def test_demo_has_a_partly_complete_2568_board(db):
+def test_demo_has_a_partly_complete_2568_board_and_this_years_window(db):
     call_command("load_framework", stdout=io.StringIO())
     call_command("load_demo", force=True, stdout=io.StringIO())
     from organisations.models import Organisation
@@ -565,7 +565,12 @@ def test_demo_has_a_partly_complete_2568_board(db):
     assert states["o2"] == oit_selectors.ItemState.MISSING
     broken = [(r.item.code, p.problem) for r in board.rows for p in r.problems]
     assert broken == [("o4", "ไม่พบหน้านี้ (HTTP 404)")]
-    assert board.deadline is not None and board.days_left > 0
+    # The ITAS window the demo sets is this year's, not last cycle's (issue 14).
+    from assessments.selectors import years_for
+
+    assert board.deadline is None
+    this_year = oit_selectors.oit_board(demo, years_for(demo).planning)
+    assert this_year.deadline is not None and this_year.days_left > 0
     o27 = next(r for r in board.rows if r.item.code == "o27")
     assert o27.public[0].public_path == "/p/6301401/2568/measure-plan/"
     assert OitEvidence.objects.get(entry__item__code="o4").link_status == LinkStatus.BROKEN
