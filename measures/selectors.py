@@ -258,9 +258,7 @@ def measures_copy_plan(
     )
     descendants = lineage.descendants_in(everything, framework) if framework else {}
     reached_from: Counter = Counter(
-        (new.pk, item.framework_id)
-        for item in everything
-        for new in descendants.get(item.pk, [])
+        (new.pk, item.framework_id) for item in everything for new in descendants.get(item.pk, [])
     )
     start, end = thai.fiscal_year_range(year)
     rows = []
