@@ -9,7 +9,7 @@ from organisations.demo import DEMO_ORG_CODE
 from organisations.models import Organisation
 
 from . import services as memos
-from .models import Decision, Memo
+from .models import Decision, Memo, MemoStatus
 from .selectors import current_step
 
 DEMO_YEAR = 2568
@@ -107,7 +107,6 @@ def load_planning_year_memos(today=None) -> str:
     unit = organisation.units.filter(name="สำนักปลัด").first() or organisation.units.first()
     if template is None or unit is None:
         return ""
-    made = []
     plan = memos.memo_draft_texts(
         organisation=organisation, fiscal_year=years.planning, kind="measure-plan"
     )
@@ -116,7 +115,6 @@ def load_planning_year_memos(today=None) -> str:
         memos.memo_submit(memo=memo, user=users["staff"], template=template)
         for username in ("staff", "orgadmin"):
             _decide(memo, users[username], Decision.APPROVED, "เห็นควรเสนอ")
-        made.append(f"“{plan['title']}” รอปลัดพิจารณา")
     if years.latest_results:
         analysis = memos.memo_draft_texts(
             organisation=organisation, fiscal_year=years.latest_results, kind="analysis"
@@ -133,8 +131,17 @@ def load_planning_year_memos(today=None) -> str:
                 Decision.RETURNED,
                 "กรุณาเพิ่มแนวทางการนำผลการวิเคราะห์ไปสู่การปฏิบัติให้ครบทุกประเด็นก่อนเสนอ",
             )
-            made.append(f"“{analysis['title']}” ถูกส่งกลับแก้ไข")
-    return ("บันทึกข้อความปีปัจจุบัน: " + "; ".join(made)) if made else ""
+    # The same line on every run (the memos' state, whoever made them).
+    states = [
+        f"“{m.subject}” {m.get_status_display()}"
+        for m in Memo.objects.filter(
+            organisation=organisation, fiscal_year__in={years.planning, years.latest_results}
+        )
+        .exclude(subject__startswith="ขออนุมัติเผยแพร่ข้อมูลสาธารณะ")
+        .filter(status__in=[MemoStatus.IN_REVIEW, MemoStatus.RETURNED])
+        .order_by("pk")
+    ]
+    return "บันทึกข้อความที่รอดำเนินการ: " + "; ".join(states) if states else ""
 
 
 def _memo(organisation, author, year, unit, texts, kind) -> Memo:
