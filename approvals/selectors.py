@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from ita_portal.thai import dates as thai
@@ -49,6 +49,13 @@ def waiting_for(user):
         order__lt=OuterRef("order"),
         decision=Decision.PENDING,
     )
+    last_decided = (
+        ApprovalStep.objects.filter(
+            memo=OuterRef("memo"), cycle=OuterRef("cycle"), order__lt=OuterRef("order")
+        )
+        .order_by("-acted_at")
+        .values("acted_at")[:1]
+    )
     return (
         ApprovalStep.objects.filter(
             assignee=user,
@@ -57,9 +64,59 @@ def waiting_for(user):
             cycle=F("memo__cycle"),
         )
         .filter(~Exists(earlier_pending))
-        .select_related("memo__organisation")
-        .order_by("memo__created_at")
+        # Waiting since the step before was decided (or since the memo was submitted).
+        .annotate(previous_decided_at=Subquery(last_decided))
+        .select_related("memo__organisation", "memo__author")
+        .prefetch_related("memo__attachments")
+        .order_by("memo__date", "memo__created_at")
     )
+
+
+def days_waiting(step: ApprovalStep, today) -> int:
+    since = step.previous_decided_at
+    start = timezone.localtime(since).date() if since else (step.memo.date or today)
+    return max(0, (today - start).days)
+
+
+def memos_of_author(user, organisation) -> dict[str, list[Memo]]:
+    """The author's own memos of the organisation by state, returned ones first on the page:
+    {"returned": [...], "in_review": [...], "draft": [...]}; memos in review carry `current`."""
+    if not user.is_authenticated:
+        return {"returned": [], "in_review": [], "draft": []}
+    memos = list(
+        Memo.objects.filter(
+            organisation=organisation,
+            author=user,
+            status__in=[MemoStatus.RETURNED, MemoStatus.IN_REVIEW, MemoStatus.DRAFT],
+        )
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=ApprovalStep.objects.select_related("assignee").order_by("cycle", "order"),
+            )
+        )
+        .order_by("-updated_at")
+    )
+    grouped: dict[str, list[Memo]] = {"returned": [], "in_review": [], "draft": []}
+    for memo in memos:
+        steps = [s for s in memo.steps.all() if s.cycle == memo.cycle]
+        memo.current = next((s for s in steps if s.decision == Decision.PENDING), None)
+        memo.return_comment = next(
+            (s.comment for s in reversed(steps) if s.decision == Decision.RETURNED), ""
+        )
+        grouped[memo.status].append(memo)
+    return grouped
+
+
+def memo_counts(organisation) -> list[tuple[str, str, int]]:
+    """(status, Thai label, count) of the organisation's memos, every status listed."""
+    counts = dict(
+        Memo.objects.filter(organisation=organisation)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return [(status.value, status.label, counts.get(status.value, 0)) for status in MemoStatus]
 
 
 def returned_to(user, organisation):

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from approvals.selectors import returned_to, waiting_for
+from approvals.selectors import days_waiting, memo_counts, memos_of_author, waiting_for
 from assessments.selectors import frameworks_for_year, years_for
+from documents.registry import KINDS
 from ita_portal.thai import dates as thai
 from oit.selectors import oit_board
 from organisations.access import Action, is_central_admin, organisation_for
@@ -62,8 +63,11 @@ def dashboard(request):
         # During the OIT window the readiness board comes first.
         if years.oit_window_open:
             context["oit_board"] = oit_board(organisation, years.oit)
-        context["waiting_steps"] = list(waiting_for(request.user)[:WAITING_ON_DASHBOARD])
-        context["returned_memos"] = list(returned_to(request.user, organisation))
+        context["waiting_steps"] = _waiting(request.user)[:WAITING_ON_DASHBOARD]
+        context["own_memos"] = memos_of_author(request.user, organisation)
+        context["returned_memos"] = context["own_memos"]["returned"]
+        if membership.role == Role.ORG_ADMIN:
+            context["memo_counts"] = memo_counts(organisation)
     if is_central_admin(request.user):
         context["missing_framework"] = not frameworks_for_year(year)
         query = request.GET.get("q", "").strip()
@@ -149,9 +153,22 @@ def _guide_html(path, mtime: float):
 # ---------------------------------------------------------------- waiting for me
 
 
+def _waiting(user) -> list:
+    """The steps waiting for `user`, oldest first, each with its days waiting and what the
+    memo asks to publish."""
+    today = timezone.localdate()
+    steps = list(waiting_for(user))
+    for step in steps:
+        step.days = days_waiting(step, today)
+        step.kinds = ", ".join(
+            KINDS[a.kind].label if a.kind in KINDS else a.title for a in step.memo.attachments.all()
+        )
+    return steps
+
+
 @login_required
 def waiting(request):
-    return render(request, "portal/waiting.html", {"steps": list(waiting_for(request.user))})
+    return render(request, "portal/waiting.html", {"steps": _waiting(request.user)})
 
 
 @require_safe
