@@ -17,6 +17,10 @@ urlpatterns = [
         views.oit_file,
         name="oit_file",
     ),
+    # Each published memo is its own document: /memo/r<N>/ is that memo forever, and /memo/
+    # lists the year's published memos (it never means "the latest memo").
+    path("<str:code>/<int:year>/memo/", views.memo_list, name="memo_list"),
+    path("<str:code>/<int:year>/memo.pdf", views.memo_list_pdf, name="memo_list_pdf"),
     re_path(
         rf"^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{{4}})/{KIND}/$",
         views.document,

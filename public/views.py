@@ -13,9 +13,9 @@ from __future__ import annotations
 from hashlib import md5
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
@@ -124,12 +124,18 @@ def _publication(
 ) -> tuple[Publication | None, Publication | None, list[Publication]]:
     """(the revision to show, or None), the newest withdrawn revision when none is live, and
     every revision of the document, newest first (one query)."""
+    # The memo that approved each revision, where it was published beside it (same query).
+    approving = Publication.objects.filter(memo=OuterRef("memo"), kind="memo")
     revisions = list(
         Publication.objects.filter(
             organisation__code=code, organisation__is_active=True, fiscal_year=year, kind=kind
         )
         .select_related("organisation", "memo")
         .only(*PUBLICATION_FIELDS)
+        .annotate(
+            approving_memo_revision=Subquery(approving.values("revision")[:1]),
+            approving_memo_year=Subquery(approving.values("fiscal_year")[:1]),
+        )
         .order_by("-revision")
     )
     if revision is not None:
@@ -167,8 +173,9 @@ def document(request, code: str, year: int, kind: str, revision: int | None = No
         "public/_document_banner.html",
         {
             "publication": publication,
-            "revisions": revisions,
+            "revisions": [] if kind == "memo" else revisions,
             "kind_title": KINDS[kind].label if kind in KINDS else kind,
+            "approving": None if kind == "memo" else publication.approving_memo_revision,
         },
         request=request,
     )
@@ -198,6 +205,46 @@ def document_pdf(request, code: str, year: int, kind: str, revision: int | None 
     # The file is immutable: the cache keeps its name, and a hit streams it without a query.
     response.stored_file = publication.pdf.name
     return cache_headers(response, etag, publication.published_at)
+
+
+# ---------------------------------------------------------------- memos
+
+
+def _memo_publications(code: str, year: int) -> list[Publication]:
+    return list(
+        Publication.objects.filter(
+            organisation__code=code, organisation__is_active=True, fiscal_year=year, kind="memo"
+        )
+        .select_related("organisation", "memo")
+        .only(*PUBLICATION_FIELDS)
+        .order_by("revision")
+    )
+
+
+@require_safe
+@cached_public
+def memo_list(request, code: str, year: int):
+    """The year's published memos, each with its own permanent address (/memo/r<N>/)."""
+    organisation = get_object_or_404(Organisation, code=code, is_active=True)
+    publications = _memo_publications(code, year)
+    if not publications:
+        raise Http404("ยังไม่มีบันทึกข้อความที่เผยแพร่ของปีนี้")
+    response = render(
+        request,
+        "public/memo_list.html",
+        {"organisation": organisation, "year": year, "publications": publications},
+    )
+    etag = quote_etag(md5(response.content, usedforsecurity=False).hexdigest())
+    changed = max(p.withdrawn_at or p.published_at for p in publications)
+    cache_headers(response, etag, changed)
+    return not_modified_response(response) if not_modified(request, etag) else response
+
+
+@require_safe
+def memo_list_pdf(request, code: str, year: int):
+    """The address that once gave the latest memo's PDF: memos are separate documents, so it
+    leads to the list of the year's memos, each with its own PDF."""
+    return redirect("public:memo_list", code=code, year=year)
 
 
 # ---------------------------------------------------------------- OIT

@@ -111,6 +111,11 @@ EXPECTED: dict[str, list[Case]] = {
     "password_reset_complete": [Case("get", PUBLIC)],
     "public:directory": [Case("get", PUBLIC)],
     "public:organisation": [Case("get", PUBLIC, code)],
+    "public:memo_list": [
+        Case("get", PUBLIC, lambda w: {"code": w.org.code, "year": YEAR}, label="published"),
+        Case("get", UNPUBLISHED, lambda w: {"code": w.org.code, "year": YEAR - 1}),
+    ],
+    "public:memo_list_pdf": [Case("get", PUBLIC, lambda w: {"code": w.org.code, "year": YEAR})],
     "public:document": [
         Case("get", PUBLIC, public_doc("measure-results"), label="published"),
         Case("get", UNPUBLISHED, public_doc("progress"), label="unpublished"),

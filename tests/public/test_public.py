@@ -336,3 +336,72 @@ def test_an_organisation_change_reaches_its_cached_public_pages(client, org, pub
     org.is_active = False
     org.save()
     assert client.get(page).status_code == 404 and client.get(document).status_code == 404
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_three_memos_in_a_row_every_url_keeps_its_document(
+    client, org, staff, org_admin, approver, published
+):
+    """Publish three memos for three different documents; every URL public along the way
+    answers the same bytes afterwards, and /memo/ is the list, never "the latest memo"."""
+    _, chain = published
+    unit, rounds, _, template, mayor = chain
+    seen: dict[str, bytes] = {}
+
+    def remember_every_public_url():
+        for p in Publication.objects.filter(organisation=org):
+            for url in (
+                f"/p/{org.code}/{p.fiscal_year}/{p.kind}/r{p.revision}/",
+                f"/p/{org.code}/{p.fiscal_year}/{p.kind}/r{p.revision}.pdf",
+            ):
+                seen.setdefault(url, _body(client.get(url)))
+            if p.kind != "memo":  # "latest" addresses are per document kind
+                for url in (
+                    f"/p/{org.code}/{p.fiscal_year}/{p.kind}/",
+                    f"/p/{org.code}/{p.fiscal_year}/{p.kind}.pdf",
+                ):
+                    seen.setdefault(url, _body(client.get(url)))
+
+    remember_every_public_url()
+    for kind, round_id in (("measure-plan", None), ("progress", rounds[0].pk), ("analysis", None)):
+        texts = memos.memo_draft_texts(organisation=org, fiscal_year=YEAR, kind=kind)
+        memo = new_memo(
+            org,
+            staff,
+            unit,
+            rounds,
+            subject=texts["subject"],
+            attachments=[
+                {
+                    "kind": kind,
+                    "fiscal_year": YEAR,
+                    "options": {"round_id": round_id} if round_id else {},
+                    "title": texts["title"],
+                }
+            ],
+        )
+        memos.memo_submit(memo=memo, user=staff, template=template)
+        try:
+            for user in (staff, org_admin, approver, mayor):
+                act(memo, user, Decision.APPROVED)
+        except memos.PublicationFailed:
+            continue  # the analysis needs scores this world has not: nothing was published
+        remember_every_public_url()
+    assert Publication.objects.filter(organisation=org, kind="memo").count() >= 3
+    for url, body in seen.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert _body(response) == body, f"{url} changed its document"
+    listing = client.get(f"/p/{org.code}/{YEAR}/memo/").content.decode()
+    numbers = [p.memo.number for p in Publication.objects.filter(organisation=org, kind="memo")]
+    assert all(f"บันทึกข้อความ ที่ {n}" in listing for n in numbers)
+    assert client.get(f"/p/{org.code}/{YEAR}/memo.pdf")["Location"] == f"/p/{org.code}/{YEAR}/memo/"
+    # Each document's page links the memo that approved it.
+    plan = client.get(f"/p/{org.code}/{YEAR}/measure-plan/").content.decode()
+    memo_revision = Publication.objects.get(
+        kind="memo", memo=Publication.objects.get(kind="measure-plan").memo
+    ).revision
+    assert f'/p/{org.code}/{YEAR}/memo/r{memo_revision}/">บันทึกข้อความ ที่' in plan

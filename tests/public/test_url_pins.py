@@ -16,6 +16,9 @@ PUBLIC_ROUTES = [
     "p/<str:code>/<int:year>/oit/",
     "p/<str:code>/<int:year>/oit/<str:item_code>/",
     "p/<str:code>/<int:year>/oit/<str:item_code>/e<int:pk>/",
+    # Added by issue 15: the year's published memos (this address used to mean the latest memo).
+    "p/<str:code>/<int:year>/memo/",
+    "p/<str:code>/<int:year>/memo.pdf",
     "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/$",
     "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)\\.pdf$",
     "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/r(?P<revision>[0-9]+)/$",
