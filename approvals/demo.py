@@ -28,7 +28,6 @@ def load_memos_demo() -> str:
         user=users["orgadmin"],
         name="เสนอรายงานผลการดำเนินการ",
         steps=[
-            ("ผู้รายงาน (นักวิเคราะห์นโยบายและแผน)", users["staff"]),
             ("หัวหน้าสำนักปลัด", users["orgadmin"]),
             ("ปลัดองค์การบริหารส่วนตำบล", users["approver"]),
             ("นายกองค์การบริหารส่วนตำบล", users["mayor"]),
@@ -44,7 +43,7 @@ def load_memos_demo() -> str:
         round_name=round_6.name,
     )
     summary = (
-        f"บันทึกข้อความตัวอย่าง: รายงานผลรอบ 6 เดือนผ่านการอนุมัติ 4 ขั้น (ส่งกลับแก้ไข 1 ครั้ง) "
+        f"บันทึกข้อความตัวอย่าง: รายงานผลรอบ 6 เดือนผ่านการอนุมัติ 3 ขั้น (ส่งกลับแก้ไข 1 ครั้ง) "
         f"เผยแพร่ที่ /p/{organisation.code}/{DEMO_YEAR}/measure-results/"
     )
     if Memo.objects.filter(organisation=organisation, subject=texts["subject"]).exists():
@@ -77,7 +76,6 @@ def load_memos_demo() -> str:
         )
 
     memos.memo_submit(memo=memo, user=users["staff"], template=template)
-    act("staff", Decision.APPROVED)
     act("orgadmin", Decision.RETURNED, "กรุณาระบุช่วงเวลาของรอบรายงานในข้อเท็จจริงให้ชัดเจน")
     memo.refresh_from_db()
     memos.memo_update(
@@ -86,7 +84,6 @@ def load_memos_demo() -> str:
         facts=texts["facts"] + f" ครอบคลุมการดำเนินการระหว่าง {round_6.span}",
     )
     memos.memo_submit(memo=memo, user=users["staff"], template=template)
-    act("staff", Decision.APPROVED)
     act("orgadmin", Decision.APPROVED, "เห็นควรเผยแพร่")
     act("approver", Decision.APPROVED, "เห็นชอบ")
     act("mayor", Decision.APPROVED, "อนุมัติ")
@@ -113,8 +110,7 @@ def load_planning_year_memos(today=None) -> str:
     if not Memo.objects.filter(organisation=organisation, subject=plan["subject"]).exists():
         memo = _memo(organisation, users["staff"], years.planning, unit, plan, "measure-plan")
         memos.memo_submit(memo=memo, user=users["staff"], template=template)
-        for username in ("staff", "orgadmin"):
-            _decide(memo, users[username], Decision.APPROVED, "เห็นควรเสนอ")
+        _decide(memo, users["orgadmin"], Decision.APPROVED, "เห็นควรเสนอ")
     if years.latest_results:
         analysis = memos.memo_draft_texts(
             organisation=organisation, fiscal_year=years.latest_results, kind="analysis"
@@ -124,7 +120,6 @@ def load_planning_year_memos(today=None) -> str:
                 organisation, users["staff"], years.latest_results, unit, analysis, "analysis"
             )
             memos.memo_submit(memo=memo, user=users["staff"], template=template)
-            _decide(memo, users["staff"], Decision.APPROVED)
             _decide(
                 memo,
                 users["orgadmin"],

@@ -91,9 +91,17 @@ def chain_template_save(
     members = {
         m.user_id: m for m in organisation.memberships.filter(is_active=True).select_related("user")
     }
+    seen_holders: dict[int, int] = {}
     for number, (title, holder) in enumerate(steps, start=1):
         if not title.strip():
             errors.append(f"ขั้นที่ {number}: กรุณาระบุตำแหน่ง")
+        if holder is not None and holder.pk in seen_holders:
+            errors.append(
+                f"ขั้นที่ {number}: ผู้ดำรงตำแหน่งซ้ำกับขั้นที่ {seen_holders[holder.pk]} "
+                "(ผู้หนึ่งพิจารณาบันทึกข้อความได้ขั้นเดียว)"
+            )
+        elif holder is not None:
+            seen_holders[holder.pk] = number
         if holder is None or holder.pk not in members:
             errors.append(f"ขั้นที่ {number}: ผู้ดำรงตำแหน่งต้องเป็นสมาชิกของหน่วยงาน")
     if errors:
@@ -260,9 +268,20 @@ def memo_submit(*, memo: Memo, user, template: ChainTemplate) -> Memo:
         raise MemoError("ลำดับการเสนอต้องเป็นของหน่วยงานเดียวกัน")
     if not memo.attachments.exists():
         raise MemoError("บันทึกนี้ไม่มีเอกสารแนบแล้ว (หลักฐานถูกลบ) จึงเสนอไม่ได้")
-    steps = list(template.steps.select_related("user").order_by("order"))
+    # The author submits; the author is not a step (their name is on the memo as ผู้เสนอ).
+    steps = [
+        s
+        for s in template.steps.select_related("user").order_by("order")
+        if s.user_id != memo.author_id
+    ]
     if not steps:
-        raise MemoError("ลำดับการเสนอยังไม่มีผู้ลงนาม")
+        raise MemoError("ลำดับการเสนอต้องมีผู้ลงนามอื่นนอกจากผู้เสนอบันทึกข้อความ")
+    holders = [s.user_id for s in steps]
+    if len(set(holders)) != len(holders):
+        raise MemoError(
+            "ลำดับการเสนอนี้มีผู้ลงนามคนเดียวกันมากกว่าหนึ่งขั้น ผู้หนึ่งพิจารณาได้ขั้นเดียว "
+            "(ผู้ดูแลหน่วยงานแก้ไขได้ที่เมนู “ลำดับการเสนอ”)"
+        )
     if not memo.number:
         # One sequence per organisation and year: the number carries the organisation's prefix
         # only, so per-unit sequences would issue the same number twice.
@@ -286,6 +305,29 @@ def memo_submit(*, memo: Memo, user, template: ChainTemplate) -> Memo:
     first = current_step(memo)
     transaction.on_commit(lambda: memo_notify_submitted(memo=memo, step=first))
     return memo
+
+
+def decision_refusal(user, memo: Memo, step: ApprovalStep) -> str:
+    """Why `user` may not decide `step` of `memo` (Thai), or "" when they may.
+
+    Separation of duties: nobody decides a step of a memo they wrote, and nobody decides two
+    steps of one memo (as the assignee or standing in), whatever the chain says.
+    """
+    if user.pk == memo.author_id:
+        return "ผู้เสนอบันทึกข้อความพิจารณาบันทึกของตนเองไม่ได้"
+    decided = [
+        s
+        for s in memo.steps.filter(cycle=memo.cycle).exclude(decision=Decision.PENDING)
+        if (s.acted_by_id or s.assignee_id) == user.pk
+    ]
+    if decided:
+        return (
+            f"ท่านพิจารณาบันทึกนี้ไปแล้วในขั้นที่ {decided[0].order} ({decided[0].position_title}) "
+            "ผู้หนึ่งพิจารณาได้ขั้นเดียว"
+        )
+    if not may_decide_step(user, memo.organisation, assignee_id=step.assignee_id):
+        return "ท่านไม่ใช่ผู้ลงนามในขั้นนี้"
+    return ""
 
 
 def can_stand_in(user, step: ApprovalStep) -> bool:
@@ -325,8 +367,9 @@ def memo_step_decide(
     if step is None or step.pk != step_id:
         raise MemoError("ขั้นนี้ไม่ใช่ขั้นที่รอพิจารณาอยู่ (อาจมีผู้พิจารณาไปแล้ว)")
     step.memo = memo
-    if not may_decide_step(user, memo.organisation, assignee_id=step.assignee_id):
-        raise PermissionDenied("ท่านไม่ใช่ผู้ลงนามในขั้นนี้")
+    refusal = decision_refusal(user, memo, step)
+    if refusal:
+        raise PermissionDenied(refusal)
     if decision not in (Decision.APPROVED, Decision.ACKNOWLEDGED, Decision.RETURNED):
         raise MemoError("ผลการพิจารณาไม่ถูกต้อง")
     if decision == Decision.RETURNED and not comment.strip():

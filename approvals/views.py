@@ -178,9 +178,8 @@ def memo_update(request, code: str, pk: int):
 def memo_detail(request, code: str, pk: int):
     memo = _memo(request.user, code, pk)
     step = selectors.current_step(memo)
-    may_act = step is not None and (
-        request.user.pk == step.assignee_id or memos.can_stand_in(request.user, step)
-    )
+    # The UI offers a decision only where the service would accept it.
+    may_act = step is not None and not memos.decision_refusal(request.user, memo, step)
     steps = list(memo.steps.select_related("assignee", "acted_by").order_by("cycle", "order"))
     return render(
         request,

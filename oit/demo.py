@@ -161,7 +161,7 @@ def load_oit_demo() -> str:
         unit=unit,
     )
     memos.memo_submit(memo=published, user=staff, template=template)
-    for username in ("staff", "orgadmin", "approver", "mayor"):
+    for username in ("orgadmin", "approver", "mayor"):
         published.refresh_from_db()
         step = current_step(published)
         memos.memo_step_act(
@@ -176,5 +176,7 @@ def load_oit_demo() -> str:
     )
     waiting = memos.memo_submit(memo=waiting, user=staff, template=template)
     step = current_step(waiting)
-    memos.memo_step_act(memo=waiting, step_id=step.pk, user=staff, decision=Decision.APPROVED)
+    memos.memo_step_act(
+        memo=waiting, step_id=step.pk, user=users["orgadmin"], decision=Decision.APPROVED
+    )
     return summary

@@ -213,11 +213,11 @@ EXPECTED: dict[str, list[Case]] = {
     "approvals:memo_act": [
         # Any member may post; on a draft the service only answers with a message.
         Case("post", VIEW, lambda w: code(w, pk=w.memo.pk), label="draft"),
-        # A real decision on the pending step: its assignee (staff) or a stand-in approver
-        # (รักษาราชการแทน) may sign; nobody else.
+        # A real decision on the pending step: its assignee (the org admin, head of office) or
+        # a stand-in approver (รักษาราชการแทน) may sign; never the author (staff), nobody else.
         Case(
             "post",
-            expect(LOGIN, 404, OK, OK, 403, 403),
+            expect(LOGIN, 404, 403, OK, OK, 403),
             lambda w: code(w, pk=w.in_review.pk),
             data=lambda w: {"decision": "approved", "step": w.pending_step.pk, "comment": ""},
             label="in review",
@@ -401,7 +401,7 @@ def world(org, other_org, staff, approver, org_admin, outsider, central_admin):
     unit, rounds, measure, template, mayor = setup_chain(org, staff, org_admin, approver)
     published = new_memo(org, staff, unit, rounds)
     memos.memo_submit(memo=published, user=staff, template=template)
-    for user in (staff, org_admin, approver, mayor):
+    for user in (org_admin, approver, mayor):
         act(published, user, Decision.APPROVED)
     publication = Publication.objects.get(organisation=org, kind="measure-results")
     memo = new_memo(org, staff, unit, rounds)  # a draft

@@ -25,7 +25,7 @@ def memo(org, staff, chain):
 @pytest.fixture
 def publication(memo, staff, org_admin, approver, chain):
     memos.memo_submit(memo=memo, user=staff, template=chain[3])
-    for user in (staff, org_admin, approver, chain[4]):
+    for user in (org_admin, approver, chain[4]):
         act(memo, user, Decision.APPROVED)
     return Publication.objects.get(kind="measure-results")
 
@@ -140,46 +140,44 @@ def test_chain_on_the_web_with_return(client, org, staff, org_admin, approver, c
     memo.refresh_from_db()
     assert memo.status == MemoStatus.IN_REVIEW
     page = client.get(reverse("approvals:memo_detail", args=[org.code, memo.pk])).content.decode()
-    assert 'id="act"' in page and "เห็นชอบ" in page and 'id="waiting-count">1<' in page
+    assert 'id="act"' not in page  # the author is not a step: nothing to decide is offered
     step = approval_selectors.current_step(memo)
-    client.post(
-        reverse("approvals:memo_act", args=[org.code, memo.pk]),
-        {"step": step.pk, "decision": "approved"},
-    )
-    client.force_login(approver)  # their own step, but not the current one
-    early = client.post(
-        reverse("approvals:memo_act", args=[org.code, memo.pk]),
-        {"step": step.pk + 2, "decision": "approved"},
-        follow=True,
-    )
-    assert "ไม่ใช่ขั้นที่รอพิจารณา" in early.content.decode()
-    client.force_login(staff)  # not the signer of the current step, and not an approver
+    assert step.assignee == org_admin
     assert (
         client.post(
             reverse("approvals:memo_act", args=[org.code, memo.pk]),
-            {"step": step.pk + 1, "decision": "approved"},
+            {"step": step.pk, "decision": "approved"},
         ).status_code
         == 403
-    )
-    client.force_login(org_admin)
-    stale = client.post(
+    )  # nor accepted
+    client.force_login(approver)  # their own step, but not the current one
+    early = client.post(
         reverse("approvals:memo_act", args=[org.code, memo.pk]),
-        {"step": step.pk, "decision": "approved"},
+        {"step": step.pk + 1, "decision": "approved"},
         follow=True,
     )
-    assert "ไม่ใช่ขั้นที่รอพิจารณา" in stale.content.decode()  # a stale page
+    assert "ไม่ใช่ขั้นที่รอพิจารณา" in early.content.decode()
+    client.force_login(org_admin)
+    page = client.get(reverse("approvals:memo_detail", args=[org.code, memo.pk])).content.decode()
+    assert 'id="act"' in page and "เห็นชอบ" in page and 'id="waiting-count">1<' in page
     no_comment = client.post(
         reverse("approvals:memo_act", args=[org.code, memo.pk]),
-        {"step": step.pk + 1, "decision": "returned"},
+        {"step": step.pk, "decision": "returned"},
         follow=True,
     )
     assert "กรุณาระบุเหตุผลที่ส่งกลับแก้ไข" in no_comment.content.decode()
     client.post(
         reverse("approvals:memo_act", args=[org.code, memo.pk]),
-        {"step": step.pk + 1, "decision": "returned", "comment": "แก้ไขวันที่"},
+        {"step": step.pk, "decision": "returned", "comment": "แก้ไขวันที่"},
     )
     memo.refresh_from_db()
     assert memo.status == MemoStatus.RETURNED
+    stale = client.post(
+        reverse("approvals:memo_act", args=[org.code, memo.pk]),
+        {"step": step.pk, "decision": "approved"},
+        follow=True,
+    )
+    assert "ไม่ได้อยู่ระหว่างเสนอ" in stale.content.decode()  # a stale page
     client.force_login(staff)
     page = client.get(reverse("approvals:memo_detail", args=[org.code, memo.pk])).content.decode()
     assert "ส่งกลับแก้ไข" in page and "แก้ไขวันที่" in page

@@ -40,8 +40,8 @@ def test_submit_numbers_copies_chain_and_notifies(
     with django_capture_on_commit_callbacks(execute=True):
         memo = memos.memo_submit(memo=memo, user=staff, template=template)
     assert memo.number == "นม 93501/1" and memo.status == MemoStatus.IN_REVIEW and memo.date
+    # The author submits and is not a step, though the template lists them (ผู้รายงาน).
     assert [s.position_title for s in memo.steps.order_by("order")] == [
-        "ผู้รายงาน",
         "หัวหน้าสำนักปลัด",
         "ปลัด",
         "นายก",
@@ -58,7 +58,6 @@ def test_full_chain_with_return_then_publication(
 ):
     template, mayor = chain[3], chain[4]
     memos.memo_submit(memo=memo, user=staff, template=template)
-    act(memo, staff, Decision.APPROVED)
     with pytest.raises(ValidationError, match="กรุณาระบุเหตุผลที่ส่งกลับแก้ไข"):
         act(memo, org_admin, Decision.RETURNED, "")
     act(memo, org_admin, Decision.RETURNED, "แก้ข้อเท็จจริง")
@@ -73,7 +72,6 @@ def test_full_chain_with_return_then_publication(
     memos.memo_submit(memo=memo, user=staff, template=template)
     memo.refresh_from_db()
     assert memo.cycle == 2 and memo.number == "นม 93501/1"  # the number is kept
-    act(memo, staff, Decision.APPROVED)
     act(memo, org_admin, Decision.ACKNOWLEDGED)
     act(memo, approver, Decision.APPROVED, "เห็นชอบ")
     act(memo, mayor, Decision.APPROVED, "อนุมัติ")
@@ -82,7 +80,7 @@ def test_full_chain_with_return_then_publication(
     kinds = sorted(Publication.objects.values_list("kind", flat=True))
     assert kinds == ["measure-results", "memo"]
     pub = Publication.objects.get(kind="measure-results")
-    assert [r["decision"] for r in pub.approval_record] == ["เห็นชอบ", "ทราบ", "เห็นชอบ", "อนุมัติ"]
+    assert [r["decision"] for r in pub.approval_record] == ["ทราบ", "เห็นชอบ", "อนุมัติ"]
     memo_pdf = Publication.objects.get(kind="memo").pdf.read()
     text = norm(pdftotext(memo_pdf, tmp_path))
     assert (
@@ -102,25 +100,34 @@ def test_refusals(memo, org, staff, org_admin, approver, outsider, chain):
         memos.memo_submit(memo=memo, user=staff, template=template)
     memo.refresh_from_db()
     first, second = memo.steps.order_by("order")[:2]
+    from tests.factories import MembershipFactory
+
+    colleague = MembershipFactory(organisation=org, role="staff").user
     with pytest.raises(PermissionDenied, match="ไม่ใช่ผู้ลงนาม"):
         memos.memo_step_act(
-            memo=memo, step_id=first.pk, user=org_admin, decision=Decision.APPROVED
+            memo=memo, step_id=first.pk, user=colleague, decision=Decision.APPROVED
         )  # wrong user
+    with pytest.raises(PermissionDenied, match="พิจารณาบันทึกของตนเองไม่ได้"):
+        memos.memo_step_act(
+            memo=memo, step_id=first.pk, user=staff, decision=Decision.APPROVED
+        )  # the author
     with pytest.raises(PermissionDenied):
         memos.memo_step_act(memo=memo, step_id=first.pk, user=outsider, decision=Decision.APPROVED)
     with pytest.raises(memos.MemoError, match="ไม่ใช่ขั้นที่รอพิจารณา"):
         memos.memo_step_act(
-            memo=memo, step_id=second.pk, user=org_admin, decision=Decision.APPROVED
+            memo=memo, step_id=second.pk, user=approver, decision=Decision.APPROVED
         )  # wrong step
-    act(memo, staff, Decision.APPROVED)
+    act(memo, org_admin, Decision.APPROVED)
     with pytest.raises(memos.MemoError, match="ไม่ใช่ขั้นที่รอพิจารณา"):
         memos.memo_step_act(
-            memo=memo, step_id=first.pk, user=staff, decision=Decision.APPROVED
+            memo=memo, step_id=first.pk, user=org_admin, decision=Decision.APPROVED
         )  # already decided
     with pytest.raises(memos.MemoError, match="แก้ไขได้เฉพาะ"):
         memos.memo_update(memo=memo, user=staff, subject="แก้ระหว่างเสนอ")
-    act(memo, org_admin, Decision.APPROVED)
     act(memo, approver, Decision.APPROVED)
+    # Separation of duties: the ปลัด, having decided step 3, may not take the นายก's step.
+    with pytest.raises(PermissionDenied, match="ผู้หนึ่งพิจารณาได้ขั้นเดียว"):
+        act(memo, approver, Decision.APPROVED)
     with pytest.raises(memos.MemoError, match="ขั้นสุดท้ายต้องอนุมัติหรือส่งกลับแก้ไข"):
         act(memo, mayor, Decision.ACKNOWLEDGED)
     assert Publication.objects.count() == 0
@@ -132,8 +139,7 @@ def test_delegation_records_both_names(memo, org, staff, org_admin, approver, ch
     template, mayor = chain[3], chain[4]
     deputy = MembershipFactory(organisation=org, role="approver", user__username="deputy").user
     memos.memo_submit(memo=memo, user=staff, template=template)
-    act(memo, staff, Decision.APPROVED)
-    with pytest.raises(PermissionDenied):  # staff cannot stand in: only approvers can
+    with pytest.raises(PermissionDenied):  # the author cannot decide, nor stand in
         act(memo, staff, Decision.APPROVED)
     step = act(memo, deputy, Decision.APPROVED)  # stands in for the head of office
     assert step.acted_by == deputy and step.assignee == org_admin
@@ -141,20 +147,21 @@ def test_delegation_records_both_names(memo, org, staff, org_admin, approver, ch
     act(memo, mayor, Decision.APPROVED)
     record = Publication.objects.get(kind="measure-results").approval_record
     assert (
-        record[1]["name"] == org_admin.get_full_name()
-        and record[1]["acted_by"] == deputy.get_full_name()
+        record[0]["name"] == org_admin.get_full_name()
+        and record[0]["acted_by"] == deputy.get_full_name()
     )
 
 
-def test_transitions_are_in_the_audit_trail(memo, staff, chain):
+def test_transitions_are_in_the_audit_trail(memo, staff, org_admin, chain):
     from auditlog.context import set_actor
 
     with set_actor(staff):
         memos.memo_submit(memo=memo, user=staff, template=chain[3])
-        act(memo, staff, Decision.APPROVED)
-    step = memo.steps.get(order=1)
+    with set_actor(org_admin):
+        act(memo, org_admin, Decision.APPROVED)
+    step = memo.steps.get(order=2)
     entry = LogEntry.objects.get_for_object(step).filter(action=LogEntry.Action.UPDATE).get()
-    assert entry.actor == staff and entry.changes_dict["decision"] == ["pending", "approved"]
+    assert entry.actor == org_admin and entry.changes_dict["decision"] == ["pending", "approved"]
 
 
 def test_published_revision_is_frozen_after_later_edits(
@@ -162,7 +169,7 @@ def test_published_revision_is_frozen_after_later_edits(
 ):
     template, mayor = chain[3], chain[4]
     memos.memo_submit(memo=memo, user=staff, template=template)
-    for user in (staff, org_admin, approver, mayor):
+    for user in (org_admin, approver, mayor):
         act(memo, user, Decision.APPROVED)
     pub = Publication.objects.get(kind="measure-results")
     html_before, pdf_before = pub.html.read(), pub.pdf.read()
@@ -181,7 +188,7 @@ def test_published_revision_is_frozen_after_later_edits(
     # The next memo publishes revision 2; revision 1 stays reachable.
     second = new_memo(org, staff, chain[0], rounds)
     memos.memo_submit(memo=second, user=staff, template=template)
-    for user in (staff, org_admin, approver, mayor):
+    for user in (org_admin, approver, mayor):
         act(second, user, Decision.APPROVED)
     revisions = list(
         Publication.objects.filter(kind="measure-results")
@@ -197,7 +204,7 @@ def test_published_revision_is_frozen_after_later_edits(
 
 def test_withdraw_needs_org_admin_and_reason(memo, org, staff, org_admin, approver, chain):
     memos.memo_submit(memo=memo, user=staff, template=chain[3])
-    for user in (staff, org_admin, approver, chain[4]):
+    for user in (org_admin, approver, chain[4]):
         act(memo, user, Decision.APPROVED)
     pub = Publication.objects.get(kind="measure-results")
     with pytest.raises(PermissionDenied):
@@ -248,12 +255,12 @@ def test_concurrent_double_approve_gives_exactly_one_transition(org, staff, org_
     unit, rounds, _, template, _ = setup_chain(org, staff, org_admin, approver)
     memo = new_memo(org, staff, unit, rounds)
     memos.memo_submit(memo=memo, user=staff, template=template)
-    step_id = memo.steps.get(order=1).pk
+    step_id = memo.steps.get(order=2).pk
     results = _run_concurrently(
         lambda: memos.memo_step_act(
             memo=Memo.objects.get(pk=memo.pk),
             step_id=step_id,
-            user=staff,
+            user=org_admin,
             decision=Decision.APPROVED,
         )
     )
@@ -262,7 +269,7 @@ def test_concurrent_double_approve_gives_exactly_one_transition(org, staff, org_
     error = next(value for kind, value in results if kind == "error")
     assert isinstance(error, memos.MemoError | OperationalError), error
     assert ApprovalStep.objects.filter(memo=memo, decision=Decision.APPROVED).count() == 1
-    assert memo.steps.get(order=2).decision == Decision.PENDING
+    assert memo.steps.get(order=3).decision == Decision.PENDING
 
 
 @pytest.mark.django_db(transaction=True)
@@ -280,12 +287,49 @@ def test_concurrent_numbering_never_reuses(org, staff, org_admin, approver):
 
 
 def test_waiting_for_me(memo, staff, org_admin, chain):
-    assert approval_selectors.waiting_for(staff).count() == 0
-    memos.memo_submit(memo=memo, user=staff, template=chain[3])
-    assert [s.order for s in approval_selectors.waiting_for(staff)] == [1]
+    approver = chain[4]  # the นายก, last in the chain
     assert approval_selectors.waiting_for(org_admin).count() == 0
-    act(memo, staff, Decision.APPROVED)
-    assert (
-        approval_selectors.waiting_for(staff).count() == 0
-        and approval_selectors.waiting_for(org_admin).count() == 1
+    memos.memo_submit(memo=memo, user=staff, template=chain[3])
+    # The author is not a step: the first decider is the head of office.
+    assert approval_selectors.waiting_for(staff).count() == 0
+    assert [s.order for s in approval_selectors.waiting_for(org_admin)] == [2]
+    assert approval_selectors.waiting_for(approver).count() == 0
+    act(memo, org_admin, Decision.APPROVED)
+    assert approval_selectors.waiting_for(org_admin).count() == 0
+
+
+def test_a_chain_names_each_person_once(org, staff, org_admin, approver, chain):
+    with pytest.raises(ValidationError) as exc:
+        memos.chain_template_save(
+            organisation=org,
+            user=org_admin,
+            name="ซ้ำ",
+            steps=[("ปลัด", approver), ("รักษาราชการแทนนายก", approver)],
+        )
+    assert "ขั้นที่ 2: ผู้ดำรงตำแหน่งซ้ำกับขั้นที่ 1" in " ".join(exc.value.messages)
+
+
+def test_a_chain_of_the_author_alone_cannot_be_submitted(memo, org, staff, org_admin, chain):
+    alone = memos.chain_template_save(
+        organisation=org, user=org_admin, name="ผู้รายงานเท่านั้น", steps=[("ผู้รายงาน", staff)]
     )
+    with pytest.raises(memos.MemoError, match="ต้องมีผู้ลงนามอื่นนอกจากผู้เสนอ"):
+        memos.memo_submit(memo=memo, user=staff, template=alone)
+    memo.refresh_from_db()
+    assert memo.status == MemoStatus.DRAFT and not memo.steps.exists()
+
+
+def test_nobody_decides_two_steps_even_standing_in(memo, org, staff, org_admin, approver, chain):
+    """The ปลัด decides step 3; the นายก's step then needs the นายก (or someone else)."""
+    template, mayor = chain[3], chain[4]
+    memos.memo_submit(memo=memo, user=staff, template=template)
+    act(memo, org_admin, Decision.APPROVED)
+    act(memo, approver, Decision.APPROVED)
+    memo.refresh_from_db()
+    final = approval_selectors.current_step(memo)
+    with pytest.raises(PermissionDenied, match="ท่านพิจารณาบันทึกนี้ไปแล้วในขั้นที่ 3"):
+        memos.memo_step_act(memo=memo, step_id=final.pk, user=approver, decision="approved")
+    assert approval_selectors.current_step(memo).pk == final.pk  # nothing was recorded
+    act(memo, mayor, Decision.APPROVED)
+    memo.refresh_from_db()
+    assert memo.status == MemoStatus.APPROVED

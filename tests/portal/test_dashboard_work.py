@@ -29,7 +29,6 @@ def test_each_decider_sees_the_memo_waiting_for_them(
     time_machine.move_to("2025-03-03 09:00+07:00", tick=False)
     memo = new_memo(org, staff, unit, rounds)
     memos.memo_submit(memo=memo, user=staff, template=template)
-    act(memo, staff, Decision.APPROVED)
     time_machine.move_to("2025-03-06 09:00+07:00", tick=False)
     page = _dashboard(login, org_admin)
     assert 'id="waiting-list"' in page and memo.subject[:40] in page
@@ -49,7 +48,6 @@ def test_the_author_sees_returned_memos_first_then_those_in_review_and_drafts(
     unit, rounds, _, template, _ = chain
     returned = new_memo(org, staff, unit, rounds)
     memos.memo_submit(memo=returned, user=staff, template=template)
-    act(returned, staff, Decision.APPROVED)
     act(returned, org_admin, Decision.RETURNED, "กรุณาแนบภาพกิจกรรม")
     in_review = new_memo(org, staff, unit, rounds, subject="รายงานที่กำลังเสนอ")
     memos.memo_submit(memo=in_review, user=staff, template=template)
