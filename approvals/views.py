@@ -285,8 +285,13 @@ def memo_pdf(request, code: str, pk: int):
 @login_required
 def chain_templates(request, code: str):
     organisation = organisation_for(request.user, code, Action.MANAGE)
+    # A new chain becomes the default only when the organisation has none yet: adding one
+    # must not silently change the chain every memo goes up.
+    has_chain = ChainTemplate.objects.filter(organisation=organisation).exists()
     form = ChainTemplateForm(
-        request.POST if request.method == "POST" else None, organisation=organisation
+        request.POST if request.method == "POST" else None,
+        organisation=organisation,
+        initial={"is_default": not has_chain},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from approvals import selectors as approval_selectors
 from approvals import services as memos
-from approvals.models import Decision, Memo, MemoStatus
+from approvals.models import ChainTemplate, Decision, Memo, MemoStatus
 from publication.models import Publication
 from tests.memo_helpers import YEAR, act, new_memo, setup_chain
 
@@ -208,3 +208,16 @@ def test_withdraw_view(login, org, org_admin, publication):
     client.post(url, {"reason": "ข้อมูลผิด"})
     publication.refresh_from_db()
     assert publication.withdraw_reason == "ข้อมูลผิด"
+
+
+def test_a_new_chain_is_the_default_only_when_there_is_none(login, org, org_admin, chain):
+    """The first chain is the default; adding another leaves the default alone unless asked."""
+    page = login(org_admin).get(reverse("approvals:chain_templates", args=[org.code]))
+    field = page.content.decode()
+    field = field[field.index('name="is_default"') - 200 : field.index('name="is_default"') + 200]
+    assert "checked" not in field  # the organisation has a chain already (setup_chain)
+    ChainTemplate.objects.all().delete()
+    page = login(org_admin).get(reverse("approvals:chain_templates", args=[org.code]))
+    field = page.content.decode()
+    field = field[field.index('name="is_default"') - 200 : field.index('name="is_default"') + 200]
+    assert "checked" in field
