@@ -117,12 +117,3 @@ def memo_counts(organisation) -> list[tuple[str, str, int]]:
         .values_list("status", "n")
     )
     return [(status.value, status.label, counts.get(status.value, 0)) for status in MemoStatus]
-
-
-def returned_to(user, organisation):
-    """The user's own memos of the organisation that came back for revision (newest first)."""
-    if not user.is_authenticated:
-        return Memo.objects.none()
-    return Memo.objects.filter(
-        organisation=organisation, author=user, status=MemoStatus.RETURNED
-    ).order_by("-updated_at")

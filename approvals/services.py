@@ -330,13 +330,6 @@ def decision_refusal(user, memo: Memo, step: ApprovalStep) -> str:
     return ""
 
 
-def can_stand_in(user, step: ApprovalStep) -> bool:
-    """รักษาราชการแทน: someone other than the assignee who may decide the step."""
-    return user.pk != step.assignee_id and may_decide_step(
-        user, step.memo.organisation, assignee_id=step.assignee_id
-    )
-
-
 @transaction.atomic
 def memo_step_act(
     *, memo: Memo, step_id: int, user, decision: str, comment: str = ""

@@ -68,19 +68,6 @@ def item_link_counts(items: Iterable[Item]) -> dict[int, list[tuple[str, int]]]:
     return found
 
 
-# ---------------------------------------------------------------- following items
-
-
-def successors_in(item: Item, framework: Framework) -> list[Item]:
-    """The items of `framework` (a later year) that continue `item`."""
-    return [s for s in item.successors.all() if s.framework_id == framework.pk]
-
-
-def predecessors_in(item: Item, framework: Framework) -> list[Item]:
-    """The items of `framework` (an earlier year) that `item` continues."""
-    return [p for p in item.predecessors.all() if p.framework_id == framework.pk]
-
-
 def lineage_errors(framework: Framework, predecessors: Iterable[Item]) -> list[str]:
     """Thai messages for predecessors an item of `framework` may not continue: only items of
     the previous fiscal year (so a lineage never runs in a circle)."""
@@ -297,15 +284,6 @@ def descendants_in(items: Iterable[Item], framework: Framework) -> dict[int, lis
         pk: sorted((reached[i] for i in ids if i in reached), key=lambda i: (i.order, i.code))
         for pk, ids in current.items()
     }
-
-
-def carry_forward(items: Iterable[Item], framework: Framework) -> list[Item]:
-    """The items of `framework` (a later year) that continue any of `items`."""
-    found: dict[int, Item] = {}
-    for successors in descendants_in(items, framework).values():
-        for item in successors:
-            found.setdefault(item.pk, item)
-    return sorted(found.values(), key=lambda i: (i.order, i.code))
 
 
 def ancestors_by_year(

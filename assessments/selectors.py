@@ -149,10 +149,6 @@ class Years:
     oit_window_open: bool
     planning_framework: Framework | None
 
-    @property
-    def previous(self) -> int:
-        return self.planning - 1
-
 
 def years_for(organisation, today: date | None = None) -> Years:
     today = today or timezone.localdate()

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.analysis import area_measure_draft
-from assessments.lineage import carry_forward
+from assessments.lineage import descendants_in
 from assessments.models import Assessment
 from assessments.selectors import LOCAL_GOVERNMENT_VARIANT, framework_for_organisation, years_for
 from ita_portal.thai import dates as thai
@@ -619,13 +619,15 @@ def load_planning_year_demo(today: date | None = None) -> str:
     for area in latest.framework.analysis_areas.order_by("number"):
         draft = area_measure_draft(assessment=latest, area=area)
         if draft.items:
-            carried = carry_forward(draft.items, framework) if framework else []
-            drafts.append((draft, carried))
+            successors = descendants_in(draft.items, framework) if framework else {}
+            carried = list({s.pk: s for found in successors.values() for s in found}.values())
+            dropped = [item for item in draft.items if not successors.get(item.pk)]
+            drafts.append((draft, carried, dropped))
     # Areas whose items this year's framework continues first (IIT/EIT items of 2569 have no
     # published text, so nothing continues them yet: such a measure lists them to resolve).
-    drafts.sort(key=lambda pair: not pair[1])
+    drafts.sort(key=lambda row: not row[1])
     planned = 0
-    for draft, carried in drafts[:PLANNED_FROM_AREAS]:
+    for draft, carried, dropped in drafts[:PLANNED_FROM_AREAS]:
         measure = measure_create(
             organisation=organisation,
             year=year,
@@ -639,12 +641,6 @@ def load_planning_year_demo(today: date | None = None) -> str:
             quarters=quarters,
             order=planned + 1,
         )
-        continued = set(carry_forward(draft.items, framework)) if framework else set()
-        dropped = [
-            item
-            for item in draft.items
-            if not continued.intersection(carry_forward([item], framework) if framework else [])
-        ]
         if dropped:
             measure.unlinked_items = [
                 f"{i.code} {i.text} (ปี {latest.fiscal_year.year})" for i in dropped

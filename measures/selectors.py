@@ -14,7 +14,7 @@ from assessments.selectors import framework_for_organisation
 from ita_portal.thai import dates as thai
 from organisations.models import Organisation, Unit
 
-from .models import Evidence, Measure, ProgressEntry, ProgressStatus, ReportingRound
+from .models import Evidence, Measure, ProgressEntry, ProgressStatus, ReportingRound, TimeframeKind
 
 
 def rounds_for_year(organisation: Organisation, year: int) -> list[ReportingRound]:
@@ -290,12 +290,12 @@ def _keep_in_remaining_time(row: CopyRow, old: Measure, year: int, today, start,
     if not start <= today <= end:
         return
     kind = old.timeframe_kind
-    if kind == "deadline" and row.deadline and row.deadline < today:
+    if kind == TimeframeKind.DEADLINE and row.deadline and row.deadline < today:
         row.deadline, row.moved_to_remaining_time = end, True
-    elif kind == "period" and row.end_date and row.end_date < today:
+    elif kind == TimeframeKind.PERIOD and row.end_date and row.end_date < today:
         row.start_date = max(row.start_date or today, today)
         row.end_date, row.moved_to_remaining_time = end, True
-    elif kind == "quarters" and row.quarters:
+    elif kind == TimeframeKind.QUARTERS and row.quarters:
         current = thai.fiscal_quarter_of(today)
         if max(row.quarters) < current:
             row.quarters, row.moved_to_remaining_time = list(range(current, 5)), True

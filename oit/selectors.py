@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from approvals.models import MemoAttachment, MemoStatus
+from assessments.lineage import ancestors_by_year
 from assessments.models import Assessment, Framework, Item, ItemCriterion, Score, ScoreKind, Tool
 from assessments.selectors import framework_for_organisation
 from organisations.models import Organisation, Unit
@@ -242,18 +243,10 @@ def _last_year_scores(
         return None, {}
     previous_year = previous.fiscal_year.year
     scores = _item_scores(organisation, previous_year)
-    through = Item.predecessors.through
-    ancestors = {item.pk: {item.pk} for item in items}
-    for step in range(year, previous_year, -1):
-        parents: dict[int, set[int]] = {}
-        for child, parent in through.objects.filter(
-            from_item__framework__fiscal_year__year=step
-        ).values_list("from_item_id", "to_item_id"):
-            parents.setdefault(child, set()).add(parent)
-        ancestors = {
-            pk: set().union(*(parents.get(a, set()) for a in found)) if found else set()
-            for pk, found in ancestors.items()
-        }
+    ancestors = {
+        pk: by_year.get(previous_year, set())
+        for pk, by_year in ancestors_by_year(items, [previous_year]).items()
+    }
     codes_of = dict(previous.framework.items.filter(tool=Tool.OIT).values_list("pk", "code"))
     carried = {}
     for pk, found in ancestors.items():

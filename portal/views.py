@@ -16,7 +16,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from approvals.selectors import days_waiting, memo_counts, memos_of_author, waiting_for
-from assessments.selectors import frameworks_for_year, years_for
+from assessments.models import Framework
+from assessments.selectors import years_for
 from documents.registry import KINDS
 from ita_portal.thai import dates as thai
 from oit.selectors import oit_board
@@ -69,7 +70,7 @@ def dashboard(request):
         if membership.role == Role.ORG_ADMIN:
             context["memo_counts"] = memo_counts(organisation)
     if is_central_admin(request.user):
-        context["missing_framework"] = not frameworks_for_year(year)
+        context["missing_framework"] = not Framework.objects.filter(fiscal_year__year=year).exists()
         query = request.GET.get("q", "").strip()
         organisations = Organisation.objects.filter(is_active=True).order_by("province", "name")
         if query:
