@@ -10,7 +10,21 @@ class ApprovalsConfig(AppConfig):
 
         # The memo is a document kind of its own (registered with the documents registry).
         from . import document  # noqa: F401
-        from .models import ApprovalStep, ChainTemplate, ChainTemplateStep, Memo, MemoAttachment
+        from .models import (
+            ApprovalStep,
+            ChainTemplate,
+            ChainTemplateStep,
+            Delegation,
+            Memo,
+            MemoAttachment,
+        )
 
-        for model in (ChainTemplate, ChainTemplateStep, Memo, MemoAttachment, ApprovalStep):
+        for model in (
+            ChainTemplate,
+            ChainTemplateStep,
+            Memo,
+            MemoAttachment,
+            ApprovalStep,
+            Delegation,
+        ):
             auditlog.register(model)

@@ -1,15 +1,19 @@
 """Demo sign-off: the 6-month measure-results report goes up a four-step chain, is returned
 once for revision, then approved and published (idempotent)."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from assessments.selectors import years_for
+from ita_portal.thai.dates import be_year
 from measures.models import ReportingRound
 from organisations.demo import DEMO_ORG_CODE
 from organisations.models import Organisation
 
 from . import services as memos
-from .models import Decision, Memo, MemoStatus
+from .models import Decision, Delegation, DelegationKind, Memo, MemoStatus
 from .selectors import current_step
 
 DEMO_YEAR = 2568
@@ -126,6 +130,7 @@ def load_planning_year_memos(today=None) -> str:
                 Decision.RETURNED,
                 "กรุณาเพิ่มแนวทางการนำผลการวิเคราะห์ไปสู่การปฏิบัติให้ครบทุกประเด็นก่อนเสนอ",
             )
+    _demo_delegation(organisation, today)
     # The same line on every run (the memos' state, whoever made them).
     states = [
         f"“{m.subject}” {m.get_status_display()}"
@@ -158,3 +163,30 @@ def _decide(memo: Memo, user, decision: str, comment: str = "") -> None:
     memo.refresh_from_db()
     step = current_step(memo)
     memos.memo_step_act(memo=memo, step_id=step.pk, user=user, decision=decision, comment=comment)
+
+
+def _demo_delegation(organisation, today=None) -> None:
+    """The รองนายก stands in for the นายก this fortnight, under an order (idempotent): once the
+    ปลัด agrees to the plan, the นายก's step waits for the นายก and for the รองนายก."""
+    today = today or timezone.localdate()
+    people = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["mayor", "deputy", "orgadmin"])
+    }
+    if len(people) < 3:
+        return
+    if Delegation.objects.in_force(today).filter(
+        organisation=organisation, delegator=people["mayor"], delegate=people["deputy"]
+    ).exists():
+        return
+    memos.delegation_create(
+        organisation=organisation,
+        user=people["orgadmin"],
+        delegator=people["mayor"],
+        delegate=people["deputy"],
+        kind=DelegationKind.ACTING,
+        starts_on=today - timedelta(days=2),
+        ends_on=today + timedelta(days=12),
+        order_number=f"215/{be_year(today.year)}",
+        order_date=today - timedelta(days=3),
+    )

@@ -4,8 +4,21 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from ita_portal.forms import ModelChoiceField
+from ita_portal.thai.forms import ThaiDateField
 
-from .models import ChainTemplate, Decision
+from .models import ChainTemplate, Decision, DelegationKind, ResubmitMode
+
+
+def _members(organisation):
+    return (
+        get_user_model()
+        .objects.filter(memberships__organisation=organisation, memberships__is_active=True)
+        .order_by("first_name", "username")
+    )
+
+
+def _full_name(user) -> str:
+    return user.get_full_name() or user.username
 
 
 class MemoForm(forms.Form):
@@ -57,16 +70,20 @@ class ActForm(forms.Form):
 class ChainTemplateForm(forms.Form):
     name = forms.CharField(label="ชื่อลำดับการเสนอ", max_length=200, initial="ลำดับการเสนอหลัก")
     is_default = forms.BooleanField(label="ใช้เป็นค่าเริ่มต้น", required=False, initial=True)
+    resubmit = forms.TypedChoiceField(
+        label="เมื่อบันทึกถูกส่งกลับแก้ไขแล้วเสนอใหม่",
+        choices=ResubmitMode.choices,
+        required=False,
+        empty_value=ResubmitMode.RESUME,
+        initial=ResubmitMode.RESUME,
+        widget=forms.RadioSelect,
+    )
 
     STEPS = 6
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        users = (
-            get_user_model()
-            .objects.filter(memberships__organisation=organisation, memberships__is_active=True)
-            .order_by("first_name", "username")
-        )
+        users = _members(organisation)
         for i in range(1, self.STEPS + 1):
             self.fields[f"position_{i}"] = forms.CharField(
                 label=f"ขั้นที่ {i}: ตำแหน่ง", required=False, max_length=200
@@ -74,7 +91,7 @@ class ChainTemplateForm(forms.Form):
             self.fields[f"user_{i}"] = ModelChoiceField(
                 label=f"ขั้นที่ {i}: ผู้ดำรงตำแหน่ง", queryset=users, required=False
             )
-            self.fields[f"user_{i}"].label_from_instance = lambda u: u.get_full_name() or u.username
+            self.fields[f"user_{i}"].label_from_instance = _full_name
 
     def steps(self):
         rows = []
@@ -86,3 +103,23 @@ class ChainTemplateForm(forms.Form):
             if title or user:
                 rows.append((title, user))
         return rows
+
+
+class DelegationForm(forms.Form):
+    delegator = ModelChoiceField(label="ผู้ดำรงตำแหน่ง (ผู้ที่ถูกแทน)", queryset=None)
+    kind = forms.ChoiceField(
+        label="ลักษณะการแทน", choices=DelegationKind.choices, initial=DelegationKind.ACTING
+    )
+    delegate = ModelChoiceField(label="ผู้ปฏิบัติหน้าที่แทน", queryset=None)
+    starts_on = ThaiDateField(label="ตั้งแต่วันที่")
+    ends_on = ThaiDateField(label="ถึงวันที่")
+    order_number = forms.CharField(label="คำสั่งเลขที่", max_length=100, help_text="เช่น 123/2569")
+    order_date = ThaiDateField(label="คำสั่งลงวันที่")
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("delegator", "delegate"):
+            self.fields[name].queryset = _members(organisation)
+            self.fields[name].label_from_instance = _full_name
+        for field in self.fields.values():
+            field.error_messages["required"] = f"กรุณาระบุ{field.label}"

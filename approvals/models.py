@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ita_portal.thai import dates as thai
 from organisations.models import Organisation, OrganisationOwned, TimeStamped, Unit
 
 
@@ -37,6 +38,11 @@ class DocumentNumber(models.Model):
         return f"{self.organisation} {self.fiscal_year}: {self.last_number}"
 
 
+class ResubmitMode(models.TextChoices):
+    RESUME = "resume", "เสนอต่อที่ขั้นที่ส่งกลับ (คงผลการพิจารณาของขั้นก่อนหน้า)"
+    RESTART = "restart", "เริ่มเสนอใหม่ตั้งแต่ขั้นแรก"
+
+
 class ChainTemplate(OrganisationOwned):
     """An ordered list of signing positions, e.g. ผู้รายงาน → หัวหน้าสำนักปลัด → ปลัด → นายก."""
 
@@ -50,6 +56,12 @@ class ChainTemplate(OrganisationOwned):
     )
     name = models.CharField("ชื่อลำดับการเสนอ", max_length=200)
     is_default = models.BooleanField("ใช้เป็นค่าเริ่มต้น", default=False)
+    resubmit = models.CharField(
+        "เมื่อเสนอใหม่หลังส่งกลับแก้ไข",
+        max_length=10,
+        choices=ResubmitMode.choices,
+        default=ResubmitMode.RESUME,
+    )
 
     class Meta:
         # The table keeps the name it had in the former `reports` app (moved, not migrated).
@@ -128,6 +140,15 @@ class Memo(OrganisationOwned, TimeStamped):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="ผู้จัดทำ"
     )
+    # The chain of the latest submission (a resubmission resumes only on the same chain).
+    chain_template = models.ForeignKey(
+        ChainTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ลำดับการเสนอ",
+    )
 
     class Meta:
         # The table keeps the name it had in the former `reports` app (moved, not migrated).
@@ -175,6 +196,92 @@ class MemoAttachment(OrganisationOwned):
         return self.title
 
 
+class DelegationKind(models.TextChoices):
+    ACTING = "acting", "รักษาราชการแทน"
+    ON_BEHALF = "on_behalf", "ปฏิบัติราชการแทน"
+
+
+class DelegationQuerySet(models.QuerySet):
+    def in_force(self, on):
+        """Delegations that authorise their delegate on the day `on`."""
+        return self.filter(starts_on__lte=on, ends_on__gte=on, cancelled_at__isnull=True)
+
+
+class Delegation(OrganisationOwned, TimeStamped):
+    """A recorded stand-in: `delegate` decides `delegator`'s memo steps between two dates,
+    under an order (คำสั่ง) with its number and date. Nobody else stands in for anyone."""
+
+    organisation_path = "organisation_id"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="delegations", verbose_name="หน่วยงาน"
+    )
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="ผู้ดำรงตำแหน่ง (ผู้ที่ถูกแทน)",
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="ผู้ปฏิบัติหน้าที่แทน",
+    )
+    kind = models.CharField(
+        "ลักษณะการแทน", max_length=10, choices=DelegationKind.choices, default=DelegationKind.ACTING
+    )
+    starts_on = models.DateField("ตั้งแต่วันที่")
+    ends_on = models.DateField("ถึงวันที่")
+    order_number = models.CharField("คำสั่งเลขที่", max_length=100)
+    order_date = models.DateField("คำสั่งลงวันที่")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="ผู้บันทึก"
+    )
+    cancelled_at = models.DateTimeField("ยกเลิกเมื่อ", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ผู้ยกเลิก",
+    )
+    # Set once the delegate has been told that the delegation is in force (sent once).
+    notified_at = models.DateTimeField("แจ้งผู้ปฏิบัติหน้าที่แทนเมื่อ", null=True, blank=True)
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "การมอบหมายให้ปฏิบัติหน้าที่แทน"
+        verbose_name_plural = "การมอบหมายให้ปฏิบัติหน้าที่แทน"
+        ordering = ["organisation", "-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=models.F("ends_on")), name="delegation_start_before_end"
+            ),
+            models.CheckConstraint(
+                condition=~Q(delegator=models.F("delegate")), name="delegation_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in DelegationKind]),
+                name="delegation_kind_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["delegate", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.delegate} {self.get_kind_display()} {self.delegator}"
+
+    @property
+    def order_text(self) -> str:
+        """ "ตามคำสั่ง… ที่ 12/2569 ลงวันที่ 1 ธันวาคม 2569", as the signature prints it."""
+        return (
+            f"ตามคำสั่ง{self.organisation.name} ที่ {self.order_number} "
+            f"ลงวันที่ {thai.format_date(self.order_date)}"
+        )
+
+
 class Decision(models.TextChoices):
     PENDING = "pending", "รอพิจารณา"
     APPROVED = "approved", "เห็นชอบ/อนุมัติ"
@@ -206,13 +313,24 @@ class ApprovalStep(OrganisationOwned):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="ผู้ปฏิบัติ (กรณีรักษาราชการแทน)",
+        verbose_name="ผู้ปฏิบัติหน้าที่แทน (ตามคำสั่ง)",
+    )
+    # The delegation under which `acted_by` decided for the assignee (none: the assignee did).
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="steps",
+        verbose_name="ตามคำสั่งให้ปฏิบัติหน้าที่แทน",
     )
     decision = models.CharField(
         "ผลการพิจารณา", max_length=15, choices=Decision.choices, default=Decision.PENDING
     )
     comment = models.TextField("ความเห็น", blank=True)
     acted_at = models.DateTimeField("เมื่อ", null=True, blank=True)
+    # A decision kept from the previous submission (the chain resumed at the returning step).
+    carried = models.BooleanField("คงผลจากการเสนอครั้งก่อน", default=False)
 
     class Meta:
         # The table keeps the name it had in the former `reports` app (moved, not migrated).

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from ita_portal.thai import dates as thai
 
-from .models import ApprovalStep, Decision, Memo, MemoStatus
+from .models import ApprovalStep, Decision, Delegation, Memo, MemoStatus
+
+DECIDED = [Decision.APPROVED, Decision.ACKNOWLEDGED, Decision.RETURNED]
 
 
 def current_step(memo: Memo) -> ApprovalStep | None:
@@ -22,15 +24,23 @@ def current_step(memo: Memo) -> ApprovalStep | None:
 
 
 def approval_record(memo: Memo) -> list[dict]:
-    """Each signer of the memo's latest submission, as the documents print it."""
+    """Each signer of the memo's latest submission, as the documents print it.
+
+    A step decided under a delegation names both people, the kind of stand-in and the order:
+    "นาย ข (acted_by) รักษาราชการแทน (acting) นายก… (position)", "ตามคำสั่ง… ที่ … ลงวันที่ …".
+    """
     steps = (
-        memo.steps.filter(cycle=memo.cycle).select_related("assignee", "acted_by").order_by("order")
+        memo.steps.filter(cycle=memo.cycle)
+        .select_related("assignee", "acted_by", "delegation__organisation")
+        .order_by("order")
     )
     return [
         {
             "position": s.position_title,
             "name": s.assignee.get_full_name() or s.assignee.username,
             "acted_by": (s.acted_by.get_full_name() or s.acted_by.username) if s.acted_by else "",
+            "acting": s.delegation.get_kind_display() if s.delegation else "",
+            "order": s.delegation.order_text if s.delegation else "",
             "decision": s.decision_label,
             "comment": s.comment,
             "date": thai.format_date(timezone.localtime(s.acted_at).date()) if s.acted_at else "",
@@ -39,10 +49,43 @@ def approval_record(memo: Memo) -> list[dict]:
     ]
 
 
+def delegation_for(user, organisation, *, assignee_id: int, on) -> Delegation | None:
+    """The delegation in force on `on` that lets `user` decide `assignee_id`'s steps."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Delegation.objects.in_force(on)
+        .filter(organisation=organisation, delegate=user, delegator_id=assignee_id)
+        .select_related("organisation")
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+
+
+def delegations_of(organisation):
+    """The organisation's delegations, newest first, with their people."""
+    return Delegation.objects.filter(organisation=organisation).select_related(
+        "delegator", "delegate", "created_by", "cancelled_by"
+    )
+
+
+def delegates_of(user, organisation, on) -> list:
+    """Who may decide `user`'s steps on `on` (to tell them a step waits)."""
+    return [
+        d.delegate
+        for d in Delegation.objects.in_force(on)
+        .filter(organisation=organisation, delegator=user)
+        .select_related("delegate")
+    ]
+
+
 def waiting_for(user):
-    """Steps that are current and assigned to `user` (the "waiting for me" list)."""
+    """Steps that are current and that `user` may decide: assigned to them, or to someone they
+    stand in for today under a delegation (annotated `as_delegate`). Memos they wrote, and memos
+    where they already decided a step, are left out: nobody decides two steps of one memo."""
     if not user.is_authenticated:
         return ApprovalStep.objects.none()
+    today = timezone.localdate()
     earlier_pending = ApprovalStep.objects.filter(
         memo=OuterRef("memo"),
         cycle=OuterRef("cycle"),
@@ -56,17 +99,25 @@ def waiting_for(user):
         .order_by("-acted_at")
         .values("acted_at")[:1]
     )
+    standing_in = Delegation.objects.in_force(today).filter(
+        delegate=user, delegator=OuterRef("assignee"), organisation=OuterRef("memo__organisation")
+    )
+    decided_by_user = ApprovalStep.objects.filter(
+        memo=OuterRef("memo"), cycle=OuterRef("cycle"), decision__in=DECIDED
+    ).filter(Q(acted_by=user) | Q(assignee=user, acted_by__isnull=True))
     return (
         ApprovalStep.objects.filter(
-            assignee=user,
             decision=Decision.PENDING,
             memo__status=MemoStatus.IN_REVIEW,
             cycle=F("memo__cycle"),
         )
-        .filter(~Exists(earlier_pending))
+        .annotate(as_delegate=Exists(standing_in))
+        .filter(Q(assignee=user) | Q(as_delegate=True))
+        .exclude(memo__author=user)
+        .filter(~Exists(earlier_pending), ~Exists(decided_by_user))
         # Waiting since the step before was decided (or since the memo was submitted).
         .annotate(previous_decided_at=Subquery(last_decided))
-        .select_related("memo__organisation", "memo__author")
+        .select_related("memo__organisation", "memo__author", "assignee")
         .prefetch_related("memo__attachments")
         .order_by("memo__date", "memo__created_at")
     )
@@ -106,6 +157,15 @@ def memos_of_author(user, organisation) -> dict[str, list[Memo]]:
         )
         grouped[memo.status].append(memo)
     return grouped
+
+
+def delegations_in_force(organisation, on) -> list[Delegation]:
+    return list(
+        Delegation.objects.in_force(on)
+        .filter(organisation=organisation)
+        .select_related("delegator", "delegate")
+        .order_by("ends_on")
+    )
 
 
 def memo_counts(organisation) -> list[tuple[str, str, int]]:

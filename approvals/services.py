@@ -29,13 +29,20 @@ from .models import (
     ChainTemplate,
     ChainTemplateStep,
     Decision,
+    Delegation,
+    DelegationKind,
     DocumentNumber,
     Memo,
     MemoAttachment,
     MemoStatus,
+    ResubmitMode,
 )
-from .notifications import memo_notify_decision, memo_notify_submitted
-from .selectors import approval_record, current_step
+from .notifications import (
+    delegation_notify_started,
+    memo_notify_decision,
+    memo_notify_submitted,
+)
+from .selectors import DECIDED, approval_record, current_step, delegation_for
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +87,7 @@ def chain_template_save(
     name: str,
     steps: Sequence[tuple[str, Any]],
     is_default: bool = True,
+    resubmit: str = ResubmitMode.RESUME,
 ) -> ChainTemplate:
     """Create or replace a chain template: steps are (position title, user) in order."""
     check(user, organisation, Action.MANAGE, "ลำดับการเสนอกำหนดได้โดยผู้ดูแลหน่วยงาน")
@@ -104,12 +112,16 @@ def chain_template_save(
             seen_holders[holder.pk] = number
         if holder is None or holder.pk not in members:
             errors.append(f"ขั้นที่ {number}: ผู้ดำรงตำแหน่งต้องเป็นสมาชิกของหน่วยงาน")
+    if resubmit not in ResubmitMode.values:
+        errors.append("กรุณาเลือกว่าการเสนอใหม่หลังส่งกลับแก้ไขจะเริ่มที่ขั้นใด")
     if errors:
         raise ValidationError(errors)
     if is_default:
         organisation.chain_templates.update(is_default=False)
     template, _ = ChainTemplate.objects.update_or_create(
-        organisation=organisation, name=name.strip(), defaults={"is_default": is_default}
+        organisation=organisation,
+        name=name.strip(),
+        defaults={"is_default": is_default, "resubmit": resubmit},
     )
     template.steps.all().delete()
     for order, (title, holder) in enumerate(steps, start=1):
@@ -117,6 +129,114 @@ def chain_template_save(
             template=template, order=order, position_title=title.strip(), user=holder
         )
     return template
+
+
+@transaction.atomic
+def chain_template_delete(*, template: ChainTemplate, user) -> None:
+    """Remove a chain. Memos already submitted keep their copied steps; a memo returned on it
+    starts again from the first step of whichever chain it is resubmitted on."""
+    check(user, template.organisation, Action.MANAGE, "ลำดับการเสนอกำหนดได้โดยผู้ดูแลหน่วยงาน")
+    template = ChainTemplate.objects.select_for_update().get(pk=template.pk)
+    was_default = template.is_default
+    organisation = template.organisation
+    template.delete()
+    if was_default:
+        # Another chain (the first by name) becomes the default, so submitting stays one click.
+        following = organisation.chain_templates.order_by("name").first()
+        if following is not None:
+            following.is_default = True
+            following.save(update_fields=["is_default"])
+
+
+# ---------------------------------------------------------------- delegations
+
+
+@transaction.atomic
+def delegation_create(
+    *,
+    organisation: Organisation,
+    user,
+    delegator,
+    delegate,
+    kind: str,
+    starts_on,
+    ends_on,
+    order_number: str,
+    order_date,
+) -> Delegation:
+    """Record that `delegate` stands in for `delegator` between two dates, under an order."""
+    check(user, organisation, Action.MANAGE, "การมอบหมายให้ปฏิบัติหน้าที่แทนบันทึกได้โดยผู้ดูแลหน่วยงาน")
+    errors: dict[str, str] = {}
+    members = set(organisation.memberships.filter(is_active=True).values_list("user_id", flat=True))
+    if delegator is None or delegator.pk not in members:
+        errors["delegator"] = "ผู้ดำรงตำแหน่งต้องเป็นสมาชิกของหน่วยงาน"
+    if delegate is None or delegate.pk not in members:
+        errors["delegate"] = "ผู้ปฏิบัติหน้าที่แทนต้องเป็นสมาชิกของหน่วยงาน"
+    elif delegator is not None and delegate.pk == delegator.pk:
+        errors["delegate"] = "ผู้ปฏิบัติหน้าที่แทนต้องเป็นคนละคนกับผู้ดำรงตำแหน่ง"
+    if kind not in DelegationKind.values:
+        errors["kind"] = "กรุณาเลือกลักษณะการแทน (รักษาราชการแทน หรือ ปฏิบัติราชการแทน)"
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = "วันสิ้นสุดต้องไม่ก่อนวันเริ่มต้น"
+    if not (order_number or "").strip():
+        errors["order_number"] = "กรุณาระบุเลขที่คำสั่ง"
+    if order_date and starts_on and order_date > ends_on:
+        errors["order_date"] = "คำสั่งต้องลงวันที่ไม่หลังวันสิ้นสุดการมอบหมาย"
+    if errors:
+        raise ValidationError(errors)
+    delegation = Delegation.objects.create(
+        organisation=organisation,
+        delegator=delegator,
+        delegate=delegate,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        order_number=order_number.strip(),
+        order_date=order_date,
+        created_by=user,
+    )
+    if starts_on <= timezone.localdate() <= ends_on:
+        transaction.on_commit(lambda: delegations_notify_started(pk=delegation.pk))
+    return delegation
+
+
+@transaction.atomic
+def delegation_cancel(*, delegation: Delegation, user) -> Delegation:
+    """End a delegation now; steps it already decided keep it on their record."""
+    check(
+        user, delegation.organisation, Action.MANAGE, "การมอบหมายให้ปฏิบัติหน้าที่แทนยกเลิกได้โดยผู้ดูแลหน่วยงาน"
+    )
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    if delegation.cancelled_at:
+        raise MemoError("การมอบหมายนี้ถูกยกเลิกไปแล้ว")
+    delegation.cancelled_at = timezone.now()
+    delegation.cancelled_by = user
+    delegation.save()
+    return delegation
+
+
+def delegations_notify_started(*, pk: int | None = None, today=None) -> int:
+    """Tell each delegate, once, that their delegation is in force (the daily job and a new
+    delegation starting today call this). Returns how many were told."""
+    today = today or timezone.localdate()
+    told = 0
+    due = Delegation.objects.in_force(today).filter(notified_at__isnull=True)
+    if pk is not None:
+        due = due.filter(pk=pk)
+    for delegation_pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Claim the row first: a concurrent run (or a re-run) sends nothing twice.
+            claimed = Delegation.objects.filter(pk=delegation_pk, notified_at__isnull=True).update(
+                notified_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            delegation = Delegation.objects.select_related(
+                "organisation", "delegator", "delegate"
+            ).get(pk=delegation_pk)
+            transaction.on_commit(lambda d=delegation: delegation_notify_started(delegation=d))
+            told += 1
+    return told
 
 
 # ---------------------------------------------------------------- memos
@@ -282,6 +402,7 @@ def memo_submit(*, memo: Memo, user, template: ChainTemplate) -> Memo:
             "ลำดับการเสนอนี้มีผู้ลงนามคนเดียวกันมากกว่าหนึ่งขั้น ผู้หนึ่งพิจารณาได้ขั้นเดียว "
             "(ผู้ดูแลหน่วยงานแก้ไขได้ที่เมนู “ลำดับการเสนอ”)"
         )
+    carried = _carried_decisions(memo, template, steps)
     if not memo.number:
         # One sequence per organisation and year: the number carries the organisation's prefix
         # only, so per-unit sequences would issue the same number twice.
@@ -292,8 +413,10 @@ def memo_submit(*, memo: Memo, user, template: ChainTemplate) -> Memo:
     memo.date = timezone.localdate()
     memo.cycle += 1
     memo.status = MemoStatus.IN_REVIEW
+    memo.chain_template = template
     memo.save()
     for index, step in enumerate(steps):
+        kept = carried.get(step.order)
         ApprovalStep.objects.create(
             memo=memo,
             cycle=memo.cycle,
@@ -301,33 +424,105 @@ def memo_submit(*, memo: Memo, user, template: ChainTemplate) -> Memo:
             is_final=index == len(steps) - 1,
             position_title=step.position_title,
             assignee=step.user,
+            **(
+                {
+                    "decision": kept.decision,
+                    "comment": kept.comment,
+                    "acted_at": kept.acted_at,
+                    "acted_by": kept.acted_by,
+                    "delegation": kept.delegation,
+                    "carried": True,
+                }
+                if kept
+                else {}
+            ),
         )
     first = current_step(memo)
     transaction.on_commit(lambda: memo_notify_submitted(memo=memo, step=first))
     return memo
 
 
-def decision_refusal(user, memo: Memo, step: ApprovalStep) -> str:
-    """Why `user` may not decide `step` of `memo` (Thai), or "" when they may.
+def _carried_decisions(memo: Memo, template: ChainTemplate, steps) -> dict[int, ApprovalStep]:
+    """Decisions a resubmission keeps: {order: earlier step}.
 
-    Separation of duties: nobody decides a step of a memo they wrote, and nobody decides two
-    steps of one memo (as the assignee or standing in), whatever the chain says.
+    On a chain that resumes, a memo returned and resubmitted on the same chain keeps the
+    decisions of the steps before the one that returned it, as long as those steps still name
+    the same people in the same order; otherwise (or on a restarting chain) nothing is kept.
+    The earlier cycle stays in the record either way.
     """
+    if (
+        memo.status != MemoStatus.RETURNED
+        or template.resubmit != ResubmitMode.RESUME
+        or memo.chain_template_id != template.pk
+    ):
+        return {}
+    earlier = list(memo.steps.filter(cycle=memo.cycle).order_by("order"))
+    returned = next((s for s in earlier if s.decision == Decision.RETURNED), None)
+    if returned is None:
+        return {}
+    now_by_order = {s.order: s.user_id for s in steps}
+    kept = {}
+    for step in earlier:
+        if step.order >= returned.order:
+            break
+        if step.decision not in DECIDED or now_by_order.get(step.order) != step.assignee_id:
+            return {}
+        kept[step.order] = step
+    return kept
+
+
+def decision_basis(user, memo: Memo, step: ApprovalStep, today=None):
+    """(refusal, delegation): why `user` may not decide `step` (Thai; "" when they may), and
+    the delegation they would decide under (None when they are the assignee).
+
+    Separation of duties: nobody decides a step of a memo they wrote, nobody decides two steps
+    of one memo (as the assignee or standing in), and only a delegation in force today lets
+    someone decide another person's step.
+    """
+    today = today or timezone.localdate()
     if user.pk == memo.author_id:
-        return "ผู้เสนอบันทึกข้อความพิจารณาบันทึกของตนเองไม่ได้"
+        return "ผู้เสนอบันทึกข้อความพิจารณาบันทึกของตนเองไม่ได้", None
+    cycle = list(memo.steps.filter(cycle=memo.cycle).order_by("order"))
     decided = [
-        s
-        for s in memo.steps.filter(cycle=memo.cycle).exclude(decision=Decision.PENDING)
-        if (s.acted_by_id or s.assignee_id) == user.pk
+        s for s in cycle if s.decision in DECIDED and (s.acted_by_id or s.assignee_id) == user.pk
     ]
     if decided:
         return (
             f"ท่านพิจารณาบันทึกนี้ไปแล้วในขั้นที่ {decided[0].order} ({decided[0].position_title}) "
             "ผู้หนึ่งพิจารณาได้ขั้นเดียว"
-        )
-    if not may_decide_step(user, memo.organisation, assignee_id=step.assignee_id):
-        return "ท่านไม่ใช่ผู้ลงนามในขั้นนี้"
-    return ""
+        ), None
+    if user.pk == step.assignee_id:
+        if not may_decide_step(user, memo.organisation, assignee_id=step.assignee_id):
+            return "ท่านไม่ได้เป็นสมาชิกของหน่วยงานนี้แล้ว จึงพิจารณาไม่ได้", None
+        return "", None
+    assignee_name = step.assignee.get_full_name() or step.assignee.username
+    delegation = delegation_for(user, memo.organisation, assignee_id=step.assignee_id, on=today)
+    if delegation is None:
+        if Delegation.objects.filter(
+            organisation=memo.organisation, delegate=user, delegator_id=step.assignee_id
+        ).exists():
+            return (
+                f"วันนี้ไม่อยู่ในช่วงคำสั่งที่ให้ท่านปฏิบัติหน้าที่แทน {assignee_name} "
+                "(หรือคำสั่งถูกยกเลิกแล้ว) จึงพิจารณาขั้นนี้ไม่ได้"
+            ), None
+        return (
+            f"ขั้นนี้เป็นของ {assignee_name} ท่านพิจารณาแทนได้เฉพาะเมื่อมีคำสั่งให้ปฏิบัติหน้าที่แทน"
+            "ที่มีผลในวันนี้ (ผู้ดูแลหน่วยงานบันทึกได้ที่เมนู “การปฏิบัติหน้าที่แทน”)"
+        ), None
+    own = [s for s in cycle if s.assignee_id == user.pk and s.pk != step.pk]
+    if own:
+        return (
+            f"ท่านเป็นผู้ลงนามในขั้นที่ {own[0].order} ({own[0].position_title}) ของบันทึกนี้ "
+            "จึงพิจารณาแทนผู้อื่นในบันทึกเดียวกันไม่ได้ (ผู้หนึ่งพิจารณาได้ขั้นเดียว)"
+        ), None
+    if not may_decide_step(user, memo.organisation, assignee_id=step.assignee_id, delegated=True):
+        return "ท่านไม่ได้เป็นสมาชิกของหน่วยงานนี้แล้ว จึงพิจารณาไม่ได้", None
+    return "", delegation
+
+
+def decision_refusal(user, memo: Memo, step: ApprovalStep) -> str:
+    """Why `user` may not decide `step` of `memo` (Thai), or "" when they may."""
+    return decision_basis(user, memo, step)[0]
 
 
 @transaction.atomic
@@ -360,7 +555,7 @@ def memo_step_decide(
     if step is None or step.pk != step_id:
         raise MemoError("ขั้นนี้ไม่ใช่ขั้นที่รอพิจารณาอยู่ (อาจมีผู้พิจารณาไปแล้ว)")
     step.memo = memo
-    refusal = decision_refusal(user, memo, step)
+    refusal, delegation = decision_basis(user, memo, step)
     if refusal:
         raise PermissionDenied(refusal)
     if decision not in (Decision.APPROVED, Decision.ACKNOWLEDGED, Decision.RETURNED):
@@ -372,7 +567,8 @@ def memo_step_decide(
     step.decision = decision
     step.comment = comment.strip()
     step.acted_at = timezone.now()
-    step.acted_by = user if user.pk != step.assignee_id else None
+    step.acted_by = user if delegation is not None else None
+    step.delegation = delegation
     step.save()
     if decision == Decision.RETURNED:
         memo.status = MemoStatus.RETURNED

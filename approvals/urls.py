@@ -14,4 +14,7 @@ urlpatterns = [
     path("memos/<int:pk>/act/", views.memo_act, name="memo_act"),
     path("memos/<int:pk>/pdf/", views.memo_pdf, name="memo_pdf"),
     path("chains/", views.chain_templates, name="chain_templates"),
+    path("chains/<int:pk>/delete/", views.chain_template_delete, name="chain_template_delete"),
+    path("delegations/", views.delegations, name="delegations"),
+    path("delegations/<int:pk>/cancel/", views.delegation_cancel, name="delegation_cancel"),
 ]

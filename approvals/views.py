@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from documents.registry import DocumentError, attachable_kinds, document_htmls, layout_or_default
@@ -20,8 +21,8 @@ from publication.registry import other_kind
 
 from . import selectors
 from . import services as memos
-from .forms import ActForm, ChainTemplateForm, MemoForm, SubmitForm
-from .models import ChainTemplate, Memo, MemoStatus
+from .forms import ActForm, ChainTemplateForm, DelegationForm, MemoForm, SubmitForm
+from .models import ChainTemplate, Delegation, Memo, MemoStatus
 
 MEMOS_PER_PAGE = 30
 
@@ -179,8 +180,15 @@ def memo_detail(request, code: str, pk: int):
     memo = _memo(request.user, code, pk)
     step = selectors.current_step(memo)
     # The UI offers a decision only where the service would accept it.
-    may_act = step is not None and not memos.decision_refusal(request.user, memo, step)
-    steps = list(memo.steps.select_related("assignee", "acted_by").order_by("cycle", "order"))
+    refusal, delegation = (
+        memos.decision_basis(request.user, memo, step) if step is not None else ("", None)
+    )
+    may_act = step is not None and not refusal
+    steps = list(
+        memo.steps.select_related("assignee", "acted_by", "delegation__organisation").order_by(
+            "cycle", "order"
+        )
+    )
     return render(
         request,
         "approvals/memo_detail.html",
@@ -189,7 +197,7 @@ def memo_detail(request, code: str, pk: int):
             "memo": memo,
             "current": step,
             "may_act": may_act,
-            "standing_in": may_act and request.user.pk != step.assignee_id,
+            "delegation": delegation if may_act else None,
             "act_form": ActForm(initial={"step": step.pk if step else None}),
             "cycles": _by_cycle(steps),
             "attachments": list(memo.attachments.all()),
@@ -301,6 +309,7 @@ def chain_templates(request, code: str):
                 name=form.cleaned_data["name"],
                 steps=form.steps(),
                 is_default=form.cleaned_data["is_default"],
+                resubmit=form.cleaned_data["resubmit"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -315,3 +324,59 @@ def chain_templates(request, code: str):
         "approvals/chain_templates.html",
         {"organisation": organisation, "form": form, "templates": templates},
     )
+
+
+@login_required
+@require_POST
+def chain_template_delete(request, code: str, pk: int):
+    organisation = organisation_for(request.user, code, Action.MANAGE)
+    template = get_object_or_404(ChainTemplate, pk=pk, organisation=organisation)
+    memos.chain_template_delete(template=template, user=request.user)
+    messages.success(request, f"ลบลำดับการเสนอ “{template.name}” แล้ว บันทึกที่เสนอไปแล้วยังคงลำดับเดิม")
+    return redirect("approvals:chain_templates", code=code)
+
+
+@login_required
+def delegations(request, code: str):
+    """The organisation's delegations (รักษาราชการแทน / ปฏิบัติราชการแทน) and a form to add one."""
+    organisation = organisation_for(request.user, code, Action.MANAGE)
+    form = DelegationForm(
+        request.POST if request.method == "POST" else None, organisation=organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            memos.delegation_create(
+                organisation=organisation, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "บันทึกการมอบหมายให้ปฏิบัติหน้าที่แทนแล้ว")
+            return redirect("approvals:delegations", code=code)
+    page = Paginator(selectors.delegations_of(organisation), MEMOS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "approvals/delegations.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "page": page,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def delegation_cancel(request, code: str, pk: int):
+    organisation = organisation_for(request.user, code, Action.MANAGE)
+    delegation = get_object_or_404(Delegation, pk=pk, organisation=organisation)
+    try:
+        memos.delegation_cancel(delegation=delegation, user=request.user)
+    except memos.MemoError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "ยกเลิกการมอบหมายแล้ว")
+    return redirect("approvals:delegations", code=code)

@@ -41,6 +41,8 @@ DEMO_USERS = [
     DemoUser("approver", "ประเสริฐ", "มั่นคง", Role.APPROVER, "ปลัดองค์การบริหารส่วนตำบล", None),
     DemoUser("orgadmin", "วิไลวรรณ", "รักษ์ดี", Role.ORG_ADMIN, "หัวหน้าสำนักปลัด", "สำนักปลัด"),
     DemoUser("mayor", "สมชาย", "ประเสริฐผล", Role.APPROVER, "นายกองค์การบริหารส่วนตำบล", None),
+    # Stands in for the นายก under a recorded order (approvals.demo): never by default.
+    DemoUser("deputy", "วีระ", "ชัยมงคล", Role.APPROVER, "รองนายกองค์การบริหารส่วนตำบล", None),
     DemoUser("central", "ธนพล", "ส่วนกลาง", None, "ผู้ดูแลส่วนกลาง", None),
 ]
 

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from approvals.selectors import days_waiting, memo_counts, memos_of_author, waiting_for
+from approvals.selectors import (
+    days_waiting,
+    delegations_in_force,
+    memo_counts,
+    memos_of_author,
+    waiting_for,
+)
 from assessments.models import Framework
 from assessments.selectors import years_for
 from documents.registry import KINDS
@@ -69,6 +75,7 @@ def dashboard(request):
         context["returned_memos"] = context["own_memos"]["returned"]
         if membership.role == Role.ORG_ADMIN:
             context["memo_counts"] = memo_counts(organisation)
+            context["delegations"] = delegations_in_force(organisation, timezone.localdate())
     if is_central_admin(request.user):
         context["missing_framework"] = not Framework.objects.filter(fiscal_year__year=year).exists()
         query = request.GET.get("q", "").strip()

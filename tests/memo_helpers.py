@@ -1,9 +1,11 @@
 """A measure-results report and a four-step chain, built through the services."""
 
 import io
+import threading
 from datetime import date
 
 from django.core.management import call_command
+from django.db import connections
 
 from approvals import selectors as approval_selectors
 from approvals import services as memos
@@ -82,3 +84,25 @@ def act(memo, user, decision, comment=""):
     return memos.memo_step_act(
         memo=memo, step_id=step.pk, user=user, decision=decision, comment=comment
     )
+
+
+def run_concurrently(target, count=2):
+    """Run `target` in `count` threads released together; [("ok", value) | ("error", exc)]."""
+    barrier = threading.Barrier(count)
+    results = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(("ok", target()))
+        except Exception as exc:  # collected and asserted by the caller
+            results.append(("error", exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

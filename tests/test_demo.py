@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from approvals.models import Delegation
 from organisations.access import is_central_admin
 from organisations.models import Membership, Organisation, Role, Unit
 
@@ -23,8 +24,12 @@ def test_load_demo_twice(settings):
     assert Unit.objects.filter(organisation=org).count() == 4
     roles = sorted(Membership.objects.values_list("role", flat=True))
     assert roles == sorted(
-        [Role.STAFF, Role.APPROVER, Role.APPROVER, Role.ORG_ADMIN]
-    )  # ปลัด and นายก
+        [Role.STAFF, Role.APPROVER, Role.APPROVER, Role.APPROVER, Role.ORG_ADMIN]
+    )  # ปลัด, นายก and รองนายก
+    # The รองนายก stands in for the นายก under one recorded order (not duplicated on a re-run).
+    delegation = Delegation.objects.get()
+    assert (delegation.delegator.username, delegation.delegate.username) == ("mayor", "deputy")
+    assert delegation.order_number.startswith("215/")
     from django.contrib.auth import get_user_model
 
     assert is_central_admin(get_user_model().objects.get(username="central"))

@@ -261,8 +261,21 @@ def test_parse_date_valid(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("16/4/64", date(2021, 4, 16)),
+        ("31/3/68", date(2025, 3, 31)),
+        ("๑/๑๒/๖๙", date(2026, 12, 1)),
+        ("1.10.69", date(2026, 10, 1)),
+    ],
+)
+def test_parse_date_accepts_a_two_digit_be_year(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
-    ["", "   ", "abc", "16/04", "16042564", "16/04/64", "2564/04/16", "16/04-2564", "2024-04-16"],
+    ["", "   ", "abc", "16/04", "16042564", "16/04/564", "2564/04/16", "16/04-2564", "2024-04-16"],
 )
 def test_parse_date_wrong_format(text):
     with pytest.raises(ThaiDateError) as info:

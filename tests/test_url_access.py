@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -213,11 +214,12 @@ EXPECTED: dict[str, list[Case]] = {
     "approvals:memo_act": [
         # Any member may post; on a draft the service only answers with a message.
         Case("post", VIEW, lambda w: code(w, pk=w.memo.pk), label="draft"),
-        # A real decision on the pending step: its assignee (the org admin, head of office) or
-        # a stand-in approver (รักษาราชการแทน) may sign; never the author (staff), nobody else.
+        # A real decision on the pending step: only its assignee (the org admin, head of office).
+        # The approver (the ปลัด, step 3) is a delegate of the นายก only, so is refused here;
+        # never the author (staff), nobody else.
         Case(
             "post",
-            expect(LOGIN, 404, 403, OK, OK, 403),
+            expect(LOGIN, 404, 403, 403, OK, 403),
             lambda w: code(w, pk=w.in_review.pk),
             data=lambda w: {"decision": "approved", "step": w.pending_step.pk, "comment": ""},
             label="in review",
@@ -225,6 +227,11 @@ EXPECTED: dict[str, list[Case]] = {
     ],
     "approvals:memo_pdf": [Case("get", VIEW, lambda w: code(w, pk=w.memo.pk))],
     "approvals:chain_templates": [Case("get", MANAGE, code), Case("post", MANAGE, code)],
+    "approvals:chain_template_delete": [
+        Case("post", MANAGE, lambda w: code(w, pk=w.chain_template.pk))
+    ],
+    "approvals:delegations": [Case("get", MANAGE, code), Case("post", MANAGE, code)],
+    "approvals:delegation_cancel": [Case("post", MANAGE, lambda w: code(w, pk=w.delegation.pk))],
     "publication:publication_withdraw": [
         Case("post", MANAGE, lambda w: code(w, pk=w.publication.pk))
     ],
@@ -408,6 +415,17 @@ def world(org, other_org, staff, approver, org_admin, outsider, central_admin):
     in_review = new_memo(org, staff, unit, rounds)
     memos.memo_submit(memo=in_review, user=staff, template=template)
     in_review.refresh_from_db()
+    delegation = memos.delegation_create(
+        organisation=org,
+        user=org_admin,
+        delegator=mayor,
+        delegate=approver,
+        kind="acting",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2099, 12, 31),
+        order_number="1/2568",
+        order_date=date(2025, 1, 1),
+    )
     entry = measure.progress.get(round=rounds[0])
     evidence = measure_services.evidence_add_file(
         entry=entry, upload=SimpleUploadedFile("หลักฐาน.pdf", PDF_BYTES), user=staff
@@ -458,6 +476,8 @@ def world(org, other_org, staff, approver, org_admin, outsider, central_admin):
         memo=memo,
         in_review=in_review,
         pending_step=approval_selectors.current_step(in_review),
+        chain_template=template,
+        delegation=delegation,
         publication=publication,
         area=area,
         framework=framework,

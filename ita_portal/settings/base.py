@@ -239,12 +239,17 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-# `celery -A ita_portal beat` (one process per deployment) runs the nightly OIT link check.
+# `celery -A ita_portal beat` (one process per deployment) runs the nightly OIT link check and
+# tells delegates when their delegation comes into force (each once).
 CELERY_BEAT_SCHEDULE = {
     "check-oit-links": {
         "task": "oit.check_oit_links",
         "schedule": float(os.environ.get("LINKCHECK_EVERY_SECONDS", 24 * 3600)),
-    }
+    },
+    "notify-delegations-started": {
+        "task": "approvals.notify_delegations_started",
+        "schedule": 3600.0,
+    },
 }
 
 # OIT evidence link checker (oit.linkcheck): time-out per request, at most one request per

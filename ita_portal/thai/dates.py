@@ -104,7 +104,7 @@ _TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # hints that are invisible to the user but would make an otherwise valid value fail.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
-_DATE_RE = re.compile(r"([0-9]{1,2})\s*([/.\-])\s*([0-9]{1,2})\s*\2\s*([0-9]{4})")
+_DATE_RE = re.compile(r"([0-9]{1,2})\s*([/.\-])\s*([0-9]{1,2})\s*\2\s*([0-9]{4}|[0-9]{2})")
 _NUMBER_RE = re.compile(r"[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)")
 
 
@@ -248,7 +248,8 @@ def format_month_span(
 def parse_date(text: str) -> date:
     """Parse a พ.ศ. date typed as วว/ดด/ปปปป ("16/04/2564" -> date(2021, 4, 16)).
 
-    Accepts Thai digits, "/", "-" or "." separators and optional leading zeros.
+    Accepts Thai digits, "/", "-" or "." separators, optional leading zeros, and a two-digit
+    พ.ศ. year as clerks write it ("16/4/64" is 16/04/2564: 25xx, the only century in use).
     Raises ThaiDateError with a Thai message meant to be shown to the user.
     """
     if not isinstance(text, str):
@@ -260,6 +261,8 @@ def parse_date(text: str) -> date:
     if match is None:
         raise ThaiDateError(f'รูปแบบวันที่ไม่ถูกต้อง: "{raw}" กรุณากรอกเป็น วว/ดด/ปปปป เช่น {_DATE_EXAMPLE}')
     day, month, year = int(match[1]), int(match[3]), int(match[4])
+    if len(match[4]) == 2:
+        year += 2500
     if year < _MIN_BE_YEAR:
         suggested = be_year(year)
         raise ThaiDateError(

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from approvals import selectors as approval_selectors
 from approvals import services as memos
-from approvals.models import ChainTemplate, Decision, Memo, MemoStatus
+from approvals.models import ChainTemplate, Decision, Delegation, Memo, MemoStatus
 from publication.models import Publication
 from tests.memo_helpers import YEAR, act, new_memo, setup_chain
 
@@ -221,3 +221,73 @@ def test_a_new_chain_is_the_default_only_when_there_is_none(login, org, org_admi
     field = page.content.decode()
     field = field[field.index('name="is_default"') - 200 : field.index('name="is_default"') + 200]
     assert "checked" in field
+
+
+def test_delegation_page_records_lists_and_cancels_in_thai(login, org, org_admin, approver, staff):
+    client = login(org_admin)
+    url = reverse("approvals:delegations", args=[org.code])
+    page = client.get(url).content.decode()
+    assert "ยังไม่มีการมอบหมายให้ปฏิบัติหน้าที่แทน" in page
+    bad = client.post(
+        url,
+        {
+            "delegator": approver.pk,
+            "delegate": approver.pk,
+            "kind": "acting",
+            "starts_on": "10/12/2569",
+            "ends_on": "1/12/69",
+            "order_number": "",
+            "order_date": "1/12/2569",
+        },
+    ).content.decode()
+    assert "กรุณาระบุคำสั่งเลขที่" in bad
+    bad = client.post(
+        url,
+        {
+            "delegator": approver.pk,
+            "delegate": approver.pk,
+            "kind": "acting",
+            "starts_on": "10/12/2569",
+            "ends_on": "1/12/69",
+            "order_number": "12/2569",
+            "order_date": "1/12/2569",
+        },
+    ).content.decode()
+    assert "ผู้ปฏิบัติหน้าที่แทนต้องเป็นคนละคนกับผู้ดำรงตำแหน่ง" in bad
+    assert "วันสิ้นสุดต้องไม่ก่อนวันเริ่มต้น" in bad
+    assert not Delegation.objects.exists()
+    ok = client.post(
+        url,
+        {
+            "delegator": approver.pk,
+            "delegate": staff.pk,
+            "kind": "on_behalf",
+            "starts_on": "1/12/69",
+            "ends_on": "31/12/2569",
+            "order_number": "12/2569",
+            "order_date": "30/11/2569",
+        },
+        follow=True,
+    ).content.decode()
+    assert "บันทึกการมอบหมายให้ปฏิบัติหน้าที่แทนแล้ว" in ok
+    delegation = Delegation.objects.get()
+    assert (delegation.starts_on.isoformat(), delegation.ends_on.isoformat()) == (
+        "2026-12-01",
+        "2026-12-31",
+    )
+    assert "ปฏิบัติราชการแทน" in ok and "ที่ 12/2569" in ok
+    cancel = reverse("approvals:delegation_cancel", args=[org.code, delegation.pk])
+    assert "ยกเลิกการมอบหมายแล้ว" in client.post(cancel, follow=True).content.decode()
+    delegation.refresh_from_db()
+    assert delegation.cancelled_by == org_admin
+    assert "การมอบหมายนี้ถูกยกเลิกไปแล้ว" in client.post(cancel, follow=True).content.decode()
+
+
+def test_chain_template_delete_view(login, org, org_admin, chain):
+    template = chain[3]
+    client = login(org_admin)
+    response = client.post(
+        reverse("approvals:chain_template_delete", args=[org.code, template.pk]), follow=True
+    )
+    assert f"ลบลำดับการเสนอ “{template.name}” แล้ว" in response.content.decode()
+    assert not org.chain_templates.exists()

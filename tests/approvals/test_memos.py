@@ -1,12 +1,10 @@
 """The sign-off chain: every transition and refusal, numbering, concurrency, publication."""
 
-import threading
-
 import pytest
 from auditlog.models import LogEntry
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connection
 
 from approvals import selectors as approval_selectors
 from approvals import services as memos
@@ -14,7 +12,7 @@ from approvals.models import ApprovalStep, Decision, DocumentNumber, Memo, MemoS
 from measures.services import progress_entry_record
 from publication import services as publication_services
 from publication.models import Publication
-from tests.memo_helpers import act, new_memo, setup_chain
+from tests.memo_helpers import act, new_memo, run_concurrently, setup_chain
 from tests.pdftools import norm, pdftotext
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +101,7 @@ def test_refusals(memo, org, staff, org_admin, approver, outsider, chain):
     from tests.factories import MembershipFactory
 
     colleague = MembershipFactory(organisation=org, role="staff").user
-    with pytest.raises(PermissionDenied, match="ไม่ใช่ผู้ลงนาม"):
+    with pytest.raises(PermissionDenied, match="ขั้นนี้เป็นของ .* ท่านพิจารณาแทนได้เฉพาะเมื่อมีคำสั่ง"):
         memos.memo_step_act(
             memo=memo, step_id=first.pk, user=colleague, decision=Decision.APPROVED
         )  # wrong user
@@ -131,25 +129,6 @@ def test_refusals(memo, org, staff, org_admin, approver, outsider, chain):
     with pytest.raises(memos.MemoError, match="ขั้นสุดท้ายต้องอนุมัติหรือส่งกลับแก้ไข"):
         act(memo, mayor, Decision.ACKNOWLEDGED)
     assert Publication.objects.count() == 0
-
-
-def test_delegation_records_both_names(memo, org, staff, org_admin, approver, chain):
-    from tests.factories import MembershipFactory
-
-    template, mayor = chain[3], chain[4]
-    deputy = MembershipFactory(organisation=org, role="approver", user__username="deputy").user
-    memos.memo_submit(memo=memo, user=staff, template=template)
-    with pytest.raises(PermissionDenied):  # the author cannot decide, nor stand in
-        act(memo, staff, Decision.APPROVED)
-    step = act(memo, deputy, Decision.APPROVED)  # stands in for the head of office
-    assert step.acted_by == deputy and step.assignee == org_admin
-    act(memo, approver, Decision.APPROVED)
-    act(memo, mayor, Decision.APPROVED)
-    record = Publication.objects.get(kind="measure-results").approval_record
-    assert (
-        record[0]["name"] == org_admin.get_full_name()
-        and record[0]["acted_by"] == deputy.get_full_name()
-    )
 
 
 def test_transitions_are_in_the_audit_trail(memo, staff, org_admin, chain):
@@ -229,34 +208,13 @@ def test_document_numbers_per_unit_and_year(org, chain):
     )  # per unit
 
 
-def _run_concurrently(target, count=2):
-    barrier = threading.Barrier(count)
-    results = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(("ok", target()))
-        except Exception as exc:  # collected and asserted by the caller
-            results.append(("error", exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_double_approve_gives_exactly_one_transition(org, staff, org_admin, approver):
     unit, rounds, _, template, _ = setup_chain(org, staff, org_admin, approver)
     memo = new_memo(org, staff, unit, rounds)
     memos.memo_submit(memo=memo, user=staff, template=template)
     step_id = memo.steps.get(order=2).pk
-    results = _run_concurrently(
+    results = run_concurrently(
         lambda: memos.memo_step_act(
             memo=Memo.objects.get(pk=memo.pk),
             step_id=step_id,
@@ -275,7 +233,7 @@ def test_concurrent_double_approve_gives_exactly_one_transition(org, staff, org_
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_numbering_never_reuses(org, staff, org_admin, approver):
     unit = setup_chain(org, staff, org_admin, approver)[0]
-    results = _run_concurrently(
+    results = run_concurrently(
         lambda: memos.document_number_next(organisation=org, unit=unit, fiscal_year=2568), count=4
     )
     numbers = sorted(value for kind, value in results if kind == "ok")

@@ -2,12 +2,16 @@
 each decider with its kind, author and days waiting; the author's memos by state, returned
 first; the org admin's memos by state. Cards show data or an empty state computed from data."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals import selectors as approval_selectors
 from approvals import services as memos
 from approvals.models import Decision
+from tests.factories import MembershipFactory
 from tests.memo_helpers import act, new_memo, setup_chain
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +84,37 @@ def test_nothing_waiting_is_said_from_the_data(org, approver, chain, login):
     page = _dashboard(login, approver)
     assert "ไม่มีบันทึกข้อความที่รอการพิจารณาในขณะนี้" in page
     assert 'id="own-memos"' not in page
+
+
+def test_a_delegate_sees_what_waits_for_the_person_they_stand_in_for(
+    org, staff, org_admin, approver, chain, login
+):
+    """The org admin sees the delegation in force; its delegate (a staff member here) sees the
+    นายก's step on their own dashboard, marked as standing in."""
+    unit, rounds, _, template, mayor = chain
+    page = _dashboard(login, org_admin)
+    assert "ไม่มี ผู้ลงนามแต่ละขั้นพิจารณาขั้นของตนเอง" in page
+    deputy = MembershipFactory(organisation=org, role="staff").user
+    today = timezone.localdate()
+    memos.delegation_create(
+        organisation=org,
+        user=org_admin,
+        delegator=mayor,
+        delegate=deputy,
+        kind="acting",
+        starts_on=today,
+        ends_on=today + timedelta(days=3),
+        order_number="45/2569",
+        order_date=today,
+    )
+    page = _dashboard(login, org_admin)
+    in_force = page[page.index('id="delegations-in-force"') :]
+    assert f"{deputy.get_full_name()} รักษาราชการแทน {mayor.get_full_name()}" in in_force
+    memo = new_memo(org, staff, unit, rounds)
+    memos.memo_submit(memo=memo, user=staff, template=template)
+    assert 'id="waiting-list"' not in _dashboard(login, deputy)
+    act(memo, org_admin, Decision.APPROVED)
+    act(memo, approver, Decision.APPROVED)
+    page = _dashboard(login, deputy)
+    assert 'id="waiting-list"' in page and memo.subject[:40] in page
+    assert f"แทน {mayor.get_full_name()} (นายก)" in page
