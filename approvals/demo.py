@@ -175,9 +175,11 @@ def _demo_delegation(organisation, today=None) -> None:
     }
     if len(people) < 3:
         return
-    if Delegation.objects.in_force(today).filter(
-        organisation=organisation, delegator=people["mayor"], delegate=people["deputy"]
-    ).exists():
+    if (
+        Delegation.objects.in_force(today)
+        .filter(organisation=organisation, delegator=people["mayor"], delegate=people["deputy"])
+        .exists()
+    ):
         return
     memos.delegation_create(
         organisation=organisation,

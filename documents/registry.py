@@ -48,6 +48,10 @@ class DocumentKind:
     publishable: bool = False
     #: position in lists (the working-documents page, the OIT evidence choices)
     order: int = 100
+    #: for kinds published in several variants (a report per round): (key, label) of the
+    #: variant the options choose, e.g. ("round-6", "รอบ 6 เดือน"); each variant has its own
+    #: "latest" public URL. ("", "") for the kind's only (or whole-year) variant.
+    variant: Callable[..., tuple[str, str]] | None = None
 
     @property
     def label(self) -> str:
@@ -62,6 +66,13 @@ def register(kind: DocumentKind) -> DocumentKind:
         raise ValueError(f"{kind.name}: an attachable kind must be publishable")
     KINDS[kind.name] = kind
     return kind
+
+
+def document_variant(*, kind: str, organisation, fiscal_year, options) -> tuple[str, str]:
+    spec = KINDS.get(kind)
+    if spec is None or spec.variant is None:
+        return "", ""
+    return spec.variant(organisation=organisation, fiscal_year=fiscal_year, options=options)
 
 
 def attachable_kinds() -> list[DocumentKind]:

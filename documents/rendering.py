@@ -73,6 +73,10 @@ class DocumentOptions:
     prepared_by_unit_id: int | None = None
     #: the memo a `memo` document renders
     memo_id: int | None = None
+    #: publication only: called with each evidence item (file or link) the document lists and
+    #: its context (the measure's title); returns the permanent public path of its frozen copy,
+    #: or "" to list it as text. Never stored (not part of the JSON options).
+    evidence_link: Any = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_dict(cls, values: dict) -> DocumentOptions:
@@ -94,6 +98,11 @@ class Document:
     @property
     def thai_digits(self) -> bool:
         return self.options.thai_digits
+
+    @property
+    def site_url(self) -> str:
+        """The portal's address, for links a PDF carries (a PDF has no base URL)."""
+        return settings.SITE_URL
 
     @property
     def page_counter_style(self) -> str:

@@ -12,6 +12,19 @@ from ita_portal.thai import dates as thai
 from organisations.models import Organisation, OrganisationOwned, TimeStamped, Unit
 
 
+def round_key(fiscal_year: int, start, end) -> str:
+    """A round's name in public URLs, from the months of the fiscal year it covers: "round-6"
+    for ต.ค.–มี.ค., "round-12" for the whole year, "round-4-6" for ม.ค.–มี.ค. Two rounds of one
+    year never share it unless they cover the same months."""
+    first = thai.fiscal_year_start(fiscal_year)
+
+    def month(d) -> int:
+        return (d.year - first.year) * 12 + d.month - first.month + 1
+
+    start_month, end_month = month(start), month(end)
+    return f"round-{end_month}" if start_month == 1 else f"round-{start_month}-{end_month}"
+
+
 class ReportingRound(OrganisationOwned):
     """รอบการรายงาน, e.g. รอบ 6 เดือน (ต.ค.–มี.ค.) and รอบ 12 เดือน (ต.ค.–ก.ย.)."""
 
@@ -46,6 +59,10 @@ class ReportingRound(OrganisationOwned):
     @property
     def span(self) -> str:
         return thai.format_month_span(self.start_date, self.end_date)
+
+    @property
+    def public_key(self) -> str:
+        return round_key(self.fiscal_year.year, self.start_date, self.end_date)
 
 
 class TimeframeKind(models.TextChoices):

@@ -21,7 +21,16 @@ PUBLICATION_STORAGE = Publication._meta.get_field("pdf").storage
 
 PUBLIC_CACHE_SECONDS = 600
 # Headers a cached response keeps; Content-Length is worked out again from the body or file.
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Cache-Control")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+    # A stored file's own protections must survive a cache hit (the sandbox of frozen evidence).
+    "X-Content-Type-Options",
+    "Content-Security-Policy",
+)
 
 
 def cached_public(view):

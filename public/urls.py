@@ -6,6 +6,7 @@ from . import views
 
 app_name = "public"
 KIND = r"(?P<kind>[a-z-]+)"
+VARIANT = r"(?P<variant>round-[0-9]{1,2}(?:-[0-9]{1,2})?)"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("<str:code>/", views.organisation, name="organisation"),
@@ -40,5 +41,23 @@ urlpatterns = [
         rf"^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{{4}})/{KIND}/r(?P<revision>[0-9]+)\.pdf$",
         views.document_pdf,
         name="document_revision_pdf",
+    ),
+    # A kind published per round: each round's latest revision (round-6, round-12, round-4-6).
+    re_path(
+        rf"^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{{4}})/{KIND}/{VARIANT}/$",
+        views.document,
+        name="document_variant",
+    ),
+    re_path(
+        rf"^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{{4}})/{KIND}/{VARIANT}\.pdf$",
+        views.document_pdf,
+        name="document_variant_pdf",
+    ),
+    # Evidence frozen with a revision: as permanent as the revision itself.
+    re_path(
+        rf"^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{{4}})/{KIND}/r(?P<revision>[0-9]+)"
+        r"/files/(?P<number>[0-9]{1,5})/$",
+        views.document_file,
+        name="document_file",
     ),
 ]

@@ -27,7 +27,7 @@ from documents.registry import KINDS
 from oit.models import EvidenceKind, OitEvidence
 from oit.selectors import Board, oit_board
 from organisations.models import Organisation
-from publication.models import Publication
+from publication.models import Publication, PublishedFile, PublishedFileKind
 
 from .cache import cache_headers, cached_public, not_modified, not_modified_response, validators
 
@@ -66,18 +66,21 @@ def organisation(request, code: str):
             "fiscal_year",
             "kind",
             "revision",
+            "variant",
             "title",
             "published_at",
             "withdrawn_at",
         )
         .order_by("-fiscal_year", "kind", "-revision")
     )
-    latest: dict[tuple[int, str], Publication] = {}
+    # One line per document: a kind, or each round of a kind published per round.
+    latest: dict[tuple[int, str, str], Publication] = {}
     for publication in publications:
         if publication.withdrawn_at is None:
-            latest.setdefault((publication.fiscal_year, publication.kind), publication)
+            key = (publication.fiscal_year, publication.kind, publication.variant)
+            latest.setdefault(key, publication)
     by_year: dict[int, list[Publication]] = {}
-    for (year, _), publication in sorted(latest.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
+    for (year, *_), publication in sorted(latest.items(), key=lambda kv: (-kv[0][0], kv[0][1:])):
         by_year.setdefault(year, []).append(publication)
     assessments = assessments_for_organisation(org, years=5)
     sheets = [score_sheet(a) for a in assessments]
@@ -120,13 +123,24 @@ PUBLICATION_FIELDS = (
 
 
 def _publication(
-    code: str, year: int | str, kind: str, revision: int | str | None
-) -> tuple[Publication | None, Publication | None, list[Publication]]:
-    """(the revision to show, or None), the newest withdrawn revision when none is live, and
-    every revision of the document, newest first (one query)."""
+    code: str,
+    year: int | str,
+    kind: str,
+    revision: int | str | None,
+    variant: str | None = None,
+) -> tuple[Publication | None, Publication | None, list[Publication], list[Publication]]:
+    """(the revision to show, or None), the newest withdrawn revision when none is live, every
+    revision of the same document (same variant), and every revision of the kind, both newest
+    first (one query).
+
+    Without a revision: the newest live revision of `variant`; without a variant either, of the
+    variant the kind was first published as, so /p/<code>/<year>/<kind>/ keeps showing the
+    document it showed when it was first pasted into ITAS (the 6-month report stays the 6-month
+    report when the 12-month one is published; that one has its own URL).
+    """
     # The memo that approved each revision, where it was published beside it (same query).
     approving = Publication.objects.filter(memo=OuterRef("memo"), kind="memo")
-    revisions = list(
+    every = list(
         Publication.objects.filter(
             organisation__code=code, organisation__is_active=True, fiscal_year=year, kind=kind
         )
@@ -139,18 +153,36 @@ def _publication(
         .order_by("-revision")
     )
     if revision is not None:
-        publication = next((p for p in revisions if p.revision == int(revision)), None)
+        publication = next((p for p in every if p.revision == int(revision)), None)
         if publication is None:
             raise Http404("ไม่พบเอกสารฉบับนี้")
+        revisions = [p for p in every if p.variant == publication.variant]
         if publication.withdrawn_at:
-            return None, publication, revisions
-        return publication, None, revisions
+            return None, publication, revisions, every
+        return publication, None, revisions, every
+    if not every:
+        raise Http404("ยังไม่มีเอกสารที่เผยแพร่")
+    if variant is None:
+        variant = every[-1].variant  # the first revision ever published
+    revisions = [p for p in every if p.variant == variant]
+    if not revisions:
+        raise Http404("ยังไม่มีเอกสารรอบนี้ที่เผยแพร่")
     live = next((p for p in revisions if p.withdrawn_at is None), None)
     if live:
-        return live, None, revisions
-    if not revisions:
-        raise Http404("ยังไม่มีเอกสารที่เผยแพร่")
-    return None, revisions[0], revisions
+        return live, None, revisions, every
+    return None, revisions[0], revisions, every
+
+
+def _other_variants(publication: Publication, every: list[Publication]) -> list[Publication]:
+    """The newest live revision of each other variant of the document's kind (other rounds),
+    from the revisions `_publication` already read."""
+    if not publication.variant:
+        return []
+    newest: dict[str, Publication] = {}
+    for other in every:  # newest first
+        if other.variant != publication.variant and other.withdrawn_at is None:
+            newest.setdefault(other.variant, other)
+    return sorted(newest.values(), key=lambda p: p.variant)
 
 
 def _withdrawn_page(request, publication: Publication) -> HttpResponse:
@@ -160,8 +192,15 @@ def _withdrawn_page(request, publication: Publication) -> HttpResponse:
 
 @require_safe
 @cached_public
-def document(request, code: str, year: int, kind: str, revision: int | None = None):
-    publication, withdrawn, revisions = _publication(code, year, kind, revision)
+def document(
+    request,
+    code: str,
+    year: int,
+    kind: str,
+    revision: int | None = None,
+    variant: str | None = None,
+):
+    publication, withdrawn, revisions, every = _publication(code, year, kind, revision, variant)
     if publication is None:
         return _withdrawn_page(request, withdrawn)
     etag = quote_etag(f"{publication.html_sha256}-{publication.revision}")
@@ -176,6 +215,8 @@ def document(request, code: str, year: int, kind: str, revision: int | None = No
             "revisions": [] if kind == "memo" else revisions,
             "kind_title": KINDS[kind].label if kind in KINDS else kind,
             "approving": None if kind == "memo" else publication.approving_memo_revision,
+            "files": list(publication.files.all()),
+            "other_variants": _other_variants(publication, every),
         },
         request=request,
     )
@@ -190,8 +231,15 @@ def document(request, code: str, year: int, kind: str, revision: int | None = No
 
 @require_safe
 @cached_public
-def document_pdf(request, code: str, year: int, kind: str, revision: int | None = None):
-    publication, withdrawn, _ = _publication(code, year, kind, revision)
+def document_pdf(
+    request,
+    code: str,
+    year: int,
+    kind: str,
+    revision: int | None = None,
+    variant: str | None = None,
+):
+    publication, withdrawn, *_ = _publication(code, year, kind, revision, variant)
     if publication is None:
         return _withdrawn_page(request, withdrawn)
     etag = quote_etag(publication.pdf_sha256)
@@ -205,6 +253,56 @@ def document_pdf(request, code: str, year: int, kind: str, revision: int | None 
     # The file is immutable: the cache keeps its name, and a hit streams it without a query.
     response.stored_file = publication.pdf.name
     return cache_headers(response, etag, publication.published_at)
+
+
+# Served inline (the browser shows them); everything else downloads. Never HTML or SVG inline.
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
+
+
+def stored_file_response(field, *, content_type: str, filename: str, sha256: str, at):
+    """A frozen public file with the headers every stored file gets: nosniff, a sandbox CSP,
+    attachment unless it is a PDF or a photo, long-lived validators (the bytes never change)."""
+    content_type = content_type or "application/octet-stream"
+    response = FileResponse(
+        field.open("rb"),
+        content_type=content_type,
+        as_attachment=content_type not in INLINE_TYPES,
+        filename=filename,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.stored_file = field.name  # a cache hit streams it again, no query
+    return cache_headers(response, quote_etag(sha256), at)
+
+
+@require_safe
+@cached_public
+def document_file(request, code: str, year: int, kind: str, revision: int, number: int):
+    """Evidence frozen with a published revision, at that revision's permanent URL."""
+    frozen = get_object_or_404(
+        PublishedFile.objects.select_related("publication"),
+        publication__organisation__code=code,
+        publication__organisation__is_active=True,
+        publication__fiscal_year=year,
+        publication__kind=kind,
+        publication__revision=revision,
+        number=number,
+        kind=PublishedFileKind.FILE,
+    )
+    publication = frozen.publication
+    if publication.withdrawn_at:
+        return _withdrawn_page(request, publication)
+    etag = quote_etag(frozen.sha256)
+    if not_modified(request, etag):
+        return not_modified_response(validators(etag, publication.published_at))
+    extension = frozen.file.name[frozen.file.name.rfind(".") :]
+    return stored_file_response(
+        frozen.file,
+        content_type=frozen.content_type,
+        filename=f"{code}-{year}-{kind}-r{revision}-{number}{extension}",
+        sha256=frozen.sha256,
+        at=publication.published_at,
+    )
 
 
 # ---------------------------------------------------------------- memos

@@ -54,3 +54,18 @@ def other_kind(name: str) -> AttachmentKind | None:
 
 def attachable_names() -> set[str]:
     return {k.name for k in attachable_kinds()} | set(KINDS)
+
+
+@dataclass
+class PublicPaths:
+    """Paths of the public site that publication needs before it can reverse them itself (the
+    `public` app, above this one, fills them in `ready()`).
+
+    `file(code, year, kind, revision, number)` is the permanent path of a file frozen with a
+    publication.
+    """
+
+    file: Callable[[str, int, str, int, int], str] | None = None
+
+
+PUBLIC_PATHS = PublicPaths()

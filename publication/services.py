@@ -9,21 +9,71 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from documents.registry import document_render_all
+from documents.registry import document_render_all, document_variant
 from documents.rendering import DocumentOptions
 from ita_portal.public_cache import bump_public_version
 from organisations.access import Action, check
 from organisations.models import Organisation
 
 from . import registry
-from .models import Publication
-from .registry import Attachment
+from .models import Publication, PublishedFile, PublishedFileKind
+from .registry import PUBLIC_PATHS, Attachment
+
+HASH_CHUNK = 1024 * 1024
+
+
+class EvidenceFreezer:
+    """The `evidence_link` of a document being published: each evidence item the document lists
+    is frozen once (a file copied and checksummed; a link recorded as it is) and numbered; the
+    document links the copy's permanent public path. Files written are listed in `written`, so
+    a failed publication removes them."""
+
+    def __init__(self, *, code: str, fiscal_year: int, kind: str, revision: int, written: list):
+        self.code, self.fiscal_year, self.kind, self.revision = code, fiscal_year, kind, revision
+        self.written = written
+        self.files: list[PublishedFile] = []
+        self._paths: dict[tuple[str, int], str] = {}
+
+    def __call__(self, evidence, context: str = "") -> str:
+        key = (evidence.kind, evidence.pk)
+        if key in self._paths:
+            return self._paths[key]
+        number = len(self.files) + 1
+        frozen = PublishedFile(
+            number=number,
+            title=evidence.title[:255],
+            context=context[:500],
+            original_name=getattr(evidence, "original_name", "")[:255],
+            content_type=getattr(evidence, "content_type", "")[:100],
+            size=getattr(evidence, "size", 0) or 0,
+        )
+        if evidence.kind == PublishedFileKind.LINK:
+            frozen.kind, frozen.url, path = PublishedFileKind.LINK, evidence.url, ""
+        else:
+            frozen.kind = PublishedFileKind.FILE
+            digest = hashlib.sha256()
+            with evidence.file.open("rb") as source:
+                for chunk in iter(lambda: source.read(HASH_CHUNK), b""):
+                    digest.update(chunk)
+                source.seek(0)
+                frozen.file.save(evidence.file.name, source, save=False)
+            self.written.append(frozen.file)
+            frozen.sha256 = digest.hexdigest()
+            path = (
+                PUBLIC_PATHS.file(self.code, self.fiscal_year, self.kind, self.revision, number)
+                if PUBLIC_PATHS.file
+                else ""
+            )
+        self.files.append(frozen)
+        self._paths[key] = path
+        return path
 
 
 class PublicationError(Exception):
@@ -50,18 +100,43 @@ def _next_revision(organisation: Organisation, fiscal_year: int, kind: str) -> i
 
 
 def publication_freeze(
-    *, memo, kind: str, fiscal_year: int, title: str, options: DocumentOptions, record: list
+    *,
+    memo,
+    kind: str,
+    fiscal_year: int,
+    title: str,
+    options: DocumentOptions,
+    record: list,
+    written: list | None = None,
 ) -> Publication:
-    """Render a document once and store it as the next revision, approved by `memo`."""
+    """Render a document once and store it as the next revision, approved by `memo`, with the
+    evidence it lists frozen beside it (files appended to `written` as they are stored)."""
+    written = [] if written is None else written
+    revision = _next_revision(memo.organisation, fiscal_year, kind)
+    freezer = EvidenceFreezer(
+        code=memo.organisation.code,
+        fiscal_year=fiscal_year,
+        kind=kind,
+        revision=revision,
+        written=written,
+    )
     rendered = document_render_all(
-        kind=kind, organisation=memo.organisation, fiscal_year=fiscal_year, options=options
+        kind=kind,
+        organisation=memo.organisation,
+        fiscal_year=fiscal_year,
+        options=replace(options, evidence_link=freezer),
     )
     html, pdf = rendered["html"], rendered["pdf"]
+    variant, variant_label = document_variant(
+        kind=kind, organisation=memo.organisation, fiscal_year=fiscal_year, options=options
+    )
     publication = Publication(
         organisation=memo.organisation,
         fiscal_year=fiscal_year,
         kind=kind,
-        revision=_next_revision(memo.organisation, fiscal_year, kind),
+        revision=revision,
+        variant=variant,
+        variant_label=variant_label,
         title=title,
         memo=memo,
         html_sha256=hashlib.sha256(html.content).hexdigest(),
@@ -70,8 +145,13 @@ def publication_freeze(
         published_at=timezone.now(),
     )
     publication.html.save(".html", ContentFile(html.content), save=False)
+    written.append(publication.html)
     publication.pdf.save(".pdf", ContentFile(pdf.content), save=False)
+    written.append(publication.pdf)
     publication.save()
+    for frozen in freezer.files:
+        frozen.publication = publication
+    PublishedFile.objects.bulk_create(freezer.files)
     return publication
 
 
@@ -98,13 +178,12 @@ def attachments_publish(
                     title=attachment.title,
                     options=DocumentOptions.from_dict(attachment.options),
                     record=record,
+                    written=written,
                 )
             )
         bump_public_version()
         return published
     except Exception:
-        for publication in published:
-            written.extend((publication.html, publication.pdf))
         for field in written:
             if field.name:
                 field.storage.delete(field.name)

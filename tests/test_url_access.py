@@ -133,6 +133,23 @@ EXPECTED: dict[str, list[Case]] = {
         Case("get", PUBLIC, public_doc("measure-results", revision=1), label="published"),
         Case("get", UNPUBLISHED, public_doc("progress", revision=1), label="unpublished"),
     ],
+    "public:document_variant": [
+        Case("get", PUBLIC, public_doc("measure-results", variant="round-6"), label="published"),
+        Case("get", UNPUBLISHED, public_doc("measure-results", variant="round-12"), label="none"),
+    ],
+    "public:document_variant_pdf": [
+        Case("get", PUBLIC, public_doc("measure-results", variant="round-6"), label="published"),
+        Case("get", UNPUBLISHED, public_doc("measure-results", variant="round-12"), label="none"),
+    ],
+    "public:document_file": [
+        Case(
+            "get",
+            PUBLIC,
+            public_doc("measure-results", revision=1, number=1),
+            label="frozen evidence",
+        ),
+        Case("get", UNPUBLISHED, public_doc("measure-results", revision=1, number=9)),
+    ],
     "public:oit_index": [Case("get", PUBLIC, year)],
     "public:oit_item": [Case("get", PUBLIC, lambda w: year(w, item_code="o14"))],
     "public:oit_file": [
@@ -406,6 +423,10 @@ def test_the_enumeration_sees_every_app():
 def world(org, other_org, staff, approver, org_admin, outsider, central_admin):
     """Organisation `org` with one of everything; `other_org` has its own measure too."""
     unit, rounds, measure, template, mayor = setup_chain(org, staff, org_admin, approver)
+    entry = measure.progress.get(round=rounds[0])
+    evidence = measure_services.evidence_add_file(
+        entry=entry, upload=SimpleUploadedFile("หลักฐาน.pdf", PDF_BYTES), user=staff
+    )
     published = new_memo(org, staff, unit, rounds)
     memos.memo_submit(memo=published, user=staff, template=template)
     for user in (org_admin, approver, mayor):
@@ -425,10 +446,6 @@ def world(org, other_org, staff, approver, org_admin, outsider, central_admin):
         ends_on=date(2099, 12, 31),
         order_number="1/2568",
         order_date=date(2025, 1, 1),
-    )
-    entry = measure.progress.get(round=rounds[0])
-    evidence = measure_services.evidence_add_file(
-        entry=entry, upload=SimpleUploadedFile("หลักฐาน.pdf", PDF_BYTES), user=staff
     )
     seed_assessment(org)
     framework = Framework.objects.get(fiscal_year__year=YEAR, variant="อปท.")

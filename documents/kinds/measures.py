@@ -67,8 +67,11 @@ LAYOUTS = {
 @dataclass(frozen=True)
 class EvidenceLine:
     title: str
-    #: shown as text only: a URL is never fetched, nor made a link in the PDF
+    #: an external link: printed, and a link in the HTML and PDF (never fetched)
     url: str = ""
+    #: a file frozen with a publication: its permanent public path ("" in working documents,
+    #: where a file is listed by its title)
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def _entry_for(measure: Measure, round: ReportingRound | None) -> ProgressEntry 
     return max(entries.values(), key=lambda e: (e.round.end_date, e.round.start_date), default=None)
 
 
-def _result(entry: ProgressEntry | None) -> Result:
+def _result(entry: ProgressEntry | None, evidence_link=None, context: str = "") -> Result:
     if entry is None:
         return Result(
             status=ProgressStatus.NOT_STARTED,
@@ -134,9 +137,13 @@ def _result(entry: ProgressEntry | None) -> Result:
     evidence = [
         EvidenceLine(title=e.title if e.title != e.url else "", url=e.url)
         if e.kind == EvidenceKind.LINK
-        else EvidenceLine(title=e.title)
+        else EvidenceLine(title=e.title, path=evidence_link(e, context) if evidence_link else "")
         for e in entry.evidence.all()
     ]
+    if evidence_link:  # links are recorded with the publication too (listed on its page)
+        for e in entry.evidence.all():
+            if e.kind == EvidenceKind.LINK:
+                evidence_link(e, context)
     return Result(
         status=entry.status,
         status_label=ProgressStatus(entry.status).label,
@@ -151,7 +158,11 @@ def _result(entry: ProgressEntry | None) -> Result:
 
 
 def _rows(
-    measures: list[Measure], *, with_results: bool, round: ReportingRound | None = None
+    measures: list[Measure],
+    *,
+    with_results: bool,
+    round: ReportingRound | None = None,
+    evidence_link=None,
 ) -> list[MeasureRow]:
     return [
         MeasureRow(
@@ -166,7 +177,9 @@ def _rows(
             monitoring=measure.monitoring,
             expected_output=measure.expected_output,
             expected_outcome=measure.expected_outcome,
-            result=_result(_entry_for(measure, round)) if with_results else None,
+            result=_result(_entry_for(measure, round), evidence_link, measure.title)
+            if with_results
+            else None,
         )
         for number, measure in enumerate(measures, start=1)
     ]
@@ -194,6 +207,14 @@ def _round_of(rounds: list[ReportingRound], round_id: int | None) -> ReportingRo
         if round.pk == round_id:
             return round
     raise DocumentError("ไม่พบรอบการรายงานที่เลือกในปีงบประมาณนี้ของหน่วยงาน")
+
+
+def round_variant(*, organisation, fiscal_year, options) -> tuple[str, str]:
+    """A report per round: each round has its own latest public URL (6 and 12 months differ)."""
+    if options.round_id is None:
+        return "", ""
+    round = _round_of(rounds_for_year(organisation, _require_year(fiscal_year)), options.round_id)
+    return round.public_key, round.name
 
 
 def _title(text: str, options) -> str:
@@ -265,7 +286,12 @@ def build_measure_results(*, organisation, fiscal_year, options) -> dict[str, An
         )
     rounds = rounds_for_year(organisation, year)
     round = _round_of(rounds, options.round_id)
-    rows = _rows(measures_for_year(organisation, year), with_results=True, round=round)
+    rows = _rows(
+        measures_for_year(organisation, year),
+        with_results=True,
+        round=round,
+        evidence_link=options.evidence_link,
+    )
     introduction = options.introduction.strip() or (
         "จากการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ "
         f"ประจำปีงบประมาณ พ.ศ. {year} นำมาสู่ข้อเสนอแนะในการกำหนดมาตรการในการส่งเสริมคุณธรรม"
@@ -300,6 +326,7 @@ register(
         default_layout="b",
         attachable=True,
         publishable=True,
+        variant=round_variant,
     )
 )
 
@@ -335,7 +362,12 @@ def build_progress(*, organisation, fiscal_year, options) -> dict[str, Any]:
         if not rounds:
             raise DocumentError(f"ยังไม่มีรอบการรายงานของปีงบประมาณ {year}")
         round = rounds[0]
-    rows = _rows(measures_for_year(organisation, year), with_results=True, round=round)
+    rows = _rows(
+        measures_for_year(organisation, year),
+        with_results=True,
+        round=round,
+        evidence_link=options.evidence_link,
+    )
     counts = Counter(row.result.status for row in rows)
     return {
         **_common(organisation, year),
@@ -359,5 +391,6 @@ register(
         page=WIDE_TABLE_PAGE,
         attachable=True,
         publishable=True,
+        variant=round_variant,
     )
 )

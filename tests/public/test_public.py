@@ -128,8 +128,9 @@ def test_public_pages_run_in_constant_queries(client, org, staff, org_admin, app
     ]
     before = [_queries(client, url) for url in urls]
     # Directory: count and page. Organisation: itself, publications, assessments (none here).
-    # A document or its PDF: every revision with its organisation and memo number, in one.
-    assert before == [2, 3, 1, 1]
+    # A document: every revision of its kind with its organisation and memo number, in one,
+    # and the evidence frozen with it. Its PDF: the revisions only.
+    assert before == [2, 3, 2, 1]
     for _ in range(3):
         memo = new_memo(org, staff, chain[0], chain[1])
         memos.memo_submit(memo=memo, user=staff, template=chain[3])

@@ -23,6 +23,10 @@ PUBLIC_ROUTES = [
     "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)\\.pdf$",
     "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/r(?P<revision>[0-9]+)/$",
     "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/r(?P<revision>[0-9]+)\\.pdf$",
+    # Added by issue 15: each round's own latest report, and evidence frozen with a revision.
+    "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/(?P<variant>round-[0-9]{1,2}(?:-[0-9]{1,2})?)/$",
+    "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/(?P<variant>round-[0-9]{1,2}(?:-[0-9]{1,2})?)\\.pdf$",
+    "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/r(?P<revision>[0-9]+)/files/(?P<number>[0-9]{1,5})/$",
 ]
 
 # One concrete address per route of the whole site (the admin aside) and its URL name.
@@ -42,6 +46,9 @@ PATHS = [
     ("/p/ORG1/2568/measure-plan.pdf", "document_pdf"),
     ("/p/ORG1/2568/measure-plan/r2/", "document_revision"),
     ("/p/ORG1/2568/measure-plan/r2.pdf", "document_revision_pdf"),
+    ("/p/ORG1/2568/measure-results/round-6/", "document_variant"),
+    ("/p/ORG1/2568/measure-results/round-4-6.pdf", "document_variant_pdf"),
+    ("/p/ORG1/2568/measure-results/r2/files/3/", "document_file"),
     ("/accounts/login/", "login"),
     ("/accounts/logout/", "logout"),
     ("/accounts/password-reset/", "password_reset"),
