@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from approvals import services as memos
-from approvals.forms import ActForm, ChainTemplateForm, MemoForm, SubmitForm
-from approvals.models import Decision
+from approvals.forms import ActForm, ChainTemplateForm, DelegationForm, MemoForm, SubmitForm
+from approvals.models import Decision, DelegationKind, ResubmitMode
 from assessments.forms import ScoreExportForm, ScoreImportForm, ScoreTemplateForm
 from assessments.imports import ImportResult, ScoreImportFailed, scores_import
 from assessments.models import Assessment, FiscalYear, Score, ScoreImport, ScoreKind
@@ -373,7 +373,7 @@ def date_fields(*names) -> dict[str, list[str]]:
 
 
 def chain_fields(w) -> dict[str, list[str]]:
-    fields = {"name": [], "is_default": ["on", ""]}
+    fields = {"name": [], "is_default": ["on", ""], "resubmit": [*ResubmitMode.values, "x"]}
     for i in range(1, ChainTemplateForm.STEPS + 1):
         fields[f"position_{i}"] = []
         fields[f"user_{i}"] = w["members"]
@@ -433,6 +433,17 @@ FORMS = {
     "ChainTemplateForm": (
         chain_fields,
         lambda w, data, files: ChainTemplateForm(data, organisation=w["org"]),
+        None,
+    ),
+    "DelegationForm": (
+        lambda w: {
+            "delegator": w["members"],
+            "delegate": w["members"],
+            "kind": list(DelegationKind.values),
+            "order_number": [],
+            **date_fields("starts_on", "ends_on", "order_date"),
+        },
+        lambda w, data, files: DelegationForm(data, organisation=w["org"]),
         None,
     ),
     "SubmitForm": (
