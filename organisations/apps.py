@@ -1,4 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _central_admin_group(sender, using="default", **kwargs) -> None:
+    """Keep the central admin group complete: each app's permissions exist after its own
+    post_migrate, so this runs (idempotently) after every app's."""
+    from .roles import central_admin_group_ensure
+
+    if using == "default":
+        central_admin_group_ensure()
 
 
 class OrganisationsConfig(AppConfig):
@@ -13,5 +23,6 @@ class OrganisationsConfig(AppConfig):
         from .models import Membership, Organisation, Unit
 
         signals.connect()
+        post_migrate.connect(_central_admin_group, dispatch_uid="central-admin-group")
         for model in (Organisation, Unit, Membership):
             auditlog.register(model)

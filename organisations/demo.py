@@ -8,15 +8,14 @@ import os
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .models import Membership, Organisation, OrganisationType, Role, Unit
+from .roles import central_admin_grant
 from .services import membership_set
 
 DEMO_ORG_CODE = "6301401"
 DEMO_PASSWORD_DEFAULT = "ita-demo-2568"
-CENTRAL_ADMIN_GROUP = "ผู้ดูแลส่วนกลาง"
 
 
 @dataclass(frozen=True)
@@ -73,13 +72,6 @@ def load_demo() -> list[tuple[DemoUser, str]]:
             organisation=organisation, name=name, defaults={"phone": phone, "order": order}
         )
 
-    group, _ = Group.objects.get_or_create(name=CENTRAL_ADMIN_GROUP)
-    group.permissions.add(
-        Permission.objects.get(
-            codename="act_as_central_admin", content_type__app_label="organisations"
-        )
-    )
-
     password = demo_password()
     created = []
     User = get_user_model()
@@ -88,11 +80,11 @@ def load_demo() -> list[tuple[DemoUser, str]]:
         user.first_name, user.last_name = spec.first_name, spec.last_name
         user.email = f"{spec.username}@example.invalid"
         user.is_active = True
-        user.is_staff = spec.role is None  # the central admin also uses the Django admin
+        user.is_staff = False  # the central admin's door is opened by central_admin_grant
         user.set_password(password)
         user.save()
         if spec.role is None:
-            user.groups.add(group)
+            central_admin_grant(user)
             Membership.objects.filter(user=user).delete()
         else:
             membership_set(

@@ -115,7 +115,7 @@ TEMPLATES = [
                 "portal.context_processors.waiting",
             ],
             # Thai date/digit filters are used by every template and document.
-            "builtins": ["ita_portal.thai.templatetags"],
+            "builtins": ["ita_portal.thai.templatetags", "organisations.templatetags.access"],
         },
     }
 ]

@@ -1,0 +1,79 @@
+"""The central admin's tasks, done as that user (issue 16): the group gives exactly the admin
+permissions the role needs, after every migration; `grant_central_admin` makes a user one."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from organisations.access import is_central_admin
+from organisations.roles import CENTRAL_ADMIN_GROUP, central_admin_group_ensure
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def central():
+    user = UserFactory(username="central-user")
+    call_command("grant_central_admin", "central-user", stdout=io.StringIO())
+    user.refresh_from_db()
+    return user
+
+
+def test_the_group_exists_after_migrate_with_its_permissions():
+    group = central_admin_group_ensure()
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert group.name == CENTRAL_ADMIN_GROUP
+    assert {"act_as_central_admin", "change_framework", "add_item", "change_organisation"} <= (
+        codenames
+    )
+    assert "add_membership" in codenames and "view_scoreimport" in codenames
+    # Official scores are never edited by hand, nor memos or publications.
+    assert not codenames & {"change_score", "change_assessment", "change_memo", "add_publication"}
+
+
+def test_grant_central_admin(central):
+    assert central.is_staff and is_central_admin(central)
+    with pytest.raises(CommandError, match="ไม่พบผู้ใช้"):
+        call_command("grant_central_admin", "nobody", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/assessments/framework/",
+        "/admin/assessments/framework/add/",
+        "/admin/assessments/item/",
+        "/admin/assessments/item/add/",
+        "/admin/assessments/fiscalyear/",
+        "/admin/organisations/organisation/",
+        "/admin/organisations/organisation/add/",
+        "/admin/organisations/membership/add/",
+        "/admin/organisations/unit/",
+        "/admin/assessments/scoreimport/",
+        "/frameworks/",
+        "/frameworks/scores/import/",
+        "/audit/",
+    ],
+)
+def test_every_central_task_opens_for_the_central_admin(central, path):
+    client = Client()
+    client.force_login(central)
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+
+
+def test_the_organisation_page_links_its_admin_page_only_to_who_may_open_it(central):
+    membership = MembershipFactory(role="org_admin")
+    code = membership.organisation.code
+    client = Client()
+    client.force_login(central)
+    page = client.get(f"/organisations/{code}/").content.decode()
+    assert "แก้ไขในหน้าผู้ดูแลระบบ" in page
+    change = f"/admin/organisations/organisation/{membership.organisation.pk}/change/"
+    assert client.get(change).status_code == 200
+    client.force_login(membership.user)  # an org admin: no door to the Django admin
+    assert "แก้ไขในหน้าผู้ดูแลระบบ" not in client.get(f"/organisations/{code}/").content.decode()
