@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from measures.selectors import rounds_for_year
-from measures.services import rounds_ensure_defaults
 from organisations.access import Action, can, organisation_for
 
 from .registry import DocumentError, attachable_kinds, document_render, layout_or_default
@@ -37,7 +36,6 @@ def _document_options(request, organisation, year) -> DocumentOptions:
 @login_required
 def document_index(request, code: str, year: int):
     organisation = organisation_for(request.user, code, Action.VIEW)
-    rounds_ensure_defaults(organisation=organisation, year=year)
     return render(
         request,
         "documents/document_index.html",

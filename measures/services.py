@@ -74,6 +74,9 @@ def round_create(
     name = name.strip()
     if not name:
         errors["name"] = "กรุณาระบุชื่อรอบ"
+    if _within_year(start_date, year):
+        # The year's default rounds first, as its first measure would make them.
+        rounds_ensure_defaults(organisation=organisation, year=year)
     if start_date > end_date:
         errors["end_date"] = "วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่ม"
     for field, value in (("start_date", start_date), ("end_date", end_date)):
@@ -212,6 +215,8 @@ def measure_create(
         steps=steps,
     )
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
+    # A year's rounds exist from its first measure (pages that show them never create them).
+    rounds_ensure_defaults(organisation=organisation, year=year)
     if order is None:
         order = (
             Measure.objects.filter(organisation=organisation, fiscal_year=fiscal_year).count() + 1
@@ -345,6 +350,7 @@ def measures_copy_from_previous_year(
     if not plan:
         raise ValidationError(f"ไม่มีมาตรการของปีงบประมาณ {year - 1} ให้คัดลอก")
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
+    rounds_ensure_defaults(organisation=organisation, year=year)
     order = Measure.objects.filter(organisation=organisation, fiscal_year=fiscal_year).count()
     counts = dict.fromkeys(
         ("copied", "skipped", "carried", "relinked", "merged", "dropped", "moved"), 0

@@ -50,7 +50,6 @@ def _measure(user, code: str, pk: int, action: Action) -> Measure:
 @login_required
 def measure_list(request, code: str, year: int):
     organisation = organisation_for(request.user, code, Action.VIEW)
-    services.rounds_ensure_defaults(organisation=organisation, year=year)
     rounds = selectors.rounds_for_year(organisation, year)
     units = list(organisation.units.all())
     filters = {
@@ -100,7 +99,6 @@ def measure_list(request, code: str, year: int):
 @login_required
 def progress_dashboard(request, code: str, year: int):
     organisation = organisation_for(request.user, code, Action.VIEW)
-    services.rounds_ensure_defaults(organisation=organisation, year=year)
     rounds = selectors.rounds_for_year(organisation, year)
     measures = selectors.measures_for_year(organisation, year)
     return render(
@@ -211,7 +209,6 @@ def measure_update(request, code: str, pk: int):
 def measure_detail(request, code: str, pk: int):
     measure = _measure(request.user, code, pk, Action.VIEW)
     organisation, year = measure.organisation, measure.fiscal_year.year
-    services.rounds_ensure_defaults(organisation=organisation, year=year)
     measure = next(m for m in selectors.measures_for_year(organisation, year) if m.pk == measure.pk)
     rounds = selectors.rounds_for_year(organisation, year)
     return render(
@@ -377,7 +374,6 @@ def evidence_delete(request, code: str, pk: int):
 @login_required
 def round_list(request, code: str, year: int):
     organisation = organisation_for(request.user, code, Action.MANAGE)
-    services.rounds_ensure_defaults(organisation=organisation, year=year)
     form = RoundForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
