@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import F
 
 from ita_portal.forms import ModelChoiceField
 from ita_portal.thai.forms import ThaiDateField
@@ -10,15 +11,20 @@ from .models import ChainTemplate, Decision, DelegationKind, ResubmitMode
 
 
 def _members(organisation):
+    """Active members, each with their position in the organisation (`position`)."""
     return (
         get_user_model()
         .objects.filter(memberships__organisation=organisation, memberships__is_active=True)
+        .annotate(position=F("memberships__position_title"))
         .order_by("first_name", "username")
     )
 
 
 def _full_name(user) -> str:
-    return user.get_full_name() or user.username
+    """ "สมชาย ประเสริฐผล (นายกองค์การบริหารส่วนตำบล)": two people of one name are told apart."""
+    name = user.get_full_name() or user.username
+    position = getattr(user, "position", "")
+    return f"{name} ({position})" if position else name
 
 
 class MemoForm(forms.Form):

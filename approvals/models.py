@@ -126,6 +126,9 @@ class Memo(OrganisationOwned, TimeStamped):
         Unit, on_delete=models.PROTECT, related_name="memos", verbose_name="ส่วนราชการ"
     )
     number = models.CharField("ที่", max_length=100, blank=True)
+    # The fiscal year of the register the number comes from: the year the memo was first
+    # submitted (its issue date), not the year of the documents it carries.
+    number_year = models.PositiveSmallIntegerField("ปีของทะเบียนเลขที่", null=True, blank=True)
     date = models.DateField("วันที่", null=True, blank=True)
     subject = models.CharField("เรื่อง", max_length=500)
     to = models.CharField("เรียน", max_length=255)
@@ -160,11 +163,13 @@ class Memo(OrganisationOwned, TimeStamped):
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in MemoStatus]), name="memo_status_valid"
             ),
-            # Numbers restart every fiscal year (นม 93501/1 of 2568 and of 2570 are two memos).
+            # One register per organisation and fiscal year of issue: a number is given once in
+            # it, whatever year the memo's documents belong to (นม 93501/1 of 2568 and of 2570
+            # are two memos; two memos issued in 2570 never share one).
             models.UniqueConstraint(
-                fields=["organisation", "fiscal_year", "number"],
+                fields=["organisation", "number_year", "number"],
                 condition=~Q(number=""),
-                name="memo_unique_number_per_year",
+                name="memo_unique_number_per_register",
             ),
         ]
 

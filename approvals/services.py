@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from documents.registry import KINDS
+from ita_portal.thai import dates as thai
 from organisations.access import Action, check, may_decide_step
 from organisations.models import Organisation, Unit
 from publication.models import Publication
@@ -88,8 +89,12 @@ def chain_template_save(
     steps: Sequence[tuple[str, Any]],
     is_default: bool = True,
     resubmit: str = ResubmitMode.RESUME,
+    template: ChainTemplate | None = None,
 ) -> ChainTemplate:
-    """Create or replace a chain template: steps are (position title, user) in order."""
+    """Create or replace a chain template: steps are (position title, user) in order.
+
+    With `template`, that chain is changed (and may be renamed); otherwise the chain of that
+    name is replaced, or a new one made."""
     check(user, organisation, Action.MANAGE, "ลำดับการเสนอกำหนดได้โดยผู้ดูแลหน่วยงาน")
     errors = []
     if not name.strip():
@@ -114,15 +119,26 @@ def chain_template_save(
             errors.append(f"ขั้นที่ {number}: ผู้ดำรงตำแหน่งต้องเป็นสมาชิกของหน่วยงาน")
     if resubmit not in ResubmitMode.values:
         errors.append("กรุณาเลือกว่าการเสนอใหม่หลังส่งกลับแก้ไขจะเริ่มที่ขั้นใด")
+    if template is not None and template.organisation_id != organisation.pk:
+        errors.append("ลำดับการเสนอนี้ไม่ใช่ของหน่วยงาน")
+    elif (
+        template is not None
+        and organisation.chain_templates.filter(name=name.strip()).exclude(pk=template.pk).exists()
+    ):
+        errors.append(f"มีลำดับการเสนอชื่อ “{name.strip()}” อยู่แล้ว")
     if errors:
         raise ValidationError(errors)
     if is_default:
         organisation.chain_templates.update(is_default=False)
-    template, _ = ChainTemplate.objects.update_or_create(
-        organisation=organisation,
-        name=name.strip(),
-        defaults={"is_default": is_default, "resubmit": resubmit},
-    )
+    if template is not None:
+        template.name, template.is_default, template.resubmit = name.strip(), is_default, resubmit
+        template.save()
+    else:
+        template, _ = ChainTemplate.objects.update_or_create(
+            organisation=organisation,
+            name=name.strip(),
+            defaults={"is_default": is_default, "resubmit": resubmit},
+        )
     template.steps.all().delete()
     for order, (title, holder) in enumerate(steps, start=1):
         ChainTemplateStep.objects.create(
@@ -182,6 +198,29 @@ def delegation_create(
         errors["order_number"] = "กรุณาระบุเลขที่คำสั่ง"
     if order_date and starts_on and order_date > ends_on:
         errors["order_date"] = "คำสั่งต้องลงวันที่ไม่หลังวันสิ้นสุดการมอบหมาย"
+    if not errors:
+        # One stand-in per person at a time: the order being replaced is cancelled first.
+        # (A no-op UPDATE takes the organisation row's write lock: two org admins adding at once
+        # are serialised, and the second sees the first's order.)
+        Organisation.objects.filter(pk=organisation.pk).update(code=F("code"))
+        clash = (
+            Delegation.objects.filter(
+                organisation=organisation,
+                delegator=delegator,
+                cancelled_at__isnull=True,
+                starts_on__lte=ends_on,
+                ends_on__gte=starts_on,
+            )
+            .select_related("delegate")
+            .first()
+        )
+        if clash is not None:
+            errors["starts_on"] = (
+                f"ช่วงวันที่ซ้อนกับคำสั่งที่ {clash.order_number} "
+                f"({clash.delegate.get_full_name() or clash.delegate.username} "
+                f"{clash.get_kind_display()} ตั้งแต่ {thai.format_date(clash.starts_on)} "
+                f"ถึง {thai.format_date(clash.ends_on)}) กรุณายกเลิกคำสั่งเดิมก่อน"
+            )
     if errors:
         raise ValidationError(errors)
     delegation = Delegation.objects.create(
@@ -404,12 +443,16 @@ def memo_submit(*, memo: Memo, user, template: ChainTemplate) -> Memo:
         )
     carried = _carried_decisions(memo, template, steps)
     if not memo.number:
-        # One sequence per organisation and year: the number carries the organisation's prefix
-        # only, so per-unit sequences would issue the same number twice.
+        # One register per organisation and fiscal year of issue (today's): the number carries
+        # the organisation's prefix only, so per-unit sequences would issue one number twice,
+        # and a register per documents' year would give a 2568 report and a 2570 plan sent on
+        # the same day the same number.
+        register_year = thai.fiscal_year_of(timezone.localdate())
         sequence = document_number_next(
-            organisation=memo.organisation, unit=None, fiscal_year=memo.fiscal_year
+            organisation=memo.organisation, unit=None, fiscal_year=register_year
         )
         memo.number = f"{memo.organisation.document_prefix}{sequence}"
+        memo.number_year = register_year
     memo.date = timezone.localdate()
     memo.cycle += 1
     memo.status = MemoStatus.IN_REVIEW

@@ -296,10 +296,28 @@ def chain_templates(request, code: str):
     # A new chain becomes the default only when the organisation has none yet: adding one
     # must not silently change the chain every memo goes up.
     has_chain = ChainTemplate.objects.filter(organisation=organisation).exists()
+    initial = {"is_default": not has_chain, "name": "" if has_chain else "ลำดับการเสนอหลัก"}
+    editing = None
+    if request.GET.get("edit", "").isdigit():
+        # "แก้ไข" fills the form with the chain as it is; saving under its name replaces it.
+        editing = (
+            ChainTemplate.objects.filter(organisation=organisation, pk=int(request.GET["edit"]))
+            .prefetch_related("steps")
+            .first()
+        )
+    if editing is not None:
+        initial = {
+            "name": editing.name,
+            "is_default": editing.is_default,
+            "resubmit": editing.resubmit,
+        }
+        for number, step in enumerate(editing.steps.all(), start=1):
+            initial[f"position_{number}"] = step.position_title
+            initial[f"user_{number}"] = step.user_id
     form = ChainTemplateForm(
         request.POST if request.method == "POST" else None,
         organisation=organisation,
-        initial={"is_default": not has_chain},
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -310,6 +328,7 @@ def chain_templates(request, code: str):
                 steps=form.steps(),
                 is_default=form.cleaned_data["is_default"],
                 resubmit=form.cleaned_data["resubmit"],
+                template=editing,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -322,7 +341,7 @@ def chain_templates(request, code: str):
     return render(
         request,
         "approvals/chain_templates.html",
-        {"organisation": organisation, "form": form, "templates": templates},
+        {"organisation": organisation, "form": form, "templates": templates, "editing": editing},
     )
 
 

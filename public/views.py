@@ -17,7 +17,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.http import http_date, quote_etag
+from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
 from assessments.scoring import score_sheet
@@ -403,14 +403,11 @@ def oit_file(request, code: str, year: int, item_code: str, pk: int):
     if not_modified(request, etag):
         return HttpResponseNotModified()
     extension = evidence.published_file.name[evidence.published_file.name.rfind(".") :]
-    response = FileResponse(
-        evidence.published_file.open("rb"),
-        content_type=evidence.content_type or "application/octet-stream",
+    # The same headers as every stored public file (nosniff, sandbox, inline only PDF/photos).
+    return stored_file_response(
+        evidence.published_file,
+        content_type=evidence.content_type,
         filename=f"{code}-{year}-{evidence.entry.item.code}-e{pk}{extension}",
+        sha256=evidence.file_sha256,
+        at=evidence.published_at,
     )
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(evidence.published_at.timestamp())
-    response["Cache-Control"] = "public, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    response.stored_file = evidence.published_file.name  # a cache hit streams it again, no query
-    return response

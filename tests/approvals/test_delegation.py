@@ -159,14 +159,15 @@ def test_separation_of_duties_holds_for_delegates(memo, org, staff, org_admin, a
         memos.memo_step_act(memo=memo, step_id=final.pk, user=approver, decision="approved")
     assert not approval_selectors.waiting_for(approver).exists()
     # ...nor may the ปลัด decide the head of office's step 2 on a new memo, being step 3 of it.
-    delegate(org, org_admin, org_admin, approver)
+    for_head = delegate(org, org_admin, org_admin, approver)
     second = new_memo(org, staff, chain[0], chain[1])
     second = memos.memo_submit(memo=second, user=staff, template=chain[3])
     head = approval_selectors.current_step(second)
     with pytest.raises(PermissionDenied, match="ท่านเป็นผู้ลงนามในขั้นที่ 3"):
         memos.memo_step_act(memo=second, step_id=head.pk, user=approver, decision="approved")
     # ...and the author never decides, delegation or not.
-    delegate(org, org_admin, org_admin, staff)
+    memos.delegation_cancel(delegation=for_head, user=org_admin)
+    delegate(org, org_admin, org_admin, staff, order_number="48/2569")
     with pytest.raises(PermissionDenied, match="พิจารณาบันทึกของตนเองไม่ได้"):
         memos.memo_step_act(memo=second, step_id=head.pk, user=staff, decision="approved")
 
@@ -222,14 +223,16 @@ def test_the_delegate_is_told_once_when_the_delegation_starts(
             org_admin,
             approver,
             deputy,
-            starts_on=TODAY + timedelta(days=3),
-            ends_on=TODAY + timedelta(days=9),
+            starts_on=TODAY + timedelta(days=7),
+            ends_on=TODAY + timedelta(days=12),
             order_number="46/2569",
         )
     assert len(mail.outbox) == 1  # starts later: the daily job tells them then
     with django_capture_on_commit_callbacks(execute=True):
         assert notify_delegations_started() == 0
-    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 12, 9, 8, 0)), tick=False):
+    with time_machine.travel(
+        timezone.make_aware(timezone.datetime(2026, 12, 13, 8, 0)), tick=False
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             assert notify_delegations_started() == 1
         with django_capture_on_commit_callbacks(execute=True):
@@ -383,3 +386,28 @@ def test_one_person_racing_on_two_steps_decides_one(org, staff, org_admin, appro
     run_concurrently(decide_current)
     decided = ApprovalStep.objects.filter(memo=memo, acted_by=deputy)
     assert decided.count() == 1  # never steps 2 and 3 both, whatever the interleaving
+
+
+def test_one_stand_in_per_person_at_a_time(org, org_admin, approver, deputy, staff):
+    delegate(org, org_admin, approver, deputy)
+    with pytest.raises(ValidationError, match="ช่วงวันที่ซ้อนกับคำสั่งที่ 45/2569"):
+        delegate(
+            org,
+            org_admin,
+            approver,
+            staff,
+            starts_on=TODAY + timedelta(days=3),
+            ends_on=TODAY + timedelta(days=20),
+            order_number="50/2569",
+        )
+    # After the period, or once the first order is cancelled, another may stand in.
+    delegate(
+        org,
+        org_admin,
+        approver,
+        staff,
+        starts_on=TODAY + timedelta(days=7),
+        ends_on=TODAY + timedelta(days=20),
+        order_number="51/2569",
+    )
+    assert Delegation.objects.filter(delegator=approver).count() == 2

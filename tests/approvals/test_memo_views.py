@@ -291,3 +291,27 @@ def test_chain_template_delete_view(login, org, org_admin, chain):
     )
     assert f"ลบลำดับการเสนอ “{template.name}” แล้ว" in response.content.decode()
     assert not org.chain_templates.exists()
+
+
+def test_a_chain_is_edited_from_its_own_button(login, org, org_admin, approver, chain):
+    template = chain[3]
+    client = login(org_admin)
+    url = reverse("approvals:chain_templates", args=[org.code])
+    page = client.get(f"{url}?edit={template.pk}").content.decode()
+    assert f'value="{template.name}"' in page and 'value="หัวหน้าสำนักปลัด"' in page
+    # People are named with their position, so two of one name are told apart.
+    assert f"{approver.get_full_name()} (ปลัด)" in page
+    client.post(
+        f"{url}?edit={template.pk}",
+        {
+            "name": "ลำดับเสนอนายก",
+            "is_default": "on",
+            "resubmit": "restart",
+            "position_1": "ปลัด",
+            "user_1": approver.pk,
+        },
+    )
+    template.refresh_from_db()
+    assert (template.name, template.resubmit) == ("ลำดับเสนอนายก", "restart")
+    assert [s.position_title for s in template.steps.all()] == ["ปลัด"]
+    assert ChainTemplate.objects.filter(organisation=org).count() == 1  # changed, not added

@@ -291,3 +291,24 @@ def test_nobody_decides_two_steps_even_standing_in(memo, org, staff, org_admin, 
     act(memo, mayor, Decision.APPROVED)
     memo.refresh_from_db()
     assert memo.status == MemoStatus.APPROVED
+
+
+def test_one_register_per_year_of_issue_whatever_the_documents_year(
+    org, staff, org_admin, approver, chain, time_machine
+):
+    """A 2568 report and a 2570 plan sent on the same day take the next two numbers of the
+    2570 register (the year of issue); the register starts again on 1 October."""
+    unit, rounds, _, template, _ = chain
+    time_machine.move_to("2026-12-06 09:00+07:00", tick=False)  # fiscal year 2570
+    old_report = memos.memo_submit(
+        memo=new_memo(org, staff, unit, rounds), user=staff, template=template
+    )
+    plan = new_memo(org, staff, unit, rounds, fiscal_year=2570)
+    plan = memos.memo_submit(memo=plan, user=staff, template=template)
+    assert (old_report.number, old_report.number_year) == ("นม 93501/1", 2570)
+    assert (plan.number, plan.number_year) == ("นม 93501/2", 2570)
+    time_machine.move_to("2027-10-01 09:00+07:00", tick=False)  # fiscal year 2571
+    later = memos.memo_submit(
+        memo=new_memo(org, staff, unit, rounds), user=staff, template=template
+    )
+    assert (later.number, later.number_year) == ("นม 93501/1", 2571)

@@ -208,6 +208,10 @@ def test_file_is_published_through_the_chain_as_a_frozen_copy(
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF_BYTES
     assert response["ETag"] == f'"{evidence.file_sha256}"'
+    # The headers of every stored public file (public.views.stored_file_response).
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("inline")  # a PDF
     assert client.get(public_file, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
     # The memo that authorised it is published too (many agencies' evidence includes it).
     assert memo.publications.filter(kind="memo").exists()

@@ -37,7 +37,7 @@ def test_each_decider_sees_the_memo_waiting_for_them(
     page = _dashboard(login, org_admin)
     assert 'id="waiting-list"' in page and memo.subject[:40] in page
     assert "รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส" in page  # the kind
-    assert "รอ 3 วัน" in page and "เสนอโดย" in page
+    assert "รอ 3 วัน" in page and f"ผู้เสนอ {staff.get_full_name()}" in page
     for other in (approver, mayor):
         assert memo.subject[:40] not in _dashboard(login, other)
     act(memo, org_admin, Decision.APPROVED)
@@ -117,4 +117,4 @@ def test_a_delegate_sees_what_waits_for_the_person_they_stand_in_for(
     act(memo, approver, Decision.APPROVED)
     page = _dashboard(login, deputy)
     assert 'id="waiting-list"' in page and memo.subject[:40] in page
-    assert f"แทน {mayor.get_full_name()} (นายก)" in page
+    assert f"ท่านพิจารณาแทน {mayor.get_full_name()} (นายก)" in page
