@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
+from approvals.models import ChainTemplate, Delegation, Memo
+from ita_portal.thai import dates as thai
+from measures.models import Measure
 from organisations.models import Organisation
 
 
 def audit_entries(
-    *, organisation: Organisation | None, content_type_id: int | None = None, actor: str = ""
+    *,
+    organisation: Organisation | None,
+    content_type_id: int | None = None,
+    actor: str = "",
+    object_pk: str = "",
 ):
     """(entries newest first, {content type id: Thai label} of the trail's models).
 
@@ -28,6 +42,8 @@ def audit_entries(
     }
     if content_type_id is not None:
         entries = entries.filter(content_type_id=content_type_id)
+        if object_pk:  # one object's history
+            entries = entries.filter(object_pk=object_pk)
     if actor:
         entries = entries.filter(
             Q(actor__username__icontains=actor)
@@ -37,20 +53,140 @@ def audit_entries(
     return entries, labels
 
 
-def change_rows(entry) -> list[tuple[str, str, str]]:
-    """(field, before, after) for display; many-to-many changes list what was added/removed."""
+# Fields a clerk never needs: row ids, and timestamps the entry itself already carries.
+HIDDEN_FIELDS = {"id", "password", "created_at", "updated_at", "last_login"}
+EMPTY = "—"
+BOOLEANS = {"True": "ใช่", "False": "ไม่ใช่", "true": "ใช่", "false": "ไม่ใช่"}
+
+
+def _field(model, name):
+    """The model's concrete field `name`, or None (removed since, or a reverse relation)."""
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if getattr(field, "concrete", False) else None
+
+
+def _object_name(obj) -> str:
+    if hasattr(obj, "get_full_name"):
+        return obj.get_full_name() or obj.get_username()
+    return str(obj)
+
+
+class ValueNames:
+    """What a page of entries needs to name its values: the objects its foreign keys point to,
+    fetched once per related model (a page costs a few queries, whatever its length)."""
+
+    def __init__(self, entries):
+        wanted: dict[type, set[str]] = {}
+        for entry in entries:
+            model = entry.content_type.model_class()
+            for name, change in entry.changes_dict.items():
+                field = _field(model, name)
+                if field is None or not field.many_to_one or not isinstance(change, list | tuple):
+                    continue
+                wanted.setdefault(field.related_model, set()).update(
+                    str(v) for v in change if v not in (None, "None", "")
+                )
+        self.names: dict[type, dict[str, str]] = {}
+        for model, pks in wanted.items():
+            valid = [pk for pk in pks if pk.isdigit() and len(pk) < 19]
+            self.names[model] = {
+                str(obj.pk): _object_name(obj)
+                for obj in model._default_manager.filter(pk__in=valid)
+            }
+
+    def display(self, field, raw) -> str:
+        if raw in (None, "None", ""):
+            return EMPTY
+        text = str(raw)
+        if field is None:
+            return text
+        if field.choices:
+            return str({str(k): v for k, v in field.flatchoices}.get(text, text))
+        if isinstance(field, models.BooleanField):
+            return BOOLEANS.get(text, text)
+        if field.many_to_one:
+            return self.names.get(field.related_model, {}).get(text, f"(ลบแล้ว รหัส {text})")
+        if isinstance(field, models.DateTimeField):
+            moment = parse_datetime(text)
+            if moment is not None:
+                if timezone.is_naive(moment):
+                    moment = timezone.make_aware(moment, UTC)
+                local = timezone.localtime(moment)
+                return f"{thai.format_date(local.date())} {local:%H:%M} น."
+        elif isinstance(field, models.DateField):
+            day = parse_date(text[:10])
+            if day is not None:
+                return thai.format_date(day)
+        return text
+
+
+def change_rows(entry, names: ValueNames | None = None) -> list[tuple[str, str, str]]:
+    """(field, before, after) as a clerk reads them: Thai labels, choices by their Thai names,
+    people and objects by name, พ.ศ. dates in local time, ใช่/ไม่ใช่; ids and timestamps left
+    out. A created object has no "before", a deleted one no "after"."""
+    names = names or ValueNames([entry])
     model = entry.content_type.model_class()
     rows = []
     for name, change in entry.changes_dict.items():
-        try:
-            label = str(model._meta.get_field(name).verbose_name) if model else name
-        except Exception:  # a field removed since the entry was written
-            label = name
+        if name in HIDDEN_FIELDS:
+            continue
+        field = _field(model, name)
+        if field is None and model is not None and _is_relation_name(model, name):
+            continue  # a reverse relation ("entries"): its own entries record it
+        label = str(field.verbose_name) if field is not None else name
         if isinstance(change, dict):  # m2m: {"type": "m2m", "operation": ..., "objects": [...]}
             verb = {"add": "เพิ่ม", "delete": "ลบ", "clear": "ล้าง"}.get(change.get("operation"), "")
             rows.append((label, "", f"{verb} {', '.join(map(str, change.get('objects', [])))}"))
-        elif isinstance(change, list | tuple) and len(change) == 2:
-            rows.append((label, str(change[0]), str(change[1])))
+            continue
+        if isinstance(change, list | tuple) and len(change) == 2:
+            before, after = (names.display(field, value) for value in change)
         else:
-            rows.append((label, "", str(change)))
+            before, after = "", names.display(field, change)
+        if entry.action == LogEntry.Action.CREATE:
+            if after == EMPTY:
+                continue  # nothing to say about an empty field of a new object
+            before = ""
+        elif entry.action == LogEntry.Action.DELETE:
+            after = ""
+        rows.append((label, before, after))
     return rows
+
+
+def _is_relation_name(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def object_links(entries) -> dict[int, str]:
+    """{entry pk: the page of its object}, for objects that still exist and have a page the
+    trail's readers may open (a deleted object has no link: it would answer 404)."""
+    pages = {
+        Measure: lambda obj, code: reverse("measures:measure_detail", args=[code, obj.pk]),
+        Memo: lambda obj, code: reverse("approvals:memo_detail", args=[code, obj.pk]),
+        Delegation: lambda obj, code: reverse("approvals:delegations", args=[code]),
+        ChainTemplate: lambda obj, code: reverse("approvals:chain_templates", args=[code]),
+    }
+    wanted: dict[type, set[str]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        if model in pages and entry.object_pk.isdigit():
+            wanted.setdefault(model, set()).add(entry.object_pk)
+    found: dict[tuple[type, str], object] = {}
+    for model, pks in wanted.items():
+        for obj in model._default_manager.filter(pk__in=pks).select_related("organisation"):
+            found[(model, str(obj.pk))] = obj
+    links = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        obj = found.get((model, entry.object_pk))
+        if obj is not None:
+            links[entry.pk] = pages[model](obj, obj.organisation.code)
+    return links

@@ -114,17 +114,22 @@ def audit_trail_all(request):
 
 
 def _audit_page(request, organisation):
-    model = request.GET.get("model", "")
-    actor = request.GET.get("actor", "").strip()
+    model = request.GET.get("model", "")[:12]
+    actor = request.GET.get("actor", "").strip()[:150]
+    object_pk = request.GET.get("object", "")[:20]
     entries, labels = selectors.audit_entries(
         organisation=organisation,
         content_type_id=int(model) if model.isdigit() else None,
         actor=actor,
+        object_pk=object_pk if object_pk.isdigit() else "",
     )
     page = Paginator(entries, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    names = selectors.ValueNames(page.object_list)
+    links = selectors.object_links(page.object_list)
     for entry in page:
         entry.model_label = labels.get(entry.content_type_id, "")
-        entry.change_rows = selectors.change_rows(entry)
+        entry.change_rows = selectors.change_rows(entry, names)
+        entry.object_link = links.get(entry.pk, "")
     return render(
         request,
         "portal/audit_trail.html",
@@ -134,6 +139,7 @@ def _audit_page(request, organisation):
             "content_types": sorted(labels.items(), key=lambda kv: str(kv[1])),
             "model": model,
             "actor": actor,
+            "object_pk": object_pk if object_pk.isdigit() else "",
         },
     )
 

@@ -1,15 +1,19 @@
 """The audit trail: bulk paths are recorded, central admins see everything, nobody edits it."""
 
 import io
+from datetime import date
 
 import pytest
+from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.urls import reverse
 
+from approvals import services as memos
 from assessments.imports import scores_import
 from tests.assessments.test_imports import seed_rows, workbook
 from tests.factories import UserFactory
+from tests.memo_helpers import setup_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +79,40 @@ def test_trail_cannot_be_changed_or_deleted_in_the_admin(client, org):
         changelist, {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}
     )
     assert LogEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_clerk_can_read_the_trail(client, org, staff, org_admin, approver, time_machine):
+    """Thai labels, people and objects by name, choices in Thai, พ.ศ. dates in local time,
+    a created object without "None →", ids left out, a link to the object and its history."""
+    time_machine.move_to("2026-12-06 09:00+07:00", tick=False)
+    with set_actor(org_admin):
+        unit, rounds, measure, template, mayor = setup_chain(org, staff, org_admin, approver)
+        memos.delegation_create(
+            organisation=org,
+            user=org_admin,
+            delegator=mayor,
+            delegate=approver,
+            kind="on_behalf",
+            starts_on=date(2026, 12, 7),
+            ends_on=date(2026, 12, 20),
+            order_number="45/2569",
+            order_date=date(2026, 12, 5),
+        )
+    client.force_login(org_admin)
+    page = client.get(reverse("audit_trail", args=[org.code])).content.decode()
+    row = page[page.index("การมอบหมายให้ปฏิบัติหน้าที่แทน: ") :]
+    row = row[: row.index("</tr>")]
+    assert "ปฏิบัติราชการแทน" in row and "on_behalf" not in row  # the choice's Thai name
+    assert f"<strong>ผู้ปฏิบัติหน้าที่แทน</strong>: {approver.get_full_name()}" in row
+    assert "<strong>ตั้งแต่วันที่</strong>: 7 ธันวาคม 2569" in row  # พ.ศ., not 2026-12-07
+    assert "None" not in row and "→" not in row  # created: values only
+    assert "<strong>ID</strong>" not in page and "None →" not in page
+    assert f'href="/o/{org.code}/delegations/"' in row  # the object's page
+    # A measure's whole history, from its own link.
+    measure_ct = LogEntry.objects.get_for_object(measure).first().content_type_id
+    one = client.get(
+        reverse("audit_trail", args=[org.code]), {"model": measure_ct, "object": measure.pk}
+    ).content.decode()
+    assert "แสดงประวัติของรายการเดียว" in one and measure.title in one
+    assert "การมอบหมายให้ปฏิบัติหน้าที่แทน:" not in one
+    assert f'href="/o/{org.code}/measures/{measure.pk}/"' in one
