@@ -19,13 +19,18 @@ E2E_APT_PACKAGES := chromium
 
 .PHONY: run run-services test e2e setup system-deps e2e-deps lint format check clean lock
 
+# Links in e-mails and the ITAS list follow the address served (SITE_URL, unless set).
+SITE_URL ?= http://$(HOST):$(PORT)
+export SITE_URL
+
+# Quiet until the end, which prints the address and the demo logins (nothing else).
 run: setup
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_framework
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py collectstatic --noinput -v0
-	@echo "ITA Portal: http://$(HOST):$(PORT)/"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/python manage.py migrate --noinput -v0
+	@$(BIN)/python manage.py load_framework -v0
+	@$(BIN)/python manage.py collectstatic --noinput -v0
+	@EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py load_demo -v0
+	@echo "ITA Portal: $(SITE_URL)/"
+	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The same portal on real services: PostgreSQL, Redis (cache and Celery broker) and a Celery
 # worker process (docs/deploy.md). Needs both running on 127.0.0.1 (DEVELOPERS.md).

@@ -121,6 +121,17 @@ class Document:
         return faces
 
 
+def sarabun_css_for_pdf() -> str:
+    """@font-face rules of the bundled Sarabun for HTML turned into a PDF outside the document
+    templates (e.g. the demo's stand-in files): without them WeasyPrint falls back to a font
+    with no Thai glyphs and prints boxes."""
+    return "".join(
+        f'@font-face {{ font-family: "Sarabun"; font-weight: {weight}; font-style: {style}; '
+        f'src: url("{(FONT_DIR / filename).as_uri()}") format("truetype"); }}'
+        for (weight, style), filename in FONT_FILES.items()
+    )
+
+
 class LocalOnlyFetcher(URLFetcher):
     """Serve the renderer only files from the font and static folders; refuse everything else."""
 

@@ -12,7 +12,7 @@ from approvals.demo import DEMO_YEAR
 from approvals.models import Decision
 from approvals.selectors import current_step
 from assessments.selectors import years_for
-from documents.rendering import htmls_to_pdf
+from documents.rendering import htmls_to_pdf, sarabun_css_for_pdf
 from ita_portal.thai import dates as thai_dates
 from organisations.demo import DEMO_ORG_CODE
 from organisations.models import Organisation
@@ -28,6 +28,7 @@ def _demo_pdf(title: str, lines: list[str]) -> bytes:
     body = "".join(f"<p>{escape(line)}</p>" for line in lines)
     html = (
         "<html lang='th'><head><meta charset='utf-8'><style>"
+        f"{sarabun_css_for_pdf()}"
         "@page { size: A4; margin: 2cm } body { font-family: 'Sarabun'; font-size: 11pt }"
         f"</style></head><body><h1>{escape(title)}</h1>{body}</body></html>"
     )

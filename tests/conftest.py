@@ -6,6 +6,16 @@ from django.contrib.auth.models import Permission
 
 from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.pdftools import MissingGlyphs
+
+
+@pytest.fixture(autouse=True)
+def _no_boxes_for_thai():
+    """Every PDF any test renders sets its Thai (and Latin) text in a font that has it."""
+    with MissingGlyphs() as watch:
+        yield
+    if watch.messages:
+        pytest.fail("PDF text without glyphs (boxes):\n" + "\n".join(watch.messages[:10]))
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """Helpers to read PDFs back the way users' tools do (poppler's pdftotext and pdffonts)."""
 
+import logging
 import re
 import subprocess
 import unicodedata
@@ -74,3 +75,34 @@ def segments(
     ]
     parts = re.split(f"({marker})", "\n".join(kept))
     return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+class MissingGlyphs(logging.Handler):
+    """Collects WeasyPrint's ".notdef glyph" warnings for Thai or Latin text: a font without
+    those glyphs prints boxes where the reader expects words. (Other scripts, e.g. emoji a user
+    typed, are not the portal's fonts' job.)"""
+
+    CODE = re.compile(r"\(U\+([0-9A-F]{4,6})\)")
+    _active: list["MissingGlyphs"] = []  # the innermost watch records (a test of the checker)
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if ".notdef" not in message or self._active[-1:] != [self]:
+            return
+        found = self.CODE.search(message)
+        point = int(found.group(1), 16) if found else 0
+        if 0x0E00 <= point <= 0x0E7F or 0x20 <= point <= 0x7E:
+            self.messages.append(message)
+
+    def __enter__(self):
+        logging.getLogger("weasyprint").addHandler(self)
+        self._active.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        self._active.remove(self)
+        logging.getLogger("weasyprint").removeHandler(self)

@@ -89,3 +89,15 @@ def test_the_demo_lives_in_todays_year(settings, client, time_machine, clock, qu
     central = landing("central")
     assert 'id="landing-central-admin"' in central and org.name in central
     assert 'id="framework-missing-alert"' not in central
+
+
+def test_load_demo_quietly_prints_the_logins_only(settings, mailoutbox):
+    """`make run` runs it with -v0: its output is the demo logins, nothing else."""
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("load_demo", verbosity=0, stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    assert lines[0].startswith("ผู้ใช้สำหรับทดลอง")
+    assert len(lines) == 1 + 6  # the heading and one line per demo user
+    assert "deputy" in lines[-2] and "บทบาท: ผู้บริหาร (ผู้อนุมัติ)" in lines[-2]
+    assert "central" in lines[-1] and "บทบาท" not in lines[-1]

@@ -157,6 +157,7 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 6
 # Login lockout (django-axes): five failures lock that username, and separately that client IP,
 # for 30 minutes.
 AXES_FAILURE_LIMIT = 5
+AXES_VERBOSE = False  # no banner in every command's output
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Failures are kept after a success: axes' reset would clear the IP's count too, so one valid

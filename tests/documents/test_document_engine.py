@@ -298,3 +298,23 @@ def test_memo_page_margins_follow_the_form(tmp_path):
     ).stdout.decode()
     x_min = min(float(x) for x in re.findall(r'<word xMin="([\d.]+)"', html))
     assert x_min == pytest.approx(3.0 / 2.54 * 72, abs=2)  # the text starts 3 cm from the left edge
+
+
+def test_a_pdf_without_thai_glyphs_is_caught():
+    """The checker every test runs under (tests/conftest.py): Thai set in a font without Thai
+    glyphs is reported; the same text with the bundled Sarabun is not."""
+    from documents.rendering import htmls_to_pdf, sarabun_css_for_pdf
+    from tests.pdftools import MissingGlyphs
+
+    bare = "<html><body style='font-family: NoSuchFont'><p>รายงานผล</p></body></html>"
+    with MissingGlyphs() as watch:
+        htmls_to_pdf([bare])
+    assert watch.messages and "U+0E23" in " ".join(watch.messages)
+    with MissingGlyphs() as watch:
+        htmls_to_pdf(
+            [
+                f"<html><head><style>{sarabun_css_for_pdf()}</style></head>"
+                "<body style='font-family: Sarabun'><p>รายงานผล</p></body></html>"
+            ]
+        )
+    assert watch.messages == []

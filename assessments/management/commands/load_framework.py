@@ -40,4 +40,5 @@ class Command(BaseCommand):
         with transaction.atomic():
             for data in parsed:
                 framework, stats = framework_save(data=data, update=update)
-                self.stdout.write(f"{framework}: {stats}")
+                if options["verbosity"] >= 1:
+                    self.stdout.write(f"{framework}: {stats}")

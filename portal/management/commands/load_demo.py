@@ -13,6 +13,7 @@ from assessments.demo import ensure_planning_framework, load_scores_demo
 from measures.demo import load_measures_demo, load_planning_year_demo
 from oit.demo import load_oit_demo
 from organisations.demo import load_demo
+from organisations.models import Role
 
 
 class Command(BaseCommand):
@@ -35,14 +36,18 @@ class Command(BaseCommand):
             oit_summary = load_oit_demo()
             planning_summary = load_planning_year_demo()
             planning_memos = load_planning_year_memos()
-        self.stdout.write(self.style.SUCCESS("โหลดข้อมูลตัวอย่างแล้ว ผู้ใช้สำหรับทดลอง (ใช้ในเครื่องนี้เท่านั้น):"))
+        if options["verbosity"] >= 1:
+            for line in (summary, scores_summary, memo_summary, oit_summary):
+                if line:
+                    self.stdout.write(line)
+            for line in (framework_summary, planning_summary, planning_memos):
+                if line:
+                    self.stdout.write(line)
+        # The logins, last (and even with -v0): what a newcomer needs from the output.
+        self.stdout.write(self.style.SUCCESS("ผู้ใช้สำหรับทดลอง (ใช้ในเครื่องนี้เท่านั้น):"))
         for spec, password in users:
-            self.stdout.write(f"  {spec.username:<10} รหัสผ่าน {password:<16} {spec.position}")
-        self.stdout.write(summary)
-        if scores_summary:
-            self.stdout.write(scores_summary)
-        self.stdout.write(memo_summary)
-        self.stdout.write(oit_summary)
-        for line in (framework_summary, planning_summary, planning_memos):
-            if line:
-                self.stdout.write(line)
+            role = Role(spec.role).label if spec.role else ""
+            self.stdout.write(
+                f"  {spec.username:<10} รหัสผ่าน {password:<16} {spec.position}"
+                + (f" · บทบาท: {role}" if role else "")
+            )
