@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -30,6 +29,7 @@ from oit.selectors import oit_board
 from organisations.access import Action, is_central_admin, organisation_for
 from organisations.active import active_membership
 from organisations.models import Organisation, Role
+from organisations.search import clean_query, organisation_search
 
 from . import selectors
 
@@ -78,15 +78,10 @@ def dashboard(request):
             context["delegations"] = delegations_in_force(organisation, timezone.localdate())
     if is_central_admin(request.user):
         context["missing_framework"] = not Framework.objects.filter(fiscal_year__year=year).exists()
-        query = request.GET.get("q", "").strip()
+        query = clean_query(request.GET.get("q", ""))
         organisations = Organisation.objects.filter(is_active=True).order_by("province", "name")
         if query:
-            organisations = organisations.filter(
-                Q(name__icontains=query)
-                | Q(code__iexact=query)
-                | Q(province__icontains=query)
-                | Q(district__icontains=query)
-            )
+            organisations = organisations.filter(organisation_search(query))
         context["query"] = query
         context["organisations_page"] = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(
             request.GET.get("page")

@@ -27,6 +27,7 @@ from documents.registry import KINDS
 from oit.models import EvidenceKind, OitEvidence
 from oit.selectors import Board, oit_board
 from organisations.models import Organisation
+from organisations.search import clean_query, organisation_search
 from publication.models import Publication, PublishedFile, PublishedFileKind
 
 from .cache import cache_headers, cached_public, not_modified, not_modified_response, validators
@@ -37,17 +38,12 @@ ORGANISATIONS_PER_PAGE = 50
 @require_safe
 @cached_public
 def directory(request):
-    query = request.GET.get("q", "").strip()
+    query = clean_query(request.GET.get("q", ""))
     organisations = Organisation.objects.filter(is_active=True).annotate(
         published=Count("publications", filter=Q(publications__withdrawn_at__isnull=True))
     )
     if query:
-        organisations = organisations.filter(
-            Q(name__icontains=query)
-            | Q(province__icontains=query)
-            | Q(district__icontains=query)
-            | Q(code=query)
-        )
+        organisations = organisations.filter(organisation_search(query))
     page = Paginator(organisations.order_by("province", "name"), ORGANISATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )

@@ -1,0 +1,52 @@
+"""Finding an organisation the way Thai people write its name: "อบต.ขามสมบูรณ์",
+"อบต. ขามสมบูรณ์", "องค์การบริหารส่วนตำบลขามสมบูรณ์" and "ขามสมบูรณ์" all find it, whichever form
+the register holds."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q
+
+MAX_QUERY = 100
+
+# The usual abbreviations of local government names, both ways.
+ABBREVIATIONS = {
+    "อบต.": "องค์การบริหารส่วนตำบล",
+    "อบจ.": "องค์การบริหารส่วนจังหวัด",
+    "ทต.": "เทศบาลตำบล",
+    "ทม.": "เทศบาลเมือง",
+    "ทน.": "เทศบาลนคร",
+}
+
+
+def clean_query(raw: str) -> str:
+    """The query as searched: no control characters (PostgreSQL refuses NUL), spaces collapsed,
+    bounded."""
+    text = "".join(ch for ch in raw if ch.isprintable() or ch == " ")
+    return " ".join(text.split())[:MAX_QUERY]
+
+
+def name_variants(query: str) -> set[str]:
+    """The query with each abbreviation written out and each full form abbreviated."""
+    variants = {query}
+    for short, full in ABBREVIATIONS.items():
+        bare = short.rstrip(".")
+        # "อบต.ขาม", "อบต. ขาม", "อบต ขาม" → "องค์การบริหารส่วนตำบลขาม" and "อบต.ขาม"
+        pattern = re.compile(rf"(?<![ก-๛]){re.escape(bare)}\.?\s*")
+        for text in list(variants):
+            if pattern.search(text):
+                variants.add(pattern.sub(full, text))
+                variants.add(pattern.sub(short, text))
+            if full in text:
+                variants.add(text.replace(full, short))
+                variants.add(text.replace(full, f"{short} "))
+    return {v.strip() for v in variants if v.strip()}
+
+
+def organisation_search(query: str) -> Q:
+    """Matches an organisation by name (any form), code, province or district."""
+    match = Q(code__iexact=query) | Q(province__icontains=query) | Q(district__icontains=query)
+    for variant in name_variants(query):
+        match |= Q(name__icontains=variant)
+    return match
