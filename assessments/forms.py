@@ -1,9 +1,11 @@
 """Forms of the assessments app."""
 
 from django import forms
+from django.conf import settings
 
 from ita_portal.forms import ModelChoiceField
 from ita_portal.thai import dates as thai
+from ita_portal.uploads import file_input_attrs, size_label
 
 from .models import Framework
 
@@ -12,7 +14,15 @@ class ScoreImportForm(forms.Form):
     file = forms.FileField(
         label="ไฟล์คะแนน (.xlsx, .xls, .ods)",
         error_messages={"required": "กรุณาเลือกไฟล์คะแนน"},
-        help_text="แบบแถวยาว: รหัสหน่วยงาน ปีงบประมาณ ข้อ คะแนน หรือแบบตาราง: หนึ่งแถวต่อหน่วยงาน หนึ่งคอลัมน์ต่อรหัสข้อ",
+        widget=forms.ClearableFileInput(
+            attrs=file_input_attrs(
+                max_bytes=settings.SCORE_IMPORT_MAX_BYTES, accept=".xlsx,.xls,.ods"
+            )
+        ),
+        help_text=(
+            f"ไม่เกิน {size_label(settings.SCORE_IMPORT_MAX_BYTES)} "
+            "แบบแถวยาว: รหัสหน่วยงาน ปีงบประมาณ ข้อ คะแนน หรือแบบตาราง: หนึ่งแถวต่อหน่วยงาน หนึ่งคอลัมน์ต่อรหัสข้อ"
+        ),
     )
     create_organisations = forms.BooleanField(
         label="สร้างหน่วยงานที่ยังไม่มีในระบบ (ไฟล์ต้องมีคอลัมน์ org_name)", required=False

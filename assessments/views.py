@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ita_portal.thai import dates as thai
+from ita_portal.uploads import MB, max_request_bytes
 from organisations.access import is_central_admin
 from organisations.models import Organisation
 
@@ -93,6 +94,7 @@ ERRORS_ON_PAGE = 200
 
 
 @login_required
+@max_request_bytes(settings.SCORE_IMPORT_MAX_BYTES + MB)
 def import_list(request):
     _central_admin(request)
     form = ScoreImportForm(

@@ -27,6 +27,9 @@ ODT = FileType("application/vnd.oasis.opendocument.text", ".odt", "OpenDocument 
 ODS = FileType("application/vnd.oasis.opendocument.spreadsheet", ".ods", "OpenDocument Spreadsheet")
 OLE = FileType("application/x-ole-storage", ".doc", "Word/Excel รุ่นเก่า (.doc/.xls)")
 
+# The file chooser's filter (the content is what is checked; this only helps people choose).
+ACCEPT = ".pdf,.png,.jpg,.jpeg,.gif,.webp,.docx,.doc,.xlsx,.xls,.odt,.ods"
+
 ALLOWED_LABEL = (
     "PDF, รูปภาพ (JPG, PNG, GIF, WebP), Word (.docx, .doc), Excel (.xlsx, .xls) หรือ OpenDocument"
 )

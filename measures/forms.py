@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
@@ -11,7 +12,9 @@ from assessments.analysis import MAX_TEXT_LENGTH, TEXT_LABELS
 from assessments.models import Item
 from ita_portal.forms import ModelMultipleChoiceField
 from ita_portal.thai.forms import ThaiDateField
+from ita_portal.uploads import file_input_attrs, size_label
 
+from . import filetypes
 from .models import ProgressStatus, TimeframeKind
 from .services import check_evidence_file
 
@@ -110,6 +113,9 @@ StepFormSet = forms.formset_factory(
 )
 
 
+MAX_FILES_PER_SAVE = 10
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -141,7 +147,18 @@ class ProgressForm(forms.Form):
     files = MultipleFileField(
         label="แนบไฟล์หลักฐาน",
         required=False,
-        help_text="PDF รูปภาพ Word หรือ Excel เลือกได้หลายไฟล์",
+        widget=MultipleFileInput(
+            attrs=file_input_attrs(
+                max_bytes=settings.EVIDENCE_MAX_BYTES,
+                total_bytes=settings.EVIDENCE_MAX_REQUEST_BYTES,
+                accept=filetypes.ACCEPT,
+            )
+        ),
+        help_text=(
+            f"{filetypes.ALLOWED_LABEL} ไฟล์ละไม่เกิน {size_label(settings.EVIDENCE_MAX_BYTES)} "
+            f"รวมไม่เกิน {size_label(settings.EVIDENCE_MAX_REQUEST_BYTES)} ต่อครั้ง "
+            f"เลือกได้หลายไฟล์ (ไม่เกิน {MAX_FILES_PER_SAVE} ไฟล์)"
+        ),
     )
     links = forms.CharField(
         label="ลิงก์หลักฐาน",
@@ -156,6 +173,10 @@ class ProgressForm(forms.Form):
 
     def clean_files(self):
         files = self.cleaned_data.get("files") or []
+        if len(files) > MAX_FILES_PER_SAVE:
+            raise ValidationError(
+                f"เลือกไว้ {len(files)} ไฟล์ แนบได้ครั้งละไม่เกิน {MAX_FILES_PER_SAVE} ไฟล์"
+            )
         errors = []
         for upload in files:
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from assessments.models import AnalysisArea, Assessment
 from assessments.selectors import framework_for_organisation
 from ita_portal.forms import add_service_errors
 from ita_portal.thai import dates as thai
+from ita_portal.uploads import MB, max_request_bytes
 from organisations.access import Action, can, organisation_for
 from organisations.models import Organisation
 
@@ -272,6 +274,7 @@ def measures_copy(request, code: str, year: int):
 
 
 @login_required
+@max_request_bytes(settings.EVIDENCE_MAX_REQUEST_BYTES + MB)
 def progress_edit(request, code: str, pk: int, round_pk: int):
     measure = _measure(request.user, code, pk, Action.EDIT)
     round = get_object_or_404(

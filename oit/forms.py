@@ -1,9 +1,12 @@
 """Forms of the OIT board: responsibility, evidence (document, file, URL), submission."""
 
 from django import forms
+from django.conf import settings
 
 from documents.registry import attachable_kinds
 from ita_portal.forms import ModelChoiceField
+from ita_portal.uploads import file_input_attrs, size_label
+from measures import filetypes
 
 from .services import MAX_URL_LENGTH
 
@@ -39,7 +42,10 @@ class DocumentEvidenceForm(forms.Form):
 class FileEvidenceForm(forms.Form):
     file = forms.FileField(
         label="ไฟล์หลักฐาน",
-        help_text="PDF, รูปภาพ, Word, Excel หรือ OpenDocument ไม่เกิน 20 MB",
+        widget=forms.ClearableFileInput(
+            attrs=file_input_attrs(max_bytes=settings.EVIDENCE_MAX_BYTES, accept=filetypes.ACCEPT)
+        ),
+        help_text=f"{filetypes.ALLOWED_LABEL} ไม่เกิน {size_label(settings.EVIDENCE_MAX_BYTES)}",
         error_messages={"required": "กรุณาเลือกไฟล์", "empty": "ไฟล์ที่เลือกว่างเปล่า"},
     )
     title = forms.CharField(label="ชื่อหลักฐาน", max_length=500, required=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from ita_portal.forms import add_service_errors
 from ita_portal.thai import dates as thai
+from ita_portal.uploads import MB, max_request_bytes
 from measures.services import measure_create_from_oit_item
 from organisations.access import Action, can, organisation_for
 from publication.forms import WithdrawForm
@@ -211,6 +213,7 @@ def item_add_document(request, organisation, year, item):
     )(organisation, year, item)
 
 
+@max_request_bytes(settings.EVIDENCE_MAX_BYTES + MB)
 @_item_action
 def item_add_file(request, organisation, year, item):
     form = FileEvidenceForm(request.POST, request.FILES, prefix="file")

@@ -13,6 +13,49 @@
     var message = form.getAttribute && form.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { event.preventDefault(); }
   }, true);
+  // <input type=file data-max-bytes>: refuse an oversize file before it is sent (the server
+  // refuses it too, but only after the upload; a phone on a slow line should not wait for that).
+  var sizeText = function (bytes) {
+    var mb = bytes / 1048576;
+    return mb >= 1 ? mb.toFixed(mb >= 10 ? 0 : 1) + " MB" : Math.max(1, Math.round(bytes / 1024)) + " KB";
+  };
+  var checkFiles = function (input) {
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var totalMax = parseInt(input.getAttribute("data-total-bytes") || "0", 10);
+    var problem = "";
+    var total = 0;
+    Array.prototype.forEach.call(input.files || [], function (file) {
+      total += file.size;
+      if (!problem && max && file.size > max) {
+        problem = "ไฟล์ “" + file.name + "” มีขนาด " + sizeText(file.size) + " เกินกำหนด " +
+          input.getAttribute("data-max-label") + " ต่อไฟล์ กรุณาลดขนาดไฟล์ก่อนแนบ";
+      }
+    });
+    if (!problem && totalMax && total > totalMax) {
+      problem = "ไฟล์ที่เลือกรวม " + sizeText(total) + " เกินกำหนด " +
+        input.getAttribute("data-total-label") + " ต่อครั้ง กรุณาแบ่งแนบเป็นหลายครั้ง";
+    }
+    var note = input.parentNode.querySelector(".upload-problem");
+    if (problem) {
+      if (!note) {
+        note = document.createElement("div");
+        note.className = "upload-problem invalid-feedback d-block";
+        note.setAttribute("role", "alert");
+        input.parentNode.insertBefore(note, input.nextSibling);
+      }
+      note.textContent = problem;
+      input.classList.add("is-invalid");
+      input.value = "";  // nothing oversize is sent; the note says why the choice was cleared
+    } else if (note) {
+      note.remove();
+      input.classList.remove("is-invalid");
+    }
+    return !problem;
+  };
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("input[type=file][data-max-bytes]")) { checkFiles(el); }
+  });
   // <button data-print>: print the page (the printable ITAS list).
   document.addEventListener("click", function (event) {
     var el = event.target.closest && event.target.closest("[data-print]");

@@ -398,3 +398,26 @@ def test_phone_measures_menu_keeps_words_whole(journey, org, staff):
     journey.assert_clean()
     # Each label on one line; the menu may scroll sideways (it is overflow-auto).
     assert lines == dict.fromkeys(lines, 1)
+
+
+def test_an_oversize_file_is_refused_before_it_is_sent(journey, org, staff, org_admin, approver):
+    """The browser checks the field's limit (portal.js): a 21 MB file is cleared from the field
+    with a Thai note naming it and the limit; nothing is sent."""
+    unit, rounds, measure, *_ = setup_chain(org, staff, org_admin, approver)
+    page = journey.open(viewport=PHONE, is_mobile=True, has_touch=True)
+    journey.login(page, staff)
+    page.goto(f"/o/{org.code}/measures/{measure.pk}/rounds/{rounds[0].pk}/")
+    field = page.locator("input[type=file]")
+    expect(page.locator("main")).to_contain_text("ไฟล์ละไม่เกิน 20 MB")
+    field.set_input_files(
+        {
+            "name": "รูปกิจกรรม.pdf",
+            "mimeType": "application/pdf",
+            "buffer": b"%PDF" + b"0" * (21 * 1024 * 1024),
+        }
+    )
+    note = page.locator(".upload-problem")
+    expect(note).to_contain_text("ไฟล์ “รูปกิจกรรม.pdf” มีขนาด 21 MB เกินกำหนด 20 MB ต่อไฟล์")
+    assert page.evaluate("document.querySelector('input[type=file]').files.length") == 0
+    journey.shot(page, "oversize-file")
+    journey.assert_clean()
