@@ -99,3 +99,19 @@ def test_evidence_download_keeps_its_sandbox_policy(login, org, staff):
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_no_template_carries_inline_script_handlers():
+    """The Content-Security-Policy forbids inline scripts: an onsubmit/onclick attribute would
+    silently do nothing (a confirmation never asked). Behaviour lives in static/js/portal.js."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    offenders = [
+        str(path.relative_to(settings.BASE_DIR))
+        for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html")
+        if re.search(r"\son[a-z]+\s*=", path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
