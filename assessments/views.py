@@ -127,9 +127,10 @@ def import_list(request):
         {
             "form": form,
             "page": page,
-            "template_form": ScoreTemplateForm(),
+            # Two forms on one page share a field name (province): their ids must differ.
+            "template_form": ScoreTemplateForm(auto_id="template_%s"),
             "export_form": ScoreExportForm(
-                initial={"year": thai.fiscal_year_of(timezone.localdate())}
+                initial={"year": thai.fiscal_year_of(timezone.localdate())}, auto_id="export_%s"
             ),
         },
     )

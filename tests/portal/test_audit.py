@@ -103,8 +103,9 @@ def test_a_clerk_can_read_the_trail(client, org, staff, org_admin, approver, tim
     row = page[page.index("การมอบหมายให้ปฏิบัติหน้าที่แทน: ") :]
     row = row[: row.index("</tr>")]
     assert "ปฏิบัติราชการแทน" in row and "on_behalf" not in row  # the choice's Thai name
-    assert f"<strong>ผู้ปฏิบัติหน้าที่แทน</strong>: {approver.get_full_name()}" in row
-    assert "<strong>ตั้งแต่วันที่</strong>: 7 ธันวาคม 2569" in row  # พ.ศ., not 2026-12-07
+    # values are data (translate="no": in the author's language), labels are the portal's
+    assert f'<strong>ผู้ปฏิบัติหน้าที่แทน</strong>: <span translate="no">{approver.get_full_name()}' in row
+    assert '<strong>ตั้งแต่วันที่</strong>: <span translate="no">7 ธันวาคม 2569' in row  # not 2026-12-07
     assert "None" not in row and "→" not in row  # created: values only
     assert "<strong>ID</strong>" not in page and "None →" not in page
     assert f'href="/o/{org.code}/delegations/"' in row  # the object's page

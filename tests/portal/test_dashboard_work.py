@@ -59,7 +59,7 @@ def test_the_author_sees_returned_memos_first_then_those_in_review_and_drafts(
     page = _dashboard(login, staff)
     assert page.index('id="returned-memos"') < page.index('id="memos-in-review"')
     assert page.index('id="memos-in-review"') < page.index('id="memo-drafts"')
-    assert "ความเห็น: กรุณาแนบภาพกิจกรรม" in page
+    assert 'ความเห็น: <span translate="no">กรุณาแนบภาพกิจกรรม</span>' in page
     in_review.refresh_from_db()
     waiting_at = approval_selectors.current_step(in_review)
     assert f"รอ {waiting_at.position_title}" in page  # the step the memo in review waits at

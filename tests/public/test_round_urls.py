@@ -98,8 +98,14 @@ def test_the_organisation_page_lists_each_round(org, staff, chain):
     publish(org, staff, chain, six)
     publish(org, staff, chain, twelve)
     page = get(f"/p/{org.code}/").decode()
-    assert f'href="/p/{org.code}/{YEAR}/measure-results/round-6/">รายงานผล รอบ 6 เดือน' in page
-    assert f'href="/p/{org.code}/{YEAR}/measure-results/round-12/">รายงานผล รอบ 12 เดือน' in page
+    assert (
+        f'href="/p/{org.code}/{YEAR}/measure-results/round-6/"><span translate="no">รายงานผล รอบ 6 เดือน'
+        in page
+    )
+    assert (
+        f'href="/p/{org.code}/{YEAR}/measure-results/round-12/"><span translate="no">รายงานผล รอบ 12 เดือน'
+        in page
+    )
 
 
 def test_existing_publications_learn_their_round_from_the_memo(org, staff, chain):
