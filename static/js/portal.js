@@ -56,6 +56,22 @@
     var el = event.target;
     if (el.matches && el.matches("input[type=file][data-max-bytes]")) { checkFiles(el); }
   });
+  // [data-filter-list]: a search box above a long list of checkboxes (the ~50 items of a
+  // framework): typing "o12" or a word of the item keeps only the matching rows in view.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-filter-list]"), function (box) {
+    var input = document.createElement("input");
+    input.type = "search";
+    input.className = "form-control form-control-sm mb-2";
+    input.placeholder = "พิมพ์เพื่อค้นหาข้อ เช่น o12 หรือคำในข้อ";
+    input.setAttribute("aria-label", "ค้นหาข้อการประเมิน");
+    box.insertBefore(input, box.firstChild);
+    input.addEventListener("input", function () {
+      var query = input.value.trim().toLowerCase();
+      Array.prototype.forEach.call(box.querySelectorAll(".form-check"), function (row) {
+        row.hidden = Boolean(query) && row.textContent.toLowerCase().indexOf(query) === -1;
+      });
+    });
+  });
   // <button data-print>: print the page (the printable ITAS list).
   document.addEventListener("click", function (event) {
     var el = event.target.closest && event.target.closest("[data-print]");

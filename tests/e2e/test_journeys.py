@@ -421,3 +421,23 @@ def test_an_oversize_file_is_refused_before_it_is_sent(journey, org, staff, org_
     assert page.evaluate("document.querySelector('input[type=file]').files.length") == 0
     journey.shot(page, "oversize-file")
     journey.assert_clean()
+
+
+def test_a_long_list_of_items_can_be_searched(journey, org, staff):
+    """About 50 items to choose from: typing a code or a word keeps only the matching ones."""
+    _catalogue()
+    UnitFactory(organisation=org, name="สำนักปลัด")
+    page = journey.open(viewport=PHONE, is_mobile=True, has_touch=True)
+    journey.login(page, staff)
+    page.goto(f"/o/{org.code}/{YEAR}/measures/new/")
+    page.locator("details", has=page.locator("[data-filter-list]")).locator("summary").click()
+    rows = page.locator("[data-filter-list] .form-check")
+    total = rows.count()
+    assert total > 40
+    page.get_by_label("ค้นหาข้อการประเมิน").fill("o12")
+    expect(page.locator("[data-filter-list] .form-check:visible")).to_have_count(1)
+    expect(page.locator("[data-filter-list] .form-check:visible")).to_contain_text("o12")
+    page.get_by_label("ค้นหาข้อการประเมิน").fill("")
+    expect(page.locator("[data-filter-list] .form-check:visible")).to_have_count(total)
+    journey.shot(page, "items-search")
+    journey.assert_clean()
