@@ -2,13 +2,17 @@
 once for revision, then approved and published (idempotent)."""
 
 from datetime import timedelta
+from html import escape
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from assessments.selectors import years_for
+from documents.rendering import htmls_to_pdf, sarabun_css_for_pdf
 from ita_portal.thai.dates import be_year
-from measures.models import ReportingRound
+from measures import services as measure_services
+from measures.models import EvidenceKind, ProgressEntry, ReportingRound
 from organisations.demo import DEMO_ORG_CODE
 from organisations.models import Organisation
 
@@ -48,10 +52,11 @@ def load_memos_demo() -> str:
     )
     summary = (
         f"บันทึกข้อความตัวอย่าง: รายงานผลรอบ 6 เดือนผ่านการอนุมัติ 3 ขั้น (ส่งกลับแก้ไข 1 ครั้ง) "
-        f"เผยแพร่ที่ /p/{organisation.code}/{DEMO_YEAR}/measure-results/"
+        f"เผยแพร่ที่ /p/{organisation.code}/{DEMO_YEAR}/measure-results/round-6/"
     )
     if Memo.objects.filter(organisation=organisation, subject=texts["subject"]).exists():
         return summary
+    _demo_evidence_file(organisation, round_6, users["staff"])
     memo = memos.memo_create(
         organisation=organisation,
         user=users["staff"],
@@ -191,4 +196,31 @@ def _demo_delegation(organisation, today=None) -> None:
         ends_on=today + timedelta(days=12),
         order_number=f"215/{be_year(today.year)}",
         order_date=today - timedelta(days=3),
+    )
+
+
+def _demo_evidence_file(organisation, round_6, user) -> None:
+    """A scanned-report stand-in attached to the first measure's 6-month result, so the
+    published report shows evidence that goes public with it (a file, not only links)."""
+    entry = (
+        ProgressEntry.objects.filter(measure__organisation=organisation, round=round_6)
+        .order_by("measure__order")
+        .first()
+    )
+    if entry is None or entry.evidence.filter(kind=EvidenceKind.FILE).exists():
+        return
+    html = (
+        "<html lang='th'><head><meta charset='utf-8'><style>"
+        f"{sarabun_css_for_pdf()}"
+        "@page { size: A4; margin: 2cm } body { font-family: 'Sarabun'; font-size: 14pt }"
+        "</style></head><body><h1>ภาพกิจกรรมและรายชื่อผู้เข้าร่วม</h1>"
+        f"<p>{escape(entry.measure.title)}</p><p>ไฟล์ตัวอย่างในข้อมูลทดลองใช้</p></body></html>"
+    )
+    measure_services.evidence_add_file(
+        entry=entry,
+        upload=SimpleUploadedFile(
+            "activity-report.pdf", htmls_to_pdf([html]), content_type="application/pdf"
+        ),
+        user=user,
+        title="ภาพกิจกรรมและรายชื่อผู้เข้าร่วม (PDF)",
     )

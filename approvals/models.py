@@ -276,7 +276,10 @@ class Delegation(OrganisationOwned, TimeStamped):
         indexes = [models.Index(fields=["delegate", "starts_on", "ends_on"])]
 
     def __str__(self) -> str:
-        return f"{self.delegate} {self.get_kind_display()} {self.delegator}"
+        def name(user) -> str:
+            return user.get_full_name() or user.get_username()
+
+        return f"{name(self.delegate)} {self.get_kind_display()} {name(self.delegator)}"
 
     @property
     def order_text(self) -> str:

@@ -128,8 +128,6 @@ def chain_template_save(
         errors.append(f"มีลำดับการเสนอชื่อ “{name.strip()}” อยู่แล้ว")
     if errors:
         raise ValidationError(errors)
-    if is_default:
-        organisation.chain_templates.update(is_default=False)
     if template is not None:
         template.name, template.is_default, template.resubmit = name.strip(), is_default, resubmit
         template.save()
@@ -139,11 +137,23 @@ def chain_template_save(
             name=name.strip(),
             defaults={"is_default": is_default, "resubmit": resubmit},
         )
-    template.steps.all().delete()
+    if is_default:  # the others stop being the default (this one's flag is not touched twice)
+        for other in organisation.chain_templates.filter(is_default=True).exclude(pk=template.pk):
+            other.is_default = False
+            other.save(update_fields=["is_default"])
+    # Steps are changed in place, so the audit trail shows what changed, not a delete-and-add.
+    existing = {step.order: step for step in template.steps.all()}
     for order, (title, holder) in enumerate(steps, start=1):
-        ChainTemplateStep.objects.create(
-            template=template, order=order, position_title=title.strip(), user=holder
-        )
+        step = existing.pop(order, None)
+        if step is None:
+            ChainTemplateStep.objects.create(
+                template=template, order=order, position_title=title.strip(), user=holder
+            )
+        elif (step.position_title, step.user_id) != (title.strip(), holder.pk):
+            step.position_title, step.user = title.strip(), holder
+            step.save()
+    for step in existing.values():
+        step.delete()
     return template
 
 

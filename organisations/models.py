@@ -170,4 +170,5 @@ class Membership(OrganisationOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+        person = self.user.get_full_name() or self.user.get_username()
+        return f"{person} – {self.organisation} ({self.get_role_display()})"

@@ -39,8 +39,10 @@ def name_variants(query: str) -> set[str]:
                 variants.add(pattern.sub(full, text))
                 variants.add(pattern.sub(short, text))
             if full in text:
-                variants.add(text.replace(full, short))
-                variants.add(text.replace(full, f"{short} "))
+                joined = re.sub(rf"{full}\s+", full, text)
+                variants.update(
+                    {joined, joined.replace(full, short), text.replace(full, f"{short} ")}
+                )
     return {v.strip() for v in variants if v.strip()}
 
 

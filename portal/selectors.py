@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from approvals.models import ChainTemplate, Delegation, Memo
+from documents.registry import KINDS
 from ita_portal.thai import dates as thai
 from measures.models import Measure
+from oit.services import OIT_FILE_KIND
 from organisations.models import Organisation
 
 
@@ -54,7 +56,20 @@ def audit_entries(
 
 
 # Fields a clerk never needs: row ids, and timestamps the entry itself already carries.
-HIDDEN_FIELDS = {"id", "password", "created_at", "updated_at", "last_login"}
+HIDDEN_FIELDS = {
+    "id",
+    "password",
+    "created_at",
+    "updated_at",
+    "last_login",
+    # checksums: for machines, the file itself is what a clerk cares about
+    "sha256",
+    "html_sha256",
+    "pdf_sha256",
+    "file_sha256",
+}
+# Document kinds are stored by their code ("measure-plan"): a clerk reads their Thai name.
+KIND_FIELDS = {"kind", "document_kind"}
 EMPTY = "—"
 BOOLEANS = {"True": "ใช่", "False": "ไม่ใช่", "true": "ใช่", "false": "ไม่ใช่"}
 
@@ -107,6 +122,12 @@ class ValueNames:
             return text
         if field.choices:
             return str({str(k): v for k, v in field.flatchoices}.get(text, text))
+        if field.name in KIND_FIELDS and text in document_kind_labels():
+            return document_kind_labels()[text]
+        if isinstance(field, models.JSONField):
+            return "(ข้อมูลประกอบ)" if text not in ("{}", "[]") else EMPTY
+        if isinstance(field, models.FileField):
+            return "(ไฟล์)"
         if isinstance(field, models.BooleanField):
             return BOOLEANS.get(text, text)
         if field.many_to_one:
@@ -123,6 +144,10 @@ class ValueNames:
             if day is not None:
                 return thai.format_date(day)
         return text
+
+
+def document_kind_labels() -> dict[str, str]:
+    return {**{name: kind.label for name, kind in KINDS.items()}, OIT_FILE_KIND: "ไฟล์หลักฐาน OIT"}
 
 
 def change_rows(entry, names: ValueNames | None = None) -> list[tuple[str, str, str]]:

@@ -1,12 +1,21 @@
 """Memo screens: access for every view, the chain on the web, drafting from a report."""
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from approvals import selectors as approval_selectors
 from approvals import services as memos
-from approvals.models import ChainTemplate, Decision, Delegation, Memo, MemoStatus
+from approvals.models import (
+    ChainTemplate,
+    ChainTemplateStep,
+    Decision,
+    Delegation,
+    Memo,
+    MemoStatus,
+)
 from publication.models import Publication
+from tests.factories import MembershipFactory
 from tests.memo_helpers import YEAR, act, new_memo, setup_chain
 
 pytestmark = pytest.mark.django_db
@@ -315,3 +324,24 @@ def test_a_chain_is_edited_from_its_own_button(login, org, org_admin, approver, 
     assert (template.name, template.resubmit) == ("ลำดับเสนอนายก", "restart")
     assert [s.position_title for s in template.steps.all()] == ["ปลัด"]
     assert ChainTemplate.objects.filter(organisation=org).count() == 1  # changed, not added
+
+
+def test_editing_a_chain_records_only_what_changed(org, org_admin, approver, chain):
+    """Adding a step is one created step in the audit trail, not every step deleted and made
+    again; the default flag is not logged as changed when it stays on."""
+    template = chain[3]
+    steps = [(s.position_title, s.user) for s in template.steps.order_by("order")]
+    extra = MembershipFactory(organisation=org, role="approver").user
+    before = LogEntry.objects.count()
+    memos.chain_template_save(
+        organisation=org,
+        user=org_admin,
+        name=template.name,
+        steps=[*steps, ("รองนายก", extra)],
+        template=template,
+    )
+    entries = LogEntry.objects.order_by("pk")[before:]
+    assert [(e.content_type.model, e.action) for e in entries] == [
+        ("chaintemplatestep", LogEntry.Action.CREATE)
+    ]
+    assert ChainTemplateStep.objects.filter(template=template).count() == len(steps) + 1

@@ -201,6 +201,10 @@ def test_every_page_fits_a_phone_and_a_desktop_and_speaks_thai(journey, demo, pe
             if width > 0:
                 journey.shot(page, f"wide-{viewport['width']}")
                 problems.append(f"{viewport['width']}px {url}: {width}px wider than the screen")
+            bar = page.evaluate("() => document.querySelector('nav.navbar')?.offsetHeight || 0")
+            if viewport is DESKTOP_WIDE and bar > 80:
+                journey.shot(page, "tall-bar")
+                problems.append(f"1366px {url}: the top bar is {bar}px tall (a label wrapped)")
             if viewport is PHONE:
                 english = english_words(page.evaluate(VISIBLE_TEXT))
                 if english:

@@ -45,13 +45,14 @@ def test_central_admin_sees_every_organisation(
 ):
     from organisations.services import membership_set
 
-    membership_set(user=UserFactory(username="newbie"), organisation=other_org, role="staff")
+    newbie = UserFactory(username="newbie", first_name="สมหญิง", last_name="มาใหม่")
+    membership_set(user=newbie, organisation=other_org, role="staff")
     client.force_login(central_admin)
     page = client.get(reverse("audit_trail_all")).content.decode()
-    assert "ทุกหน่วยงาน" in page and "newbie" in page
+    assert "ทุกหน่วยงาน" in page and "สมหญิง มาใหม่" in page  # people by name, not login
     client.force_login(org_admin)
     assert client.get(reverse("audit_trail_all")).status_code == 403
-    assert "newbie" not in client.get(reverse("audit_trail", args=[org.code])).content.decode()
+    assert "สมหญิง" not in client.get(reverse("audit_trail", args=[org.code])).content.decode()
     client.logout()
     assert client.get(reverse("audit_trail_all")).status_code == 302
 
