@@ -88,7 +88,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 # Thai wording for Django's own messages (locale/th); .mo files are built, never committed.
-locale/th/LC_MESSAGES/django.mo: locale/th/LC_MESSAGES/django.po $(BIN)/.installed
+locale/th/LC_MESSAGES/django.mo: locale/th/LC_MESSAGES/django.po locale/th/LC_MESSAGES/djangojs.po $(BIN)/.installed
 	$(BIN)/python manage.py compilemessages -l th --ignore=.venv -v0
 
 lint: setup

@@ -2,6 +2,8 @@
 permissions the role needs, after every migration; `grant_central_admin` makes a user one."""
 
 import io
+import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -77,3 +79,15 @@ def test_the_organisation_page_links_its_admin_page_only_to_who_may_open_it(cent
     assert client.get(change).status_code == 200
     client.force_login(membership.user)  # an org admin: no door to the Django admin
     assert "แก้ไขในหน้าผู้ดูแลระบบ" not in client.get(f"/organisations/{code}/").content.decode()
+
+
+def test_the_admin_speaks_thai_where_django_does_not(central):
+    """locale/th fills what Django's Thai catalogue lacks: the admin's chrome and its scripts."""
+    client = Client()
+    client.force_login(central)
+    page = client.get("/admin/assessments/item/").content.decode()
+    assert "ข้ามไปยังเนื้อหาหลัก" in page and "Skip to main content" not in page
+    assert "css/admin.css" in page  # the bundled Sarabun
+    catalog = client.get("/admin/jsi18n/").content.decode()
+    found = re.search(r'"Choose all %s": ("(?:[^"\\]|\\.)*")', catalog)
+    assert found and json.loads(found.group(1)) == "เลือก%sทั้งหมด"
