@@ -5,8 +5,6 @@ the browser refuses an oversize file before sending it (static/js/portal.js read
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,12 +26,8 @@ def max_request_bytes(limit: int):
     """Let a view take a request body up to `limit` bytes (files included)."""
 
     def decorate(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            return view(*args, **kwargs)
-
-        wrapper.max_request_bytes = limit
-        return wrapper
+        view.max_request_bytes = limit
+        return view
 
     return decorate
 

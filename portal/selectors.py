@@ -122,8 +122,8 @@ class ValueNames:
             return text
         if field.choices:
             return str({str(k): v for k, v in field.flatchoices}.get(text, text))
-        if field.name in KIND_FIELDS and text in document_kind_labels():
-            return document_kind_labels()[text]
+        if field.name in KIND_FIELDS:
+            return document_kind_labels().get(text, text)
         if isinstance(field, models.JSONField):
             return "(ข้อมูลประกอบ)" if text not in ("{}", "[]") else EMPTY
         if isinstance(field, models.FileField):
