@@ -54,6 +54,10 @@ COPY_THRESHOLD = 2_000
 PROGRESS_EVERY = 10_000
 #: Audit entries per query and per INSERT (one per changed assessment).
 AUDIT_BATCH = 2_000
+#: Organisations named in the preview whose official total goes stale; the rest are counted.
+MAX_STALE_LISTED = 200
+#: Assessment ids per query when marking official figures stale.
+STALE_BATCH = 2_000
 
 PHASES = {
     "read": "อ่านไฟล์",
@@ -99,6 +103,10 @@ class ImportResult:
     unchanged: int = 0
     dry_run: bool = False
     seconds: float = 0.0
+    #: Assessments whose official total stays from an earlier file while this one changes their
+    #: items: the count, and the first MAX_STALE_LISTED as dicts (code, name, year, items).
+    stale_total_count: int = 0
+    stale_totals: list[dict] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "จะ" if self.dry_run else ""
@@ -108,6 +116,12 @@ class ImportResult:
             + (
                 f", {verb}สร้างหน่วยงาน {self.organisations_created:,} แห่ง"
                 if self.organisations_created
+                else ""
+            )
+            + (
+                f"; คะแนนรวมทางการของ {self.stale_total_count:,} หน่วยงาน{verb}ไม่เป็นปัจจุบัน"
+                " (คะแนนรายข้อเปลี่ยน แต่ไฟล์นี้ไม่มีคะแนนรวม)"
+                if self.stale_total_count
                 else ""
             )
         )
@@ -830,11 +844,28 @@ def _write(
 
     total = len(plan.order)
     if connection.vendor == "postgresql" and total >= COPY_THRESHOLD:
-        return _write_copy(rows, total, result, progress, new_ids)
-    return _write_orm(rows(), total, result, progress)
+        effects = _write_copy(rows, total, result, progress, new_ids)
+    else:
+        effects = _write_orm(rows(), total, result, progress)
+    _mark_stale(effects, result)
+    return effects.changed
 
 
-def _write_orm(rows, total, result, progress) -> set[int]:
+@dataclass
+class WriteEffects:
+    """What a write did, for the audit trail and for marking official figures stale.
+
+    `items_changed` and `summaries` cover assessments that existed before this import only (a
+    new assessment has no earlier official figure to go stale)."""
+
+    changed: set[int] = field(default_factory=set)
+    #: assessment id → item scores this file created or changed
+    items_changed: dict[int, int] = field(default_factory=dict)
+    #: assessment id → indicator, tool and total codes this file gives
+    summaries: dict[int, set[str]] = field(default_factory=dict)
+
+
+def _write_orm(rows, total, result, progress) -> WriteEffects:
     wanted = list(rows)
     assessment_ids = sorted({r[0] for r in wanted})
     current: dict[tuple[int, str], Score] = {}
@@ -843,9 +874,12 @@ def _write_orm(rows, total, result, progress) -> set[int]:
             current[(score.assessment_id, score.code)] = score
     now = timezone.now()
     new, changed = [], []
+    effects = WriteEffects()
     for assessment_id, kind, code, hundredths in wanted:
         value = Decimal(hundredths) / 100
         score = current.get((assessment_id, code))
+        if kind != ScoreKind.ITEM:
+            effects.summaries.setdefault(assessment_id, set()).add(code)
         if score is None:
             new.append(Score(assessment_id=assessment_id, kind=kind, code=code, score=value))
         elif score.score != value:
@@ -853,18 +887,62 @@ def _write_orm(rows, total, result, progress) -> set[int]:
             changed.append(score)
         else:
             result.unchanged += 1
+            continue
+        if kind == ScoreKind.ITEM:
+            effects.items_changed[assessment_id] = effects.items_changed.get(assessment_id, 0) + 1
     Score.objects.bulk_create(new, batch_size=2000)
     Score.objects.bulk_update(changed, ["score", "kind", "updated_at"], batch_size=2000)
     result.created, result.updated = len(new), len(changed)
     if progress:
         progress("write", total, total)
-    return {s.assessment_id for s in new} | {s.assessment_id for s in changed}
+    effects.changed = {s.assessment_id for s in new} | {s.assessment_id for s in changed}
+    return effects
 
 
-def _write_copy(rows, total, result, progress, new_ids: set[int]) -> set[int]:
+def _mark_stale(effects: WriteEffects, result: ImportResult) -> None:
+    """Official indicator, tool and total figures are kept as given. When this file changes an
+    assessment's item scores but does not give one of those figures again, that figure is marked
+    stale (the score page then shows it beside the computed one and grades on the computed
+    total); a figure this file gives is current again. The preview lists the organisations whose
+    official total goes stale, with how many of their items changed."""
+    by_codes: dict[frozenset[str], list[int]] = {}
+    for assessment_id, codes in effects.summaries.items():
+        by_codes.setdefault(frozenset(codes), []).append(assessment_id)
+    for codes, ids in by_codes.items():
+        for start in range(0, len(ids), STALE_BATCH):
+            Score.objects.filter(
+                assessment_id__in=ids[start : start + STALE_BATCH], code__in=codes, stale=True
+            ).update(stale=False)
+    by_codes = {}
+    for assessment_id in effects.items_changed:
+        codes = frozenset(effects.summaries.get(assessment_id, ()))
+        by_codes.setdefault(codes, []).append(assessment_id)
+    stale_totals = []
+    for codes, ids in by_codes.items():
+        for start in range(0, len(ids), STALE_BATCH):
+            outdated = (
+                Score.objects.filter(assessment_id__in=ids[start : start + STALE_BATCH])
+                .exclude(kind=ScoreKind.ITEM)
+                .exclude(code__in=codes)
+            )
+            stale_totals += outdated.filter(kind=ScoreKind.TOTAL).values_list(
+                "assessment_id",
+                "assessment__organisation__code",
+                "assessment__organisation__name",
+                "assessment__fiscal_year__year",
+            )
+            outdated.filter(stale=False).update(stale=True)
+    stale_totals.sort(key=lambda row: (row[1], row[3]))
+    result.stale_total_count = len(stale_totals)
+    result.stale_totals = [
+        {"code": code, "name": name, "year": year, "items": effects.items_changed[pk]}
+        for pk, code, name, year in stale_totals[:MAX_STALE_LISTED]
+    ]
+
+
+def _write_copy(rows, total, result, progress, new_ids: set[int]) -> WriteEffects:
     """COPY the scores of assessments this import created straight into the score table (none
-    can exist yet); the rest go through a staging table and an upsert. Returns the ids of the
-    assessments whose scores changed."""
+    can exist yet); the rest go through a staging table and an upsert. Returns what changed."""
     table = Score._meta.db_table
     now = timezone.now()
     direct = 0
@@ -893,11 +971,11 @@ def _write_copy(rows, total, result, progress, new_ids: set[int]) -> set[int]:
                     copy.write("".join(lines))
                     direct += len(lines)
         result.created = direct
-        changed = set(new_ids)
+        effects = WriteEffects(changed=set(new_ids))
         if direct == total:
             if progress:
                 progress("write", total, total)
-            return changed
+            return effects
         # Dropped at commit; dropped here too when one transaction runs several imports.
         cursor.execute("DROP TABLE IF EXISTS score_stage")
         cursor.execute(
@@ -909,11 +987,14 @@ def _write_copy(rows, total, result, progress, new_ids: set[int]) -> set[int]:
             "COPY score_stage (assessment_id, kind, code, score) FROM STDIN"
         ) as copy:
             write = copy.write_row
+            summaries = effects.summaries
             for assessment_id, kind, code, hundredths in rows():
                 if assessment_id not in new_ids:
                     write(
                         (assessment_id, kind, code, f"{hundredths // 100}.{hundredths % 100:02d}")
                     )
+                    if kind != ScoreKind.ITEM:
+                        summaries.setdefault(assessment_id, set()).add(code)
                     done += 1
                     if progress and done % PROGRESS_EVERY == 0:
                         progress("write", done, total)
@@ -930,7 +1011,14 @@ def _write_copy(rows, total, result, progress, new_ids: set[int]) -> set[int]:
             f"ON s.assessment_id = t.assessment_id AND s.code = t.code "
             f"WHERE s.id IS NULL OR s.score <> t.score"
         )
-        changed |= {row[0] for row in cursor.fetchall()}
+        effects.changed |= {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT t.assessment_id, count(*) FROM score_stage t LEFT JOIN {table} s "
+            f"ON s.assessment_id = t.assessment_id AND s.code = t.code "
+            f"WHERE t.kind = %s AND (s.id IS NULL OR s.score <> t.score) GROUP BY t.assessment_id",
+            [ScoreKind.ITEM.value],
+        )
+        effects.items_changed = dict(cursor.fetchall())
         cursor.execute(
             f"INSERT INTO {table} (assessment_id, kind, code, score, updated_at) "
             f"SELECT assessment_id, kind, code, score, now() FROM score_stage "
@@ -940,7 +1028,7 @@ def _write_copy(rows, total, result, progress, new_ids: set[int]) -> set[int]:
         )
     if progress:
         progress("write", total, total)
-    return changed
+    return effects
 
 
 def _audit(changed: set[int], *, actor, file_name: str, import_id: str) -> None:

@@ -395,6 +395,15 @@ class Score(models.Model):
     kind = models.CharField("ประเภท", max_length=10, choices=ScoreKind.choices)
     code = models.CharField("รหัส", max_length=10)
     score = models.DecimalField("คะแนน", max_digits=5, decimal_places=2)
+    #: An official indicator, tool or total figure whose items a later import changed without
+    #: giving this figure again. Kept as given, but shown as stale and not used for grading
+    #: while a computed figure exists (assessments.scoring). A file that gives it clears it.
+    stale = models.BooleanField(
+        "ไม่เป็นปัจจุบัน",
+        default=False,
+        db_default=False,  # the import's COPY and upsert write rows without it
+        help_text="คะแนนรายข้อถูกแก้ไขโดยไฟล์ที่ไม่มีคะแนนนี้ รอไฟล์ที่มีคะแนนนี้",
+    )
     updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
 
     class Meta:
@@ -457,6 +466,10 @@ class ScoreImport(models.Model):
     scores_created = models.PositiveIntegerField("คะแนนใหม่", default=0)
     scores_updated = models.PositiveIntegerField("คะแนนที่แก้ไข", default=0)
     scores_unchanged = models.PositiveIntegerField("คะแนนที่คงเดิม", default=0)
+    stale_total_count = models.PositiveIntegerField("คะแนนรวมทางการที่ไม่เป็นปัจจุบัน", default=0)
+    stale_totals = models.JSONField(
+        "หน่วยงานที่คะแนนรวมทางการไม่เป็นปัจจุบัน (200 รายการแรก)", default=list, blank=True
+    )
     error_count = models.PositiveIntegerField("จำนวนข้อผิดพลาด", default=0)
     errors = models.JSONField("ข้อผิดพลาด (200 รายการแรก)", default=list, blank=True)
     seconds = models.FloatField("ใช้เวลา (วินาที)", default=0)

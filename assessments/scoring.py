@@ -7,6 +7,10 @@ cross-check. A difference beyond rounding is flagged, never hidden:
 - total = Σ tool × weight / 100.
 Each step uses the official figure of the level below when there is one (so the total is checked
 against the official tools), and the items otherwise.
+
+The exception is a stale official figure (`Score.stale`: a later import changed its items without
+giving it again): it is still shown, marked, but the computed figure is used above it and for the
+grade, and the pages say so.
 """
 
 from __future__ import annotations
@@ -32,18 +36,30 @@ def _mean(values: list[Decimal]) -> Decimal | None:
 
 @dataclass
 class Figure:
-    """An official figure (may be None) and the computed one (may be None)."""
+    """An official figure (may be None) and the computed one (may be None).
+
+    A stale official figure (a later import changed its items without giving it again) is kept
+    and shown, but the computed figure is used when there is one, so nothing is graded silently
+    on an out-of-date total."""
 
     official: Decimal | None
     computed: Decimal | None
+    stale: bool = False
 
     @property
     def value(self) -> Decimal | None:
+        if self.stale and self.computed is not None:
+            return self.computed
         return self.official if self.official is not None else self.computed
 
     @property
+    def uses_computed(self) -> bool:
+        """The value shown is computed although an official figure exists (it is stale)."""
+        return self.stale and self.official is not None and self.computed is not None
+
+    @property
     def differs(self) -> bool:
-        if self.official is None or self.computed is None:
+        if self.official is None or self.computed is None or self.stale:
             return False
         return abs(self.official - self.computed) > ROUNDING_TOLERANCE
 
@@ -81,11 +97,15 @@ class ScoreSheet:
 
     @property
     def differences(self) -> int:
-        return (
-            sum(r.figure.differs for r in self.indicators)
-            + sum(f.differs for f in self.tools.values())
-            + int(self.total.differs)
-        )
+        return sum(f.differs for f in self.figures())
+
+    @property
+    def stale(self) -> int:
+        """How many official figures are out of date (see Figure)."""
+        return sum(f.stale for f in self.figures())
+
+    def figures(self) -> list[Figure]:
+        return [r.figure for r in self.indicators] + list(self.tools.values()) + [self.total]
 
 
 def score_sheet(assessment: Assessment) -> ScoreSheet:
@@ -93,6 +113,7 @@ def score_sheet(assessment: Assessment) -> ScoreSheet:
     `scores`, `framework__indicators__items` and `framework__bands` prefetched (see selectors)."""
     framework = assessment.framework
     given = {s.code: s.score for s in assessment.scores.all()}
+    stale = {s.code for s in assessment.scores.all() if s.stale}
     items = {s.code: s.score for s in assessment.scores.all() if s.kind == ScoreKind.ITEM}
     indicators = []
     for indicator in sorted(framework.indicators.all(), key=lambda i: i.number):
@@ -106,7 +127,11 @@ def score_sheet(assessment: Assessment) -> ScoreSheet:
                 indicator.number,
                 indicator.name,
                 indicator.tool,
-                Figure(given.get(f"ind{indicator.number}"), computed),
+                Figure(
+                    given.get(f"ind{indicator.number}"),
+                    computed,
+                    f"ind{indicator.number}" in stale,
+                ),
                 rows,
             )
         )
@@ -119,7 +144,9 @@ def score_sheet(assessment: Assessment) -> ScoreSheet:
             if n in by_number and by_number[n].figure.value is not None
         ]
         complete = len(values) == len(TOOL_INDICATORS[tool])
-        tools[tool.value] = Figure(given.get(tool.value), _mean(values) if complete else None)
+        tools[tool.value] = Figure(
+            given.get(tool.value), _mean(values) if complete else None, tool.value in stale
+        )
     tool_values = {t: f.value for t, f in tools.items()}
     computed_total = None
     if all(v is not None for v in tool_values.values()):
@@ -129,7 +156,7 @@ def score_sheet(assessment: Assessment) -> ScoreSheet:
                 Decimal(0),
             )
         )
-    total = Figure(given.get("TOTAL"), computed_total)
+    total = Figure(given.get("TOTAL"), computed_total, "TOTAL" in stale)
     level = None
     if total.value is not None:
         complete_tools = {t: v for t, v in tool_values.items() if v is not None}

@@ -157,6 +157,8 @@ def run_score_import(import_id: str) -> str:
         record.scores_created = result.created
         record.scores_updated = result.updated
         record.scores_unchanged = result.unchanged
+        record.stale_total_count = result.stale_total_count
+        record.stale_totals = result.stale_totals
         record.error_count = 0
         record.errors = []
     record.seconds = time.monotonic() - started

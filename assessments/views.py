@@ -151,6 +151,7 @@ def import_detail(request, pk):
             "retry_message": SYSTEM_FAILURE,
             "errors": record.errors[:ERRORS_ON_PAGE],
             "more_errors": max(record.error_count - ERRORS_ON_PAGE, 0),
+            "more_stale": max(record.stale_total_count - len(record.stale_totals), 0),
         },
     )
 

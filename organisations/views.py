@@ -43,6 +43,13 @@ def organisation_detail(request, code: str):
             "organisation": organisation,
             "units": organisation.units.all(),
             "members": organisation_members(organisation),
+            # The years with imported NACC scores (assessments is the app above: only its
+            # reverse relation is read here, and its pages are linked by URL name).
+            "assessment_years": list(
+                organisation.assessments.order_by("-fiscal_year__year").values_list(
+                    "fiscal_year__year", flat=True
+                )[:10]
+            ),
             "can_manage": can(request.user, organisation, Action.MANAGE),
         },
     )

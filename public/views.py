@@ -94,6 +94,7 @@ def organisation(request, code: str):
             "by_year": by_year,
             "sheets": sheets,
             "latest_sheet": sheets[0] if sheets else None,
+            "stale_years": [s.assessment.fiscal_year.year for s in sheets if s.total.uses_computed],
             "chart": chart,
         },
     )

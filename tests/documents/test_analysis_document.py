@@ -305,3 +305,25 @@ def test_items_show_earlier_scores_through_lineage(org, catalogue, units, centra
     first = render(org, output="html").content.decode()
     first = first[first.index('id="area-5"') :]
     assert "คะแนน ปี" not in first[: first.index("</table>")]
+
+
+@pytest.mark.parametrize("thai", [False, True])
+def test_a_stale_official_total_is_named_and_not_used(org, data, tmp_path, thai):
+    """A later import changed the items without giving the total again: the report prints the
+    computed total and its level, and says which official figure it set aside."""
+    from assessments.models import Score
+
+    Score.objects.update_or_create(
+        assessment=data["assessment"],
+        code="TOTAL",
+        defaults={"kind": ScoreKind.TOTAL, "score": "40.00", "stale": True},
+    )
+    text = pdftotext(render(org, thai_digits=thai).content, tmp_path)
+    assert_in_pdf(
+        "หมายเหตุ: คะแนนที่สำนักงาน ป.ป.ช. ประกาศไว้ก่อนหน้า (คะแนนรวม "
+        + digits("40.00", thai)
+        + ") ยังไม่ปรับตามคะแนนรายข้อชุดล่าสุด",
+        text,
+    )
+    Score.objects.filter(code="TOTAL").update(stale=False)
+    assert "ยังไม่ปรับตามคะแนนรายข้อ" not in squash(pdftotext(render(org).content, tmp_path))
