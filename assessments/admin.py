@@ -253,7 +253,7 @@ class ScoreInline(admin.TabularInline):
     model = Score
     extra = 0
     # Official figures are changed only by importing a corrected file (so the import record shows it).
-    readonly_fields = ["kind", "code", "score", "updated_at"]
+    readonly_fields = ["kind", "code", "score", "stale", "updated_at"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
