@@ -190,7 +190,10 @@ def _criteria(rows: list[AreaItem], pass_mark: Decimal) -> str:
 
 
 def analysis_draft(*, assessment: Assessment, area: AnalysisArea) -> dict[str, str]:
-    """The three texts drafted from the scores, in Thai digits, as seed 004 writes them."""
+    """The three texts drafted from the scores, as seed 004 writes them.
+
+    In Arabic digits: the document prints them in its own digit setting (documents.digits), so a
+    report with Thai digits off shows none, and one with them on shows "ข้อ i๑ ได้ ๘๖.๕๕"."""
     rows = area_items(assessment, area)
     name = assessment.organisation.name
     pass_mark = assessment.framework.pass_mark
@@ -233,8 +236,7 @@ def analysis_draft(*, assessment: Assessment, area: AnalysisArea) -> dict[str, s
         parts.append(f"ข้อ {join_codes(full)} ได้ 100 คะแนน มีการปฏิบัติงานที่ดีเยี่ยม ควรรักษาระดับมาตรฐานไว้")
     maintain_develop = " ".join(parts) or "ยังไม่มีคะแนนเพียงพอสำหรับการวิเคราะห์"
 
-    texts = {"facts": facts, "therefore": therefore, "maintain_develop": maintain_develop}
-    return {key: to_thai_digits(value) for key, value in texts.items()}
+    return {"facts": facts, "therefore": therefore, "maintain_develop": maintain_develop}
 
 
 # ---------------------------------------------------------------- services

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from .digits import apply_digits
 from .typography import OFFICIAL_SIZES
 
 logger = logging.getLogger(__name__)
@@ -162,10 +163,12 @@ def render_html(
     options: DocumentOptions | None = None,
     for_pdf: bool = False,
 ) -> str:
-    document = Document(
-        kind=kind, title=title, page=page, options=options or DocumentOptions(), for_pdf=for_pdf
+    options = options or DocumentOptions()
+    document = Document(kind=kind, title=title, page=page, options=options, for_pdf=for_pdf)
+    # Every number the document prints follows its one digit setting (documents.digits).
+    return apply_digits(
+        render_to_string(template, {**context, "doc": document}), options.thai_digits
     )
-    return render_to_string(template, {**context, "doc": document})
 
 
 def html_to_pdf(html: str) -> bytes:

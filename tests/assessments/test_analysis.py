@@ -54,33 +54,34 @@ def analysis_of(assessment, number: int) -> AreaAnalysis:
 # ---------------------------------------------------------------- drafts
 
 
-def test_draft_names_weak_items_with_thai_digit_scores_and_the_100s_to_maintain(assessment):
+def test_draft_names_weak_items_with_their_scores_and_the_100s_to_maintain(assessment):
+    """In Arabic digits: a document prints them in its own digit setting (documents.digits)."""
     draft = analysis_draft(assessment=assessment, area=area(assessment, 4))
     assert assessment.organisation.name in draft["facts"]
-    assert "ข้อ i๑๐ ได้ ๑.๒๙ คะแนน" in draft["facts"]
-    assert "ต่ำกว่าเกณฑ์ (IIT ต่ำกว่า ๘๕ คะแนน) ได้แก่ ข้อ i๑๐ ได้ ๑.๒๙ คะแนน" in draft["facts"]
-    assert "ข้อ i๑๐ “ในหน่วยงานของท่าน มีเจ้าหน้าที่ที่ขอยืมทรัพย์สินของราชการไปใช้" in draft["therefore"]
-    assert "ข้อ i๑๐ ได้ ๑.๒๙ คะแนน ต่ำกว่าเกณฑ์" in draft["maintain_develop"]
+    assert "ข้อ i10 ได้ 1.29 คะแนน" in draft["facts"]
+    assert "ต่ำกว่าเกณฑ์ (IIT ต่ำกว่า 85 คะแนน) ได้แก่ ข้อ i10 ได้ 1.29 คะแนน" in draft["facts"]
+    assert "ข้อ i10 “ในหน่วยงานของท่าน มีเจ้าหน้าที่ที่ขอยืมทรัพย์สินของราชการไปใช้" in draft["therefore"]
+    assert "ข้อ i10 ได้ 1.29 คะแนน ต่ำกว่าเกณฑ์" in draft["maintain_develop"]
     assert (
-        "ข้อ i๑๑ และ i๑๒ ได้ ๑๐๐ คะแนน มีการปฏิบัติงานที่ดีเยี่ยม ควรรักษาระดับมาตรฐานไว้"
+        "ข้อ i11 และ i12 ได้ 100 คะแนน มีการปฏิบัติงานที่ดีเยี่ยม ควรรักษาระดับมาตรฐานไว้"
         in draft["maintain_develop"]
     )
-    assert not any(ch in "0123456789" for text in draft.values() for ch in text)
+    assert not any(ch in "๐๑๒๓๔๕๖๗๘๙" for text in draft.values() for ch in text)
 
 
 def test_oit_items_below_100_are_weak_and_survey_items_below_the_pass_mark(assessment):
     budget = analysis_draft(assessment=assessment, area=area(assessment, 5))
     weak_part = budget["facts"].split("ได้แก่")[1]
-    assert "ข้อ o๑๒ ได้ ๕๐.๐๐ คะแนน ข้อ o๑๓ ได้ ๕๐.๐๐ คะแนน" in weak_part
-    assert "i๕" not in weak_part  # 97.52: above the pass mark, below 100
-    assert "ข้อ i๕ ได้ ๙๗.๕๒ คะแนน ผ่านเกณฑ์แล้ว" in budget["maintain_develop"]
+    assert "ข้อ o12 ได้ 50.00 คะแนน ข้อ o13 ได้ 50.00 คะแนน" in weak_part
+    assert "i5" not in weak_part  # 97.52: above the pass mark, below 100
+    assert "ข้อ i5 ได้ 97.52 คะแนน ผ่านเกณฑ์แล้ว" in budget["maintain_develop"]
     service = analysis_draft(assessment=assessment, area=area(assessment, 2))
     weak_part = service["facts"].split("ได้แก่")[1]
-    assert "e๑ ได้ ๗๙.๐๕" in weak_part and "e๒ ได้ ๘๒.๘๖" in weak_part
-    assert "e๘ ได้ ๘๒.๘๖" in weak_part
-    assert "e๙" not in weak_part  # 85.71 passes 85
+    assert "e1 ได้ 79.05" in weak_part and "e2 ได้ 82.86" in weak_part
+    assert "e8 ได้ 82.86" in weak_part
+    assert "e9" not in weak_part  # 85.71 passes 85
     people = analysis_draft(assessment=assessment, area=area(assessment, 6))
-    assert "ข้อ i๗ ถึง i๙ และ o๑๖ ถึง o๒๐ ได้ ๑๐๐ คะแนน" in people["maintain_develop"]
+    assert "ข้อ i7 ถึง i9 และ o16 ถึง o20 ได้ 100 คะแนน" in people["maintain_develop"]
 
 
 def test_an_area_without_weak_items_says_so(assessment):
@@ -95,8 +96,8 @@ def test_the_pass_mark_is_the_frameworks(assessment):
     framework.pass_mark = 90
     framework.save()
     draft = analysis_draft(assessment=prefetched(assessment.organisation), area=area(assessment, 2))
-    assert "EIT ต่ำกว่า ๙๐ คะแนน" in draft["facts"]
-    assert "e๙ ได้ ๘๕.๗๑" in draft["facts"].split("ได้แก่")[1]
+    assert "EIT ต่ำกว่า 90 คะแนน" in draft["facts"]
+    assert "e9 ได้ 85.71" in draft["facts"].split("ได้แก่")[1]
 
 
 def test_an_area_without_scores_waits_for_them(org, catalogue):  # noqa: F811
@@ -156,7 +157,7 @@ def test_redraft_overwrites_only_when_asked(assessment):
     Score.objects.filter(assessment=assessment, code="i10").update(score=95)
     analysis_redraft(analysis=analysis_of(assessment, 4), user=user)
     redrafted = analysis_of(assessment, 4)
-    assert "ข้อ i๑๐ ได้ ๙๕.๐๐ คะแนน" in redrafted.facts
+    assert "ข้อ i10 ได้ 95.00 คะแนน" in redrafted.facts
     assert redrafted.edited_at is None and redrafted.edited_by is None
     # The other areas were not touched.
     assert analysis_of(assessment, 1).drafted_at <= redrafted.drafted_at

@@ -216,7 +216,7 @@ def test_editors_get_saved_drafts_and_viewers_see_drafts_unsaved(
     viewer = login(approver).get(url).content.decode()
     assert not AreaAnalysis.objects.exists()  # viewing never writes
     assert "ร่างจากคะแนน (ยังไม่บันทึก)" in viewer
-    assert "ข้อ i๑๐ ได้ ๑.๒๙ คะแนน" in viewer
+    assert "ข้อ i10 ได้ 1.29 คะแนน" in viewer
     assert "ร่างใหม่จากคะแนน" not in viewer
     editor = login(staff).get(url).content.decode()
     assert AreaAnalysis.objects.count() == 7
