@@ -188,6 +188,13 @@ class ItemAdminForm(forms.ModelForm):
         return data
 
 
+def item_with_year(item: Item) -> str:
+    """ "2568 อปท. · o7 ข้อความ…": the year and group that a bare code does not say."""
+    framework = item.framework
+    group = f" {framework.variant}" if framework.variant else ""
+    return f"{framework.fiscal_year.year}{group} · {item.code} {item.text[:70]}"
+
+
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
     list_display = ["code", "short_text", "tool", "indicator", "framework", "is_retired"]
@@ -199,12 +206,26 @@ class ItemAdmin(admin.ModelAdmin):
     filter_horizontal = ["predecessors"]
     actions = ["retire", "unretire"]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        request._item_being_edited = obj  # for formfield_for_manytomany
+        return super().get_form(request, obj, change, **kwargs)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "predecessors":
-            # Only items of an earlier year can be continued (no cycles, no same-year links).
-            kwargs["queryset"] = Item.objects.select_related("framework__fiscal_year").order_by(
-                "-framework__fiscal_year__year", "framework__variant", "order"
+            # An item continues items of the previous year only (ItemAdminForm refuses others):
+            # on an item's page, only those are offered; each names its year and agency group.
+            items = Item.objects.select_related("framework__fiscal_year").order_by(
+                "-framework__fiscal_year__year", "framework__variant", "order", "code"
             )
+            item = getattr(request, "_item_being_edited", None)
+            if item is not None:
+                items = items.filter(
+                    framework__fiscal_year__year=item.framework.fiscal_year.year - 1
+                )
+            kwargs["queryset"] = items
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label_from_instance = item_with_year
+            return field
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     form = ItemAdminForm
@@ -247,6 +268,25 @@ class AnalysisAreaAdmin(admin.ModelAdmin):
     list_filter = ["framework"]
     filter_horizontal = ["items"]
     list_select_related = ["framework__fiscal_year"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        request._area_being_edited = obj  # for formfield_for_manytomany
+        return super().get_form(request, obj, change, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "items":
+            # An area groups items of its own framework: on its page, only those are offered.
+            items = Item.objects.select_related("framework__fiscal_year").order_by(
+                "-framework__fiscal_year__year", "framework__variant", "order", "code"
+            )
+            area = getattr(request, "_area_being_edited", None)
+            if area is not None:
+                items = items.filter(framework_id=area.framework_id)
+            kwargs["queryset"] = items
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label_from_instance = item_with_year
+            return field
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class ScoreInline(admin.TabularInline):

@@ -50,3 +50,26 @@ def test_import_view_needs_admin(client, staff):
     assert client.get(url).status_code == 302
     client.force_login(staff)
     assert client.get(url).status_code == 302  # not staff: sent to the admin login
+
+
+def test_an_items_page_offers_only_last_years_items_named_with_their_year(admin_client):
+    item = Framework.objects.get(fiscal_year__year=2569, variant="").items.get(code="o8")
+    page = admin_client.get(reverse("admin:assessments_item_change", args=[item.pk]))
+    field = page.context["adminform"].form.fields["predecessors"]
+    years = {i.framework.fiscal_year.year for i in field.queryset}
+    assert years == {2568}
+    labels = [field.label_from_instance(i) for i in field.queryset]
+    assert all(label.startswith("2568 ") for label in labels)
+    assert any(label.startswith("2568 อปท. · o") for label in labels)  # two groups in 2568
+    assert any(label.startswith("2568 · o") for label in labels)
+    html = page.content.decode()
+    assert "2568 อปท. · " in html and "2567 " not in html
+
+
+def test_an_areas_page_offers_only_its_frameworks_items(admin_client):
+    framework = Framework.objects.get(fiscal_year__year=2568, variant="อปท.")
+    area = framework.analysis_areas.first()
+    page = admin_client.get(reverse("admin:assessments_analysisarea_change", args=[area.pk]))
+    field = page.context["adminform"].form.fields["items"]
+    assert {i.framework_id for i in field.queryset} == {framework.pk}
+    assert field.queryset.count() == framework.items.count()
