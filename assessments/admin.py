@@ -156,7 +156,10 @@ class FrameworkAdmin(admin.ModelAdmin):
         return render(request, "admin/assessments/framework/import.html", context)
 
 
-class ItemCriterionInline(admin.TabularInline):
+class ItemCriterionInline(admin.StackedInline):
+    """Stacked: a criterion's text and source are paragraphs (a table of textareas was wider
+    than a 1366 px screen)."""
+
     model = ItemCriterion
     extra = 1
     fields = ["order", "text", "source", "confidence"]

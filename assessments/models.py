@@ -261,7 +261,7 @@ class Item(models.Model):
         "ที่มาของการสืบต่อ",
         max_length=500,
         blank=True,
-        help_text="แหล่งที่มาและความเชื่อมั่น เช่น secondary: rtrda.or.th 2568 → 2569",
+        help_text="แหล่งที่มาและความเชื่อมั่น เช่น รายการหัวข้อ ITA ปี 2568 → 2569 ของหน่วยงานหนึ่ง (ข้อมูลทุติยภูมิ)",
     )
 
     class Meta:

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from organisations.access import is_central_admin
 from organisations.roles import CENTRAL_ADMIN_GROUP, central_admin_group_ensure
@@ -91,3 +92,21 @@ def test_the_admin_speaks_thai_where_django_does_not(central):
     catalog = client.get("/admin/jsi18n/").content.decode()
     found = re.search(r'"Choose all %s": ("(?:[^"\\]|\\.)*")', catalog)
     assert found and json.loads(found.group(1)) == "เลือก%sทั้งหมด"
+
+
+def test_the_admins_hard_coded_english_is_thai(central):
+    """Django's boolean icons and search magnifier carry English alt text whatever the language;
+    ita_portal/admin_thai.py and templates/admin/search_form.html give it in Thai, and locale/th
+    corrects Django's "ไม่ว่าง" (busy) for "Not empty"."""
+    MembershipFactory(role="org_admin")
+    client = Client()
+    client.force_login(central)
+    page = client.get("/admin/organisations/membership/").content.decode()
+    assert re.search(r'<img src="[^"]*icon-yes\.svg" alt="ใช่">', page)
+    assert 'alt="True"' not in page and 'alt="False"' not in page
+    assert 'alt="ค้นหา"' in page and 'alt="Search"' not in page
+    items = client.get("/admin/assessments/item/?is_retired__exact=1").content.decode()
+    assert 'alt="Search"' not in items
+    with translation.override("th"):
+        assert translation.gettext("Not empty") == "มีข้อมูล"
+        assert translation.gettext("Unknown") == "ไม่ทราบ"
