@@ -17,7 +17,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subse
 # downloaded (never run `playwright install`).
 E2E_APT_PACKAGES := chromium
 
-.PHONY: run run-services test e2e setup system-deps e2e-deps lint format check clean lock
+.PHONY: run run-services test e2e guide-images setup system-deps e2e-deps lint format check clean lock
 
 # Links in e-mails and the ITAS list follow the address served (SITE_URL, unless set).
 SITE_URL ?= http://$(HOST):$(PORT)
@@ -57,6 +57,10 @@ test: setup e2e-deps
 # Only the browser journeys; screenshots go to tests/e2e/artifacts/<journey>/.
 e2e: setup e2e-deps
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+# The user guide's screenshots, retaken from the demo in Chromium into docs/images/.
+guide-images: setup e2e-deps
+	ITA_GUIDE_IMAGES=docs/images $(BIN)/pytest -p no:randomly tests/e2e/test_guide_images.py
 
 setup: system-deps $(BIN)/.installed locale/th/LC_MESSAGES/django.mo
 
