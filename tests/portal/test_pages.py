@@ -34,6 +34,8 @@ def test_public_pages_are_open(client):
     assert "ITA Portal" in client.get(reverse("home")).content.decode()
     page = client.get(reverse("assessments:framework_list")).content.decode()
     assert "กรอบการประเมิน ITA แต่ละปี" in page
+    # A year whose item texts are not yet sourced says so, not "0 ข้อ".
+    assert "· 0 ข้อ" not in page and "ยังไม่มีข้อความของข้อการประเมิน (รอแหล่งอ้างอิง)" in page
     detail = client.get(reverse("assessments:framework_detail", args=[2568])).content.decode()
     assert "มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน" in detail
     assert "ผ่านดีเยี่ยม" in detail
