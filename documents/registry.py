@@ -94,6 +94,32 @@ def layout_or_default(kind: str, layout: str | None) -> str:
     return layout if layout in spec.layouts else spec.default_layout or spec.layouts[0]
 
 
+@dataclass(frozen=True)
+class PublishedLink:
+    """A live publication of a document, for the working-documents page."""
+
+    kind: str
+    label: str  # the round, or "" for a kind's only document
+    revision: int
+    published_at: Any
+    url: str
+
+
+#: Filled at start-up by the app that serves published documents (`public`):
+#: (organisation, fiscal_year) -> the live publications of that year, newest first. Documents
+#: sit below publication and cannot ask it themselves.
+PUBLISHED: list[Callable[[Organisation, int], list[PublishedLink]]] = []
+
+
+def published_links(organisation: Organisation, fiscal_year: int) -> dict[str, list[PublishedLink]]:
+    """Per kind, what is already published for the year (one query per provider)."""
+    links: dict[str, list[PublishedLink]] = {}
+    for provider in PUBLISHED:
+        for link in provider(organisation, fiscal_year):
+            links.setdefault(link.kind, []).append(link)
+    return links
+
+
 def get_kind(name: str) -> DocumentKind:
     try:
         return KINDS[name]

@@ -14,7 +14,13 @@ from django.shortcuts import redirect, render
 from measures.selectors import rounds_for_year
 from organisations.access import Action, can, organisation_for
 
-from .registry import DocumentError, attachable_kinds, document_render, layout_or_default
+from .registry import (
+    DocumentError,
+    attachable_kinds,
+    document_render,
+    layout_or_default,
+    published_links,
+)
 from .rendering import DocumentOptions
 
 MAX_TEXT_OPTION = 4000
@@ -36,6 +42,7 @@ def _document_options(request, organisation, year) -> DocumentOptions:
 @login_required
 def document_index(request, code: str, year: int):
     organisation = organisation_for(request.user, code, Action.VIEW)
+    published = published_links(organisation, year)
     return render(
         request,
         "documents/document_index.html",
@@ -43,7 +50,8 @@ def document_index(request, code: str, year: int):
             "organisation": organisation,
             "year": year,
             "rounds": rounds_for_year(organisation, year),
-            "kinds": attachable_kinds(),
+            # Each kind with what of it is already public this year (latest revision per round).
+            "kinds": [(kind, published.get(kind.name, [])) for kind in attachable_kinds()],
             "can_edit": can(request.user, organisation, Action.EDIT),
         },
     )

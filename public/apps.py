@@ -23,3 +23,32 @@ class PublicConfig(AppConfig):
             )
 
         PUBLIC_PATHS.file = file_path
+
+        from documents.registry import PUBLISHED, PublishedLink
+        from publication.models import Publication
+
+        def published(organisation, fiscal_year: int) -> list[PublishedLink]:
+            """The latest live revision of each document (each round) of the year."""
+            latest: dict[tuple[str, str], PublishedLink] = {}
+            rows = (
+                Publication.objects.live()
+                .filter(organisation=organisation, fiscal_year=fiscal_year)
+                .exclude(kind="memo")
+                .order_by("kind", "variant", "-revision")
+                .values_list("kind", "variant", "variant_label", "revision", "published_at")
+            )
+            for kind, variant, variant_label, revision, published_at in rows:
+                if (kind, variant) in latest:
+                    continue
+                args = [organisation.code, fiscal_year, kind]
+                url = (
+                    reverse("public:document_variant", args=[*args, variant])
+                    if variant
+                    else reverse("public:document", args=args)
+                )
+                latest[(kind, variant)] = PublishedLink(
+                    kind, variant_label, revision, published_at, url
+                )
+            return list(latest.values())
+
+        PUBLISHED.append(published)

@@ -171,3 +171,27 @@ def test_each_revision_freezes_its_own_copy(org, staff, published):
     first, again = publication.files.get(number=1), revision_2.files.get(number=1)
     assert first.file.name != again.file.name and first.sha256 == again.sha256
     assert Client().get(_file_path(org, revision=2)).status_code == 200
+
+
+def test_the_working_documents_page_says_what_is_already_public(org, staff, published):
+    """The clerk sees, beside each document, its live revision and the permanent address to
+    paste into ITAS; a withdrawn revision is not offered."""
+    publication, _, _ = published
+    client = Client()
+    client.force_login(staff)
+    url = reverse("documents:document_index", args=[org.code, YEAR])
+    page = client.get(url).content.decode()
+    section = page.split('id="kind-measure-results"')[1].split("</section>")[0]
+    assert "เผยแพร่แล้ว" in section and f"ฉบับที่ {publication.revision}" in section
+    public = reverse(
+        "public:document_variant",
+        args=[org.code, YEAR, "measure-results", publication.variant],
+    )
+    assert publication.variant and f'href="{public}"' in section
+    assert Client().get(public).status_code == 200
+    other = page.split('id="kind-measure-plan"')[1].split("</section>")[0]
+    assert "เผยแพร่แล้ว" not in other
+    Publication.objects.filter(pk=publication.pk).update(
+        withdrawn_at=publication.published_at, withdraw_reason="ทดสอบ"
+    )
+    assert "เผยแพร่แล้ว" not in client.get(url).content.decode()
