@@ -183,6 +183,15 @@ EXPECTED: dict[str, list[Case]] = {
     # Switching to an organisation one is not a member of only shows an error message.
     "organisations:switch": [Case("post", LOGGED_IN, data=lambda w: {"organisation": w.org.pk})],
     "organisations:organisation_detail": [Case("get", VIEW, code)],
+    "organisations:members": [Case("get", MANAGE, code), Case("post", MANAGE, code)],
+    "organisations:member_edit": [
+        Case("get", MANAGE, lambda w: code(w, pk=w.membership.pk)),
+        Case("post", MANAGE, lambda w: code(w, pk=w.membership.pk)),
+    ],
+    "organisations:unit_edit": [
+        Case("get", MANAGE, lambda w: code(w, pk=w.unit.pk)),
+        Case("post", MANAGE, lambda w: code(w, pk=w.unit.pk)),
+    ],
     "password_change": [Case("get", LOGGED_IN), Case("post", LOGGED_IN)],
     "password_change_done": [Case("get", LOGGED_IN)],
     # Two-factor sign-in is offered to approvers, org admins (the outsider is one, of their own
@@ -487,6 +496,8 @@ def world(org, other_org, staff, approver, org_admin, outsider, central_admin):
     return SimpleNamespace(
         org=org,
         other_org=other_org,
+        unit=unit,
+        membership=staff.memberships.get(organisation=org),
         measure=measure,
         round=rounds[0],
         evidence=evidence,

@@ -53,7 +53,7 @@ def test_framework_page_runs_in_constant_queries(client, django_assert_max_num_q
     [
         ("staff", 'id="landing-staff"', "รอบการรายงานของปีนี้"),
         ("approver", 'id="landing-approver"', "ไม่มีบันทึกข้อความที่รอการพิจารณา"),
-        ("org_admin", 'id="landing-org-admin"', "ดูสมาชิกและส่วนราชการ"),
+        ("org_admin", 'id="landing-org-admin"', "สมาชิกและส่วนราชการ"),
         ("central_admin", 'id="landing-central-admin"', "หน่วยงานทั้งหมด"),
     ],
 )
