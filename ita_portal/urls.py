@@ -3,13 +3,21 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from ita_portal import converters
 
 converters.register()  # before the includes below: their patterns use <fiscal_year:year>
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages that name no icon (PDFs, the admin).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("img/favicon.svg")),
+        name="favicon",
+    ),
     path("", include("portal.urls")),
     path("p/", include("public.urls")),
     path(

@@ -115,3 +115,9 @@ def test_no_template_carries_inline_script_handlers():
         if re.search(r"\son[a-z]+\s*=", path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_the_favicon_answers(client):
+    """Chromium asks every PDF and admin page for /favicon.ico; a 404 is a console error."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("img/favicon.svg")

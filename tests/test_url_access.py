@@ -178,6 +178,7 @@ EXPECTED: dict[str, list[Case]] = {
         )
     ],
     # -- any signed-in user
+    "favicon": [Case("get", PUBLIC)],
     "dashboard": [Case("get", LOGGED_IN)],
     "waiting": [Case("get", LOGGED_IN)],
     # Switching to an organisation one is not a member of only shows an error message.

@@ -110,3 +110,5 @@ def test_the_admins_hard_coded_english_is_thai(central):
     with translation.override("th"):
         assert translation.gettext("Not empty") == "มีข้อมูล"
         assert translation.gettext("Unknown") == "ไม่ทราบ"
+        assert translation.gettext("None available") == "ไม่มี"
+        assert translation.gettext("View") == "ดู"
