@@ -179,3 +179,22 @@ def years_for(organisation, today: date | None = None) -> Years:
         oit_window_open=window_open,
         planning_framework=framework_for_organisation(organisation, planning),
     )
+
+
+def latest_published_framework(*, up_to: int) -> Framework | None:
+    """The newest framework the NACC has published (not provisional) for a year ≤ `up_to`."""
+    return (
+        Framework.objects.filter(is_provisional=False, fiscal_year__year__lte=up_to)
+        .select_related("fiscal_year")
+        .order_by("-fiscal_year__year", "variant")
+        .first()
+    )
+
+
+def latest_scored_year() -> int | None:
+    """The newest fiscal year with imported scores for any organisation."""
+    return (
+        Assessment.objects.order_by("-fiscal_year__year")
+        .values_list("fiscal_year__year", flat=True)
+        .first()
+    )

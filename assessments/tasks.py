@@ -70,11 +70,15 @@ def read_progress(record: ScoreImport) -> dict:
     if live and not finished:
         return live
     total = record.rows_total or (live or {}).get("total", 0)
+    if record.status == ImportStatus.FAILED:
+        phase_label = "ไม่ได้บันทึกข้อมูลใด ๆ"  # not "เสร็จสิ้น": nothing was written
+    else:
+        phase_label = PHASES["done"] if finished else "รอคิว"
     return {
         "status": record.status,
         "status_label": record.get_status_display(),
         "phase": "done" if finished else "pending",
-        "phase_label": PHASES["done"] if finished else "รอคิว",
+        "phase_label": phase_label,
         "done": total if finished else 0,
         "total": total,
         "percent": 100 if finished else 0,

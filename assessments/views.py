@@ -18,7 +18,12 @@ from organisations.models import Organisation
 from . import lineage
 from .forms import ScoreExportForm, ScoreImportForm, ScoreTemplateForm
 from .models import ImportStatus, ScoreImport
-from .selectors import framework_list, frameworks_for_year
+from .selectors import (
+    framework_list,
+    frameworks_for_year,
+    latest_published_framework,
+    latest_scored_year,
+)
 from .services import score_import_commit, score_import_retry, score_import_start
 from .tasks import SYSTEM_FAILURE, is_system_failure, read_progress
 from .workbooks import errors_xlsx, score_template_xlsx, scores_export_xlsx
@@ -128,12 +133,26 @@ def import_list(request):
             "form": form,
             "page": page,
             # Two forms on one page share a field name (province): their ids must differ.
-            "template_form": ScoreTemplateForm(auto_id="template_%s"),
-            "export_form": ScoreExportForm(
-                initial={"year": thai.fiscal_year_of(timezone.localdate())}, auto_id="export_%s"
-            ),
+            **_import_form_defaults(),
         },
     )
+
+
+def _import_form_defaults() -> dict:
+    """The template of the latest published (not provisional) framework up to this year: the
+    NACC announces a year's scores at its end, so in December the file is last year's; the
+    export defaults to the latest year with scores."""
+    this_year = thai.fiscal_year_of(timezone.localdate())
+    framework = latest_published_framework(up_to=this_year)
+    latest_scores = latest_scored_year()
+    return {
+        "template_form": ScoreTemplateForm(
+            initial={"framework": framework.pk if framework else None}, auto_id="template_%s"
+        ),
+        "export_form": ScoreExportForm(
+            initial={"year": latest_scores or this_year - 1}, auto_id="export_%s"
+        ),
+    }
 
 
 @login_required

@@ -93,6 +93,11 @@ def test_errors_page_and_download(login, central_admin, django_capture_on_commit
     assert record.status == ImportStatus.FAILED and record.error_count == 230
     page = client.get(reverse("assessments:import_detail", args=[record.pk])).content.decode()
     assert "พบข้อผิดพลาด 230 รายการ ยังไม่ได้บันทึกข้อมูลใด ๆ" in page
+    # The progress card says so too: a red bar, never "เสร็จสิ้น".
+    card = page.split('id="progress-card"')[1].split("</section>")[0]
+    assert "bg-danger" in card and "เสร็จสิ้น" not in card and "ไม่ได้บันทึกข้อมูลใด ๆ" in card
+    progress = client.get(reverse("assessments:import_progress", args=[record.pk])).json()
+    assert progress["phase_label"] == "ไม่ได้บันทึกข้อมูลใด ๆ" and progress["status"] == "failed"
     assert page.count("ต้องอยู่ระหว่าง 0–100") == 200 and "และอีก 30 รายการ" in page
     download = client.get(reverse("assessments:import_errors", args=[record.pk]))
     ws = load_workbook(io.BytesIO(download.content)).active
@@ -181,3 +186,17 @@ def test_template_and_export(login, central_admin, org, django_capture_on_commit
     assert (org.code, org.name, org.province, 2568, "i10", 1.29) in rows
     bad_year = client.get(reverse("assessments:score_export"), {"year": "2024"}, follow=True)
     assert "ปี พ.ศ." in bad_year.content.decode()
+
+
+def test_the_forms_default_to_the_year_being_imported(login, central_admin, time_machine):
+    """In December 2569 the file to import is 2569's: the template offers the newest published
+    framework (not a provisional one) and the export the newest year with scores."""
+    from assessments.lineage import framework_roll_forward
+
+    time_machine.move_to("2026-12-06 09:00+07:00", tick=False)
+    source = Framework.objects.get(fiscal_year__year=2569, variant="")
+    framework_roll_forward(source=source, user=central_admin)  # 2570, provisional
+    page = login(central_admin).get(reverse("assessments:import_list"))
+    template = page.context["template_form"]
+    assert template.initial["framework"] == source.pk
+    assert page.context["export_form"].initial["year"] == 2569  # no scores yet: last year
