@@ -37,7 +37,14 @@ def _out_of_range(value) -> bool:
     return len(digits.lstrip("0")) > len(str(MAX_PK)) or int(digits) > MAX_PK
 
 
+#: The empty choice of a drop-down, instead of Django's "---------".
+EMPTY_LABEL = "— เลือก —"
+
+
 class ModelChoiceField(forms.ModelChoiceField):
+    def __init__(self, queryset, *, empty_label=EMPTY_LABEL, **kwargs):
+        super().__init__(queryset, empty_label=empty_label, **kwargs)
+
     def to_python(self, value):
         if value not in self.empty_values and _out_of_range(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")

@@ -77,6 +77,18 @@
     var el = event.target.closest && event.target.closest("[data-print]");
     if (el) { window.print(); }
   });
+  // A measure's timeframe: show only the fields of the chosen kind ([data-timeframe]).
+  var kinds = document.querySelectorAll("input[name='timeframe_kind']");
+  if (kinds.length) {
+    var showTimeframe = function () {
+      var chosen = document.querySelector("input[name='timeframe_kind']:checked");
+      document.querySelectorAll("[data-timeframe]").forEach(function (el) {
+        el.hidden = Boolean(chosen) && el.getAttribute("data-timeframe") !== chosen.value;
+      });
+    };
+    kinds.forEach(function (input) { input.addEventListener("change", showTimeframe); });
+    showTimeframe();
+  }
   // Live progress of a score import: [data-progress-url] polls its JSON endpoint.
   var card = document.querySelector("[data-progress-url]");
   if (card && card.getAttribute("data-finished") !== "true") {

@@ -61,6 +61,12 @@ def test_staff_on_phone(journey, org, staff, tmp_path):
     page.locator("#id_steps-0-text").fill(STEPS[0])
     page.locator("#id_steps-1-text").fill(STEPS[1])
     page.get_by_label("สำนักปลัด").check()
+    # Only the chosen timeframe's fields show (quarters by default).
+    expect(page.locator("#id_deadline")).to_be_hidden()
+    page.get_by_role("radio", name="กำหนดแล้วเสร็จ").check()
+    expect(page.locator("#id_deadline")).to_be_visible()
+    expect(page.get_by_label("ไตรมาส 2 (ม.ค.–มี.ค.)")).to_be_hidden()
+    page.get_by_role("radio", name="ไตรมาส", exact=True).check()
     page.get_by_label("ไตรมาส 2 (ม.ค.–มี.ค.)").check()
     page.locator("details summary").click()  # ข้อการประเมินที่เกี่ยวข้อง is folded
     # Labels carry the template's indentation, hence \s* before the code.
