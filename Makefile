@@ -29,8 +29,7 @@ run: setup
 	@$(BIN)/python manage.py load_framework -v0
 	@$(BIN)/python manage.py collectstatic --noinput -v0
 	@EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py load_demo -v0
-	@echo "ITA Portal: $(SITE_URL)/"
-	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/python manage.py serve_demo $(HOST):$(PORT)
 
 # The same portal on real services: PostgreSQL, Redis (cache and Celery broker) and a Celery
 # worker process (docs/deploy.md). Needs both running on 127.0.0.1 (DEVELOPERS.md).
@@ -86,14 +85,15 @@ e2e-deps:
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(E2E_APT_PACKAGES)"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	touch $@
+	@echo "Installing the Python packages into $(VENV) (first run only)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
 
 # Thai wording for Django's own messages (locale/th); .mo files are built, never committed.
 locale/th/LC_MESSAGES/django.mo: locale/th/LC_MESSAGES/django.po locale/th/LC_MESSAGES/djangojs.po $(BIN)/.installed
-	$(BIN)/python manage.py compilemessages -l th --ignore=.venv -v0
+	@$(BIN)/python manage.py compilemessages -l th --ignore=.venv -v0
 
 lint: setup
 	$(BIN)/ruff check .

@@ -101,3 +101,20 @@ def test_load_demo_quietly_prints_the_logins_only(settings, mailoutbox):
     assert len(lines) == 1 + 6  # the heading and one line per demo user
     assert "deputy" in lines[-2] and "บทบาท: ผู้บริหาร (ผู้อนุมัติ)" in lines[-2]
     assert "central" in lines[-1] and "บทบาท" not in lines[-1]
+
+
+def test_serve_demo_says_where_it_serves_in_thai_only():
+    """`make run` ends with the demo logins and this one line: no English banner, no reloader."""
+    from portal.management.commands.serve_demo import Command
+
+    out = io.StringIO()
+    command = Command(stdout=out)
+    parser = command.create_parser("manage.py", "serve_demo")
+    options = parser.parse_args(["127.0.0.1:8790"])
+    assert options.use_reloader is False and options.skip_checks is True
+    command.addr, command._raw_ipv6, command.protocol = "127.0.0.1", False, "http"
+    command.on_bind(8790)
+    assert out.getvalue().strip() == (
+        "ITA Portal พร้อมใช้งานที่ http://127.0.0.1:8790/ "
+        "(เครื่องทดลอง ไม่ใช่การใช้งานจริง · กด Ctrl+C เพื่อหยุด)"
+    )
