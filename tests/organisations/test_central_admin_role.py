@@ -112,3 +112,25 @@ def test_the_admins_hard_coded_english_is_thai(central):
         assert translation.gettext("Unknown") == "ไม่ทราบ"
         assert translation.gettext("None available") == "ไม่มี"
         assert translation.gettext("View") == "ดู"
+
+
+def test_the_admin_shows_and_takes_dates_in_the_buddhist_era(central, time_machine):
+    """Django's Thai format prints ค.ศ. years; the admin's lists, read-only fields and date inputs
+    use พ.ศ. like the rest of the portal."""
+    from assessments.models import Framework, ImportStatus, ScoreImport
+
+    time_machine.move_to("2026-12-06 20:50+07:00", tick=False)
+    call_command("load_framework", stdout=io.StringIO())
+    ScoreImport.objects.create(
+        created_by=central, file_name="คะแนน.xlsx", sha256="0" * 64, status=ImportStatus.FAILED
+    )
+    client = Client()
+    client.force_login(central)
+    listing = client.get("/admin/assessments/scoreimport/").content.decode()
+    assert "6 ธันวาคม 2569 20:50" in listing and "2026" not in listing
+    framework = Framework.objects.get(fiscal_year__year=2569, variant="")
+    url = f"/admin/assessments/framework/{framework.pk}/change/"
+    page = client.get(url)
+    field = page.context["adminform"].form.fields["oit_opens_on"]
+    assert field.__class__.__name__ == "ThaiDateField"
+    assert 'placeholder="วว/ดด/ปปปป"' in page.content.decode()
