@@ -636,7 +636,10 @@ def load_planning_year_demo(today: date | None = None) -> str:
             problem=f"ผลการประเมินปี {latest.fiscal_year.year}: {draft.problem}",
             items=carried,
             responsible_units=[unit],
-            steps=draft.steps,
+            # The draft cites the result year's codes, which this year's framework renumbers.
+            steps=[
+                f"{step} (รหัสข้อตามกรอบการประเมินปี {latest.fiscal_year.year})" for step in draft.steps
+            ],
             timeframe_kind=TimeframeKind.QUARTERS,
             quarters=quarters,
             order=planned + 1,

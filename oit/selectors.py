@@ -316,7 +316,13 @@ def oit_board(
 
 def board_row(organisation: Organisation, year: int, item: Item) -> BoardRow:
     """One item's row of the board (the item page and its actions)."""
-    return next(r for r in oit_board(organisation, year).rows if r.item.pk == item.pk)
+    return board_with_row(organisation, year, item)[1]
+
+
+def board_with_row(organisation: Organisation, year: int, item: Item) -> tuple[Board, BoardRow]:
+    """The board (for its year-wide facts, such as the earlier year scored) and one item's row."""
+    board = oit_board(organisation, year)
+    return board, next(r for r in board.rows if r.item.pk == item.pk)
 
 
 def in_oit_window(framework: Framework | None, today: date | None = None) -> bool:

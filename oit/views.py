@@ -84,7 +84,7 @@ def _item(organisation, year: int, item_code: str):
 
 def _item_page(request, organisation, year, framework, item, *, bound=None, errors=()):
     """The item page; `bound` is the one form the user filled in, shown with its errors."""
-    row = selectors.board_row(organisation, year, item)
+    board, row = selectors.board_with_row(organisation, year, item)
     entry_initial = (
         {"responsible_unit": row.entry.responsible_unit_id, "note": row.entry.note}
         if row.entry
@@ -107,6 +107,7 @@ def _item_page(request, organisation, year, framework, item, *, bound=None, erro
             "framework": framework,
             "item": item,
             "row": row,
+            "last_year": board.last_year,
             "criteria": [(c, row.checks.get(c.pk)) for c in item.criteria.all()],
             "forms": forms,
             "errors": list(errors),

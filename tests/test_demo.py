@@ -68,6 +68,9 @@ def test_the_demo_lives_in_todays_year(settings, client, time_machine, clock, qu
     # Two carry their 2568 items through lineage; one lists the items nothing continues yet.
     assert sum(m.items.exists() for m in planned) == 2
     assert sum(bool(m.unlinked_items) for m in planned) == 1
+    # Their steps cite 2568's codes, which 2570 renumbers: the year is named.
+    steps = [s.text for m in planned for s in m.steps.all()]
+    assert steps and all("(รหัสข้อตามกรอบการประเมินปี 2568)" in text for text in steps)
     assert ProgressEntry.objects.filter(measure__in=planned).count() == reported
 
     def landing(username):

@@ -410,7 +410,7 @@ def test_board_marks_items_below_100_and_creates_a_measure(org, world, staff, lo
     assert not Measure.objects.filter(title__contains="ข้อ o1 ").exists()
 
 
-def test_next_year_carries_last_years_score_through_lineage(org, world, staff):
+def test_next_year_carries_last_years_score_through_lineage(org, world, staff, login):
     call_command("load_framework", stdout=io.StringIO())
     seed_oit_scores(org, YEAR, {"o14": 0, "o1": 100, "o12": 50, "o21": 100, "o22": 50})
     framework_2569 = oit_selectors.oit_framework(org, 2569)
@@ -425,6 +425,9 @@ def test_next_year_carries_last_years_score_through_lineage(org, world, staff):
     assert notes["o12"] == ("", None)  # 2569 o12 continues 2568 o13, which has no score
     # 2568 o21 + o22 merged into 2569 o20: both named, the weaker score shown.
     assert notes["o20"] == ("o21, o22", D("50"))
+    # The item page names the year and the earlier code, not "ปีก่อน (ปี o14)".
+    page = login(staff).get(reverse("oit:item", args=[org.code, 2569, "o13"])).content.decode()
+    assert "คะแนนปี 2568: 0.00 คะแนน (ข้อ o14 ของปี 2568 ซึ่งสืบต่อมาเป็นข้อนี้)" in page
 
 
 # ---------------------------------------------------------------- views: input errors
