@@ -133,6 +133,12 @@ class Board:
         return [(s.value, s.label, self.count(s)) for s in reversed(STATE_ORDER)]
 
     @property
+    def pending(self) -> int:
+        """Evidence waiting to be sent for approval, on any item (an item's state is its best
+        evidence, so a draft file beside a published link is counted only here)."""
+        return sum(len(r.pending) for r in self.rows)
+
+    @property
     def published_share(self) -> int:
         return round(100 * self.count(ItemState.PUBLISHED) / len(self.rows)) if self.rows else 0
 

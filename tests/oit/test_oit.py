@@ -165,6 +165,24 @@ def test_board_filters_by_responsible_unit(org, world, staff):
     assert [r.item.code for r in oit_selectors.oit_board(org, YEAR, unit=finance).rows] == ["o12"]
 
 
+def test_the_board_counts_drafts_and_offers_the_memo_only_when_there_are_any(
+    org, world, staff, login
+):
+    """An item's state is its best evidence: a draft file beside a published link still counts
+    as waiting, and the memo button shows only with something to tick."""
+    client = login(staff)
+    url = reverse("oit:board", args=[org.code, YEAR])
+    button = "สร้างบันทึกข้อความขออนุมัติเผยแพร่หลักฐานที่เลือก"
+    empty = client.get(url).content.decode()
+    assert button not in empty and 'id="nothing-pending"' in empty
+    o11 = entry(org, world, "o11")
+    oit.evidence_add_url(entry=o11, user=staff, url="https://example.go.th/o11")
+    oit.evidence_add_file(entry=o11, user=staff, upload=pdf_upload())
+    page = client.get(url).content.decode()
+    assert oit_selectors.oit_board(org, YEAR).pending == 1
+    assert "หลักฐานรอเสนอขออนุมัติ 1 รายการ" in page and button in page
+
+
 def test_board_runs_in_constant_queries(org, world, staff, login):
     client = login(staff)
     url = reverse("oit:board", args=[org.code, YEAR])
