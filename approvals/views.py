@@ -82,7 +82,7 @@ def _attachment_from_query(request, organisation) -> dict | None:
         options["layout"] = layout
     if request.GET.get("thai_digits") in {"1", "on"}:
         options["thai_digits"] = True
-    round_name = ""
+    round_name, round_open = "", None
     if "round_id" in options:
         found = ReportingRound.objects.filter(
             pk=options["round_id"], organisation=organisation
@@ -90,6 +90,8 @@ def _attachment_from_query(request, organisation) -> dict | None:
         if found is None:
             return None
         round_name = found.name
+        if found.end_date >= timezone.localdate():
+            round_open = found  # a report of a round not yet over: said before it is sent
     texts = memos.memo_draft_texts(
         organisation=organisation, fiscal_year=year, kind=kind, round_name=round_name
     )
@@ -99,6 +101,7 @@ def _attachment_from_query(request, organisation) -> dict | None:
         "options": options,
         "title": texts["title"],
         "texts": texts,
+        "round_open": round_open,
     }
 
 

@@ -1,5 +1,7 @@
 """Memo screens: access for every view, the chain on the web, drafting from a report."""
 
+from datetime import timedelta
+
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
@@ -345,3 +347,19 @@ def test_editing_a_chain_records_only_what_changed(org, org_admin, approver, cha
         ("chaintemplatestep", LogEntry.Action.CREATE)
     ]
     assert ChainTemplateStep.objects.filter(template=template).count() == len(steps) + 1
+
+
+def test_a_report_of_a_round_not_yet_over_is_flagged_before_it_is_sent(
+    login, org, staff, chain, time_machine
+):
+    round_6 = chain[1][0]
+    url = (
+        reverse("approvals:memo_create", args=[org.code])
+        + f"?kind=measure-results&year={YEAR}&round={round_6.pk}"
+    )
+    client = login(staff)
+    time_machine.move_to(round_6.end_date - timedelta(days=30))
+    page = client.get(url).content.decode()
+    assert 'id="round-not-over"' in page and f"{round_6.name} ยังไม่สิ้นสุด" in page
+    time_machine.move_to(round_6.end_date + timedelta(days=1))
+    assert 'id="round-not-over"' not in client.get(url).content.decode()
