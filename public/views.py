@@ -76,7 +76,10 @@ def organisation(request, code: str):
             key = (publication.fiscal_year, publication.kind, publication.variant)
             latest.setdefault(key, publication)
     by_year: dict[int, list[Publication]] = {}
-    for (year, *_), publication in sorted(latest.items(), key=lambda kv: (-kv[0][0], kv[0][1:])):
+    # Newest year first; in a year, documents before the list of its approving memos.
+    for (year, *_), publication in sorted(
+        latest.items(), key=lambda kv: (-kv[0][0], kv[0][1] == "memo", kv[0][1:])
+    ):
         by_year.setdefault(year, []).append(publication)
     assessments = assessments_for_organisation(org, years=5)
     sheets = [score_sheet(a) for a in assessments]
@@ -95,6 +98,10 @@ def organisation(request, code: str):
             "sheets": sheets,
             "latest_sheet": sheets[0] if sheets else None,
             "stale_years": [s.assessment.fiscal_year.year for s in sheets if s.total.uses_computed],
+            # The NACC graded AA–F until 2566 and in five named levels from 2567.
+            "grading_kinds": sorted(
+                {s.assessment.framework.get_grading_kind_display() for s in sheets}
+            ),
             "chart": chart,
         },
     )

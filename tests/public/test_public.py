@@ -406,3 +406,18 @@ def test_three_memos_in_a_row_every_url_keeps_its_document(
         kind="memo", memo=Publication.objects.get(kind="measure-plan").memo
     ).revision
     assert f'/p/{org.code}/{YEAR}/memo/r{memo_revision}/">บันทึกข้อความ ที่' in plan
+
+
+def test_the_organisation_page_lists_documents_before_memos_and_explains_mixed_levels(
+    client, org, scored
+):
+    from publication.models import Publication
+
+    # "progress" sorts after "memo": the memos' line still comes last.
+    Publication.objects.filter(kind="measure-results").update(kind="progress")
+    page = client.get(f"/p/{org.code}/").content.decode()
+    year_block = page.split(f"ปีงบประมาณ พ.ศ. {YEAR}", 1)[1].split("</ul>")[0]
+    assert year_block.index("/progress/") < year_block.index("/memo/")
+    # Five years span both gradings (AA–F until 2566, named levels from 2567): said once.
+    assert 'id="grading-note"' in page
+    assert "ระดับ AA–F (ถึงปี 2566)" in page and "ตั้งแต่ปี 2567" in page
