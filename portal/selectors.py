@@ -68,6 +68,10 @@ HIDDEN_FIELDS = {
     "pdf_sha256",
     "file_sha256",
 }
+# Per model: a publication's round code ("round-6") beside its Thai name (variant_label).
+HIDDEN_BY_MODEL = {"publication": {"variant"}}
+# Numbers that mean "none" for a new object (a link's file size).
+ZERO_MEANS_NONE = {"size", "file_size"}
 # Document kinds are stored by their code ("measure-plan"): a clerk reads their Thai name.
 KIND_FIELDS = {"kind", "document_kind"}
 EMPTY = "—"
@@ -157,8 +161,9 @@ def change_rows(entry, names: ValueNames | None = None) -> list[tuple[str, str, 
     names = names or ValueNames([entry])
     model = entry.content_type.model_class()
     rows = []
+    hidden = HIDDEN_FIELDS | HIDDEN_BY_MODEL.get(entry.content_type.model, set())
     for name, change in entry.changes_dict.items():
-        if name in HIDDEN_FIELDS:
+        if name in hidden:
             continue
         field = _field(model, name)
         if field is None and model is not None and _is_relation_name(model, name):
@@ -173,7 +178,7 @@ def change_rows(entry, names: ValueNames | None = None) -> list[tuple[str, str, 
         else:
             before, after = "", names.display(field, change)
         if entry.action == LogEntry.Action.CREATE:
-            if after == EMPTY:
+            if after == EMPTY or (name in ZERO_MEANS_NONE and after in {"0", "None"}):
                 continue  # nothing to say about an empty field of a new object
             before = ""
         elif entry.action == LogEntry.Action.DELETE:

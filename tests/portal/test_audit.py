@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -118,3 +119,27 @@ def test_a_clerk_can_read_the_trail(client, org, staff, org_admin, approver, tim
     assert "แสดงประวัติของรายการเดียว" in one and measure.title in one
     assert "การมอบหมายให้ปฏิบัติหน้าที่แทน:" not in one
     assert f'href="/o/{org.code}/measures/{measure.pk}/"' in one
+
+
+def test_codes_and_empty_sizes_are_not_shown(org, staff, org_admin, approver):
+    """A link's "ขนาด (ไบต์): 0" and a publication's "round-6" (its Thai name is shown) say
+    nothing to a clerk."""
+    from measures import services as measure_services
+    from portal.selectors import change_rows
+
+    with set_actor(staff):
+        unit, rounds, measure, template, mayor = setup_chain(org, staff, org_admin, approver)
+        entry = measure.progress.get(round=rounds[0])
+        link = measure_services.evidence_add_link(
+            entry=entry, url="https://www.example.go.th/news/1", user=staff, title="ข่าว"
+        )
+    rows = change_rows(LogEntry.objects.get_for_object(link).get())
+    labels = [label for label, _, _ in rows]
+    assert "ขนาด (ไบต์)" not in labels and any("ข่าว" in after for _, _, after in rows)
+    publication_entry = LogEntry(
+        content_type=ContentType.objects.get(app_label="publication", model="publication"),
+        action=LogEntry.Action.CREATE,
+        changes={"variant": ["None", "round-6"], "variant_label": ["None", "รอบ 6 เดือน"]},
+    )
+    rows = change_rows(publication_entry)
+    assert [after for _, _, after in rows] == ["รอบ 6 เดือน"]
