@@ -14,8 +14,9 @@ PORT ?= 8000
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
 	poppler-utils gettext
 # The browser tests (tests/e2e) drive Debian's Chromium through Playwright; no browser is ever
-# downloaded (never run `playwright install`).
-E2E_APT_PACKAGES := chromium
+# downloaded (never run `playwright install`). LibreOffice (headless Writer) opens every Word file
+# the portal writes, in tests/documents/test_docx.py.
+E2E_APT_PACKAGES := chromium libreoffice-writer-nogui
 
 .PHONY: run run-services test e2e guide-images setup system-deps e2e-deps lint format check clean lock
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("memos/<int:pk>/submit/", views.memo_submit, name="memo_submit"),
     path("memos/<int:pk>/act/", views.memo_act, name="memo_act"),
     path("memos/<int:pk>/pdf/", views.memo_pdf, name="memo_pdf"),
+    path("memos/<int:pk>/docx/", views.memo_docx, name="memo_docx"),
     path("chains/", views.chain_templates, name="chain_templates"),
     path("chains/<int:pk>/delete/", views.chain_template_delete, name="chain_template_delete"),
     path("delegations/", views.delegations, name="delegations"),

@@ -11,7 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from documents.registry import DocumentError, attachable_kinds, document_htmls, layout_or_default
+from documents.registry import (
+    DocumentError,
+    attachable_kinds,
+    document_htmls,
+    document_render,
+    layout_or_default,
+)
 from documents.rendering import DocumentOptions, htmls_to_pdf
 from ita_portal.forms import add_service_errors
 from measures.models import ReportingRound
@@ -259,6 +265,27 @@ def memo_act(request, code: str, pk: int):
     else:
         messages.success(request, f"บันทึกผลการพิจารณา “{step.decision_label}” แล้ว")
     return redirect("approvals:memo_detail", code=code, pk=pk)
+
+
+@login_required
+def memo_docx(request, code: str, pk: int):
+    """The memo alone as an editable Word file (its attachments have their own)."""
+    memo = _memo(request.user, code, pk)
+    try:
+        document = document_render(
+            kind="memo",
+            organisation=memo.organisation,
+            fiscal_year=memo.fiscal_year,
+            output="docx",
+            options=DocumentOptions(memo_id=memo.pk),
+        )
+    except DocumentError as exc:
+        messages.error(request, str(exc))
+        return redirect("approvals:memo_detail", code=code, pk=pk)
+    response = HttpResponse(document.content, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="memo-{memo.pk}.docx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -15,6 +15,7 @@ from typing import Any
 
 from organisations.models import Organisation
 
+from .docx import html_to_docx
 from .rendering import (
     REPORT_PAGE,
     DocumentOptions,
@@ -128,6 +129,10 @@ def get_kind(name: str) -> DocumentKind:
         raise DocumentError(f"ไม่รู้จักเอกสารประเภท “{name}” (ที่มี: {known})") from None
 
 
+OUTPUTS = ("html", "pdf", "docx")
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 @dataclass(frozen=True)
 class RenderedDocument:
     kind: str
@@ -152,8 +157,8 @@ def document_htmls(
     """
     spec = get_kind(kind)
     for output in outputs:
-        if output not in {"html", "pdf"}:
-            raise DocumentError(f"รูปแบบ “{output}” ไม่รองรับ (ใช้ html หรือ pdf)")
+        if output not in OUTPUTS:
+            raise DocumentError(f"รูปแบบ “{output}” ไม่รองรับ (ใช้ html, pdf หรือ docx)")
     if spec.needs_organisation and organisation is None:
         raise DocumentError("ต้องระบุหน่วยงาน")
     options = options or DocumentOptions()
@@ -167,7 +172,8 @@ def document_htmls(
             title=title,
             page=spec.page,
             options=options,
-            for_pdf=output == "pdf",
+            # The Word file is written from the printed document (no screen-only parts).
+            for_pdf=output in {"pdf", "docx"},
         )
         for output in outputs
     }
@@ -199,6 +205,14 @@ def document_render_all(
             rendered[output] = RenderedDocument(
                 spec.name, title, html.encode(), "text/html; charset=utf-8", f"{stem}.html"
             )
+        elif output == "docx":
+            rendered[output] = RenderedDocument(
+                spec.name,
+                title,
+                html_to_docx(html, page=spec.page, title=title),
+                DOCX_TYPE,
+                f"{stem}.docx",
+            )
         else:
             rendered[output] = RenderedDocument(
                 spec.name, title, html_to_pdf(html), "application/pdf", f"{stem}.pdf"
@@ -214,7 +228,7 @@ def document_render(
     output: str = "pdf",
     options: DocumentOptions | None = None,
 ) -> RenderedDocument:
-    """Render one document to "html" (for the screen) or "pdf"."""
+    """Render one document to "html" (for the screen), "pdf" or "docx" (Word)."""
     return document_render_all(
         kind=kind,
         organisation=organisation,

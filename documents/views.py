@@ -62,7 +62,7 @@ def document_view(request, code: str, year: int, kind: str):
     organisation = organisation_for(request.user, code, Action.VIEW)
     if kind not in {k.name for k in attachable_kinds()}:
         raise Http404("ไม่พบเอกสารประเภทนี้")
-    output = "pdf" if request.GET.get("format") == "pdf" else "html"
+    output = _output(request)
     try:
         document = document_render(
             kind=kind,
@@ -77,10 +77,17 @@ def document_view(request, code: str, year: int, kind: str):
     return document_response(document)
 
 
+def _output(request) -> str:
+    """?format=pdf or docx (Word); anything else shows the HTML."""
+    requested = request.GET.get("format", "")
+    return requested if requested in {"pdf", "docx"} else "html"
+
+
 def document_response(document) -> HttpResponse:
-    """A rendered working document: PDFs download, HTML shows; never cached (drafts change)."""
+    """A rendered working document: PDF and Word files download, HTML shows; never cached
+    (drafts change)."""
     response = HttpResponse(document.content, content_type=document.content_type)
-    disposition = "attachment" if document.content_type == "application/pdf" else "inline"
+    disposition = "inline" if document.content_type.startswith("text/html") else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -91,7 +98,7 @@ def document_response(document) -> HttpResponse:
 def analysis_document(request, code: str, year: int):
     """The `analysis` report on screen (HTML) or as a PDF download."""
     organisation = organisation_for(request.user, code, Action.VIEW)
-    output = "pdf" if request.GET.get("format") == "pdf" else "html"
+    output = _output(request)
     options = DocumentOptions(thai_digits=request.GET.get("thai_digits") in {"1", "on", "true"})
     try:
         document = document_render(

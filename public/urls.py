@@ -60,4 +60,20 @@ urlpatterns = [
         views.document_file,
         name="document_file",
     ),
+    # Added by issue 17: each revision as an editable Word file, marked as a copy.
+    re_path(
+        rf"^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{{4}})/{KIND}\.docx$",
+        views.document_docx,
+        name="document_docx",
+    ),
+    re_path(
+        rf"^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{{4}})/{KIND}/r(?P<revision>[0-9]+)\.docx$",
+        views.document_docx,
+        name="document_revision_docx",
+    ),
+    re_path(
+        rf"^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{{4}})/{KIND}/{VARIANT}\.docx$",
+        views.document_docx,
+        name="document_variant_docx",
+    ),
 ]

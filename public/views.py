@@ -23,12 +23,13 @@ from django.views.decorators.http import require_safe
 from assessments.scoring import score_sheet
 from assessments.selectors import assessments_for_organisation
 from documents.charts import Bar, bar_chart
-from documents.registry import KINDS
+from documents.registry import DOCX_TYPE, KINDS
 from oit.models import EvidenceKind, OitEvidence
 from oit.selectors import Board, oit_board
 from organisations.models import Organisation
 from organisations.search import clean_query, organisation_search
 from publication.models import Publication, PublishedFile, PublishedFileKind
+from publication.services import publication_docx
 
 from .cache import cache_headers, cached_public, not_modified, not_modified_response, validators
 
@@ -257,6 +258,30 @@ def document_pdf(
     # The file is immutable: the cache keeps its name, and a hit streams it without a query.
     response.stored_file = publication.pdf.name
     return cache_headers(response, etag, publication.published_at)
+
+
+@require_safe
+@cached_public
+def document_docx(
+    request,
+    code: str,
+    year: int,
+    kind: str,
+    revision: int | None = None,
+    variant: str | None = None,
+):
+    """The revision as an editable Word file, marked as a copy of the approved document."""
+    publication, withdrawn, *_ = _publication(code, year, kind, revision, variant)
+    if publication is None:
+        return _withdrawn_page(request, withdrawn)
+    publication = publication_docx(publication)
+    return stored_file_response(
+        publication.docx,
+        content_type=DOCX_TYPE,
+        filename=f"{code}-{year}-{kind}-r{publication.revision}.docx",
+        sha256=publication.docx_sha256,
+        at=publication.published_at,
+    )
 
 
 # Served inline (the browser shows them); everything else downloads. Never HTML or SVG inline.

@@ -49,8 +49,12 @@ class Publication(OrganisationOwned):
     )
     html = models.FileField("HTML", upload_to=publication_upload_to, max_length=255)
     pdf = models.FileField("PDF", upload_to=publication_upload_to, max_length=255)
+    #: the same document as an editable Word file, marked as a copy of the approved one (written
+    #: from the frozen HTML; revisions published before Word files existed get it on first request)
+    docx = models.FileField("Word", upload_to=publication_upload_to, max_length=255, blank=True)
     html_sha256 = models.CharField("SHA-256 ของ HTML", max_length=64)
     pdf_sha256 = models.CharField("SHA-256 ของ PDF", max_length=64)
+    docx_sha256 = models.CharField("SHA-256 ของ Word", max_length=64, blank=True)
     approval_record = models.JSONField("บันทึกการอนุมัติ", default=list)
     published_at = models.DateTimeField("เผยแพร่เมื่อ")
     withdrawn_at = models.DateTimeField("ถอนการเผยแพร่เมื่อ", null=True, blank=True)

@@ -16,9 +16,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from documents.registry import document_render_all, document_variant
+from documents.docx import html_to_docx
+from documents.registry import document_render_all, document_variant, get_kind
 from documents.rendering import DocumentOptions
 from ita_portal.public_cache import bump_public_version
+from ita_portal.thai import dates as thai
 from organisations.access import Action, check
 from organisations.models import Organisation
 
@@ -148,11 +150,41 @@ def publication_freeze(
     written.append(publication.html)
     publication.pdf.save(".pdf", ContentFile(pdf.content), save=False)
     written.append(publication.pdf)
+    _write_docx(publication, html.content)
+    written.append(publication.docx)
     publication.save()
     for frozen in freezer.files:
         frozen.publication = publication
     PublishedFile.objects.bulk_create(freezer.files)
     return publication
+
+
+def _write_docx(publication: Publication, html: bytes) -> None:
+    """The revision as a Word file, from its frozen HTML, marked as a copy of the approved one."""
+    spec = get_kind(publication.kind)
+    approved = f" ตามบันทึกข้อความ ที่ {publication.memo.number}" if publication.memo.number else ""
+    note = (
+        f"สำเนาเอกสารที่ได้รับอนุมัติให้เผยแพร่{approved} ฉบับที่ {publication.revision} "
+        f"เผยแพร่เมื่อ {thai.format_date(publication.published_at)} "
+        "ต้นฉบับที่อนุมัติคือไฟล์ PDF บนหน้าสาธารณะของหน่วยงาน"
+    )
+    content = html_to_docx(html.decode("utf-8"), page=spec.page, title=publication.title, note=note)
+    publication.docx_sha256 = hashlib.sha256(content).hexdigest()
+    publication.docx.save(".docx", ContentFile(content), save=False)
+
+
+def publication_docx(publication: Publication) -> Publication:
+    """The revision's Word file, written once: at publication, or on first request for a revision
+    published before Word files existed (from its frozen HTML, so it shows the same document)."""
+    if publication.docx:
+        return publication
+    with transaction.atomic():
+        locked = Publication.objects.select_for_update().get(pk=publication.pk)
+        if not locked.docx:
+            with locked.html.open("rb") as fh:
+                _write_docx(locked, fh.read())
+            locked.save(update_fields=["docx", "docx_sha256"])
+    return Publication.objects.select_related("organisation", "memo").get(pk=publication.pk)
 
 
 def attachments_publish(

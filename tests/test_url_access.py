@@ -125,6 +125,18 @@ EXPECTED: dict[str, list[Case]] = {
         Case("get", PUBLIC, public_doc("measure-results"), label="published"),
         Case("get", UNPUBLISHED, public_doc("progress"), label="unpublished"),
     ],
+    "public:document_docx": [
+        Case("get", PUBLIC, public_doc("measure-results"), label="published"),
+        Case("get", UNPUBLISHED, public_doc("progress"), label="unpublished"),
+    ],
+    "public:document_revision_docx": [
+        Case("get", PUBLIC, public_doc("measure-results", revision=1), label="published"),
+        Case("get", UNPUBLISHED, public_doc("progress", revision=1), label="unpublished"),
+    ],
+    "public:document_variant_docx": [
+        Case("get", PUBLIC, public_doc("measure-results", variant="round-6"), label="published"),
+        Case("get", UNPUBLISHED, public_doc("measure-results", variant="round-12"), label="none"),
+    ],
     "public:document_revision": [
         Case("get", PUBLIC, public_doc("measure-results", revision=1), label="published"),
         Case("get", UNPUBLISHED, public_doc("progress", revision=1), label="unpublished"),
@@ -253,6 +265,7 @@ EXPECTED: dict[str, list[Case]] = {
         ),
     ],
     "approvals:memo_pdf": [Case("get", VIEW, lambda w: code(w, pk=w.memo.pk))],
+    "approvals:memo_docx": [Case("get", VIEW, lambda w: code(w, pk=w.memo.pk))],
     "approvals:chain_templates": [Case("get", MANAGE, code), Case("post", MANAGE, code)],
     "approvals:chain_template_delete": [
         Case("post", MANAGE, lambda w: code(w, pk=w.chain_template.pk))

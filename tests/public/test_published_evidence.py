@@ -195,3 +195,40 @@ def test_the_working_documents_page_says_what_is_already_public(org, staff, publ
         withdrawn_at=publication.published_at, withdraw_reason="ทดสอบ"
     )
     assert "เผยแพร่แล้ว" not in client.get(url).content.decode()
+
+
+def test_a_published_revision_has_its_word_copy(org, published):
+    """Frozen beside the PDF at publication, marked as a copy of the approved document, served
+    as a download; a revision published before Word files existed gets one on first request,
+    written once from its frozen HTML."""
+    import io as _io
+
+    from docx import Document
+
+    publication, _, _ = published
+    assert publication.docx.name.endswith(".docx") and publication.docx_sha256
+    url = reverse(
+        "public:document_revision_docx",
+        args=[org.code, YEAR, "measure-results", publication.revision],
+    )
+    response = Client().get(url)
+    body = b"".join(response.streaming_content)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert hashlib.sha256(body).hexdigest() == publication.docx_sha256
+    text = "\n".join(p.text for p in Document(_io.BytesIO(body)).paragraphs)
+    assert "สำเนาเอกสารที่ได้รับอนุมัติให้เผยแพร่" in text and f"ฉบับที่ {publication.revision}" in text
+    assert publication.title.split(" รอบ")[0][:30] in "\n".join(
+        p.text for p in Document(_io.BytesIO(body)).sections[0].header.paragraphs
+    )
+    # An older revision: no Word file yet.
+    publication.docx.storage.delete(publication.docx.name)
+    Publication.objects.filter(pk=publication.pk).update(docx="", docx_sha256="")
+    from django.core.cache import cache
+
+    cache.clear()
+    first = b"".join(Client().get(url).streaming_content)
+    publication.refresh_from_db()
+    assert publication.docx and hashlib.sha256(first).hexdigest() == publication.docx_sha256
+    cache.clear()
+    assert b"".join(Client().get(url).streaming_content) == first  # written once

@@ -12,7 +12,7 @@ from organisations.models import Organisation
 
 
 class Command(BaseCommand):
-    help = "สร้างเอกสารเป็น PDF หรือ HTML"
+    help = "สร้างเอกสารเป็น PDF, Word (.docx) หรือ HTML"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,10 +20,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--org", help="รหัสหน่วยงาน")
         parser.add_argument("--year", type=int, help="ปีงบประมาณ (พ.ศ.) เช่น 2568")
-        parser.add_argument("--format", choices=["pdf", "html"], default="pdf")
+        parser.add_argument("--format", choices=["pdf", "docx", "html"], default="pdf")
         parser.add_argument("--output", required=True, help="ไฟล์ที่จะเขียน")
         parser.add_argument("--thai-digits", action="store_true", help="ใช้เลขไทยในเอกสาร")
         parser.add_argument("--round", help="ชื่อรอบการรายงาน เช่น “รอบ 6 เดือน” (ค่าเริ่มต้น: ทั้งปี)")
+        parser.add_argument("--memo", type=int, help="เลขที่ (id) ของบันทึกข้อความ สำหรับ --kind memo")
+        parser.add_argument("--preface", default="", help="คำนำ (รายงานผลการดำเนินการ)")
+        parser.add_argument("--introduction", default="", help="ย่อหน้านำ (รายงานผลการดำเนินการ)")
         results = get_kind("measure-results")
         parser.add_argument(
             "--layout",
@@ -32,7 +35,22 @@ class Command(BaseCommand):
             help=f"รูปแบบตารางรายงานผล ({', '.join(results.layouts)})",
         )
 
-    def handle(self, *args, kind, org, year, format, output, thai_digits, round, layout, **options):
+    def handle(
+        self,
+        *args,
+        kind,
+        org,
+        year,
+        format,
+        output,
+        thai_digits,
+        round,
+        layout,
+        memo,
+        preface,
+        introduction,
+        **options,
+    ):
         organisation = None
         if org:
             organisation = Organisation.objects.filter(code=org).first()
@@ -54,7 +72,14 @@ class Command(BaseCommand):
                 organisation=organisation,
                 fiscal_year=year,
                 output=format,
-                options=DocumentOptions(thai_digits=thai_digits, round_id=round_id, layout=layout),
+                options=DocumentOptions(
+                    thai_digits=thai_digits,
+                    round_id=round_id,
+                    layout=layout,
+                    memo_id=memo,
+                    preface=preface,
+                    introduction=introduction,
+                ),
             )
         except DocumentError as exc:
             raise CommandError(str(exc)) from exc

@@ -1,0 +1,435 @@
+"""Every document as an editable Word file, from the same HTML as its PDF.
+
+A clerk often hands in (or retouches) a Word file. `html_to_docx` walks the document's HTML
+(after the digit setting is applied, so digits agree) and writes real Word paragraphs and tables
+with python-docx:
+
+- A4 in the kind's orientation and margins (`PageSetup`), the running title in the header and
+  "หน้า n / N" in the footer as Word fields;
+- "TH SarabunPSK", the font every government PC has (named, not embedded), 16 pt for text,
+  14 pt in tables, 18–20 pt headings, as the official look (documents/typography.py in Sarabun);
+  set for the complex-script slot too, which is the one Word uses for Thai;
+- headings, paragraphs (alignment from the templates' classes), lists, bold/italic/underline,
+  line breaks; tables with their header rows repeated on every page, merged cells (colspan and
+  rowspan) and the template's column widths;
+- charts (inline SVG) are left out: their values are in the tables beside them.
+
+`note` puts a line above the document, e.g. that a published file is a copy of the approved one.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from docx import Document as new_document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from lxml import html as lxml_html
+
+from .rendering import PageSetup
+
+#: The font named in every Word file (not embedded: every government PC has it).
+WORD_FONT = "TH SarabunPSK"
+SIZES = {"body": 16, "small": 14, "h3": 16, "h2": 18, "h1": 20, "memo_title": 29, "label": 20}
+A4 = (Cm(21.0), Cm(29.7))
+SPACE = re.compile(r"\s+")
+SKIP = {"style", "script", "head", "title", "svg", "meta", "link", "noscript", "template"}
+BLOCKS = {
+    "p", "div", "section", "article", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "li", "table", "blockquote", "figure", "figcaption", "details", "summary",
+    "dl", "dt", "dd", "hr", "main", "nav", "aside",
+}  # fmt: skip
+UNMARKED_LISTS = {"area-list", "list-unstyled", "plain"}
+NUMBERED = re.compile(r"^\s*[0-9๐-๙]+[.)]\s")
+CENTRE_CLASSES = {"center", "doc-subtitle", "doc-heading", "memo-title", "cover", "signature"}
+RIGHT_CLASSES = {"num", "right", "text-end"}
+
+
+@dataclass
+class _Style:
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    superscript: bool = False
+    size: int | None = None
+
+
+def _classes(el) -> set[str]:
+    return set((el.get("class") or "").split())
+
+
+def _set_font(run_or_style, size: int | None) -> None:
+    font = run_or_style.font
+    font.name = WORD_FONT
+    if size:
+        font.size = Pt(size)
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(slot), WORD_FONT)
+    if size:
+        # Thai is a complex script: Word sizes it with szCs, not sz.
+        size_cs = rpr.find(qn("w:szCs"))
+        if size_cs is None:
+            size_cs = OxmlElement("w:szCs")
+            rpr.append(size_cs)
+        size_cs.set(qn("w:val"), str(size * 2))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:bidi"), "th-TH")
+
+
+def _field(paragraph, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) in `paragraph`."""
+    run = paragraph.add_run()
+    _set_font(run, SIZES["small"])
+    for kind, text in (
+        ("begin", None),
+        (None, code),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == code:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {code} "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+
+
+class _Writer:
+    def __init__(self, document, page: PageSetup):
+        self.document = document
+        self.page = page
+        width = (A4[1] if page.landscape else A4[0]) - Cm(page.left) - Cm(page.right)
+        self.text_width = width
+
+    # ------------------------------------------------------------ blocks
+
+    def blocks(self, el, container, style: _Style, align=None) -> None:
+        """Write `el`'s children into `container` (the document body or a table cell)."""
+        pending: list = []  # inline nodes waiting for a paragraph
+        if el.text and el.text.strip():
+            pending.append(el.text)
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in SKIP or not tag:
+                if child.tail and child.tail.strip():
+                    pending.append(child.tail)
+                continue
+            if tag in BLOCKS:
+                self._flush(pending, container, style, align)
+                pending = []
+                self.block(child, container, style, align)
+                if child.tail and child.tail.strip():
+                    pending.append(child.tail)
+            else:
+                pending.append(child)
+                if child.tail:
+                    pending.append(child.tail)
+        self._flush(pending, container, style, align)
+
+    def _flush(self, pending, container, style, align) -> None:
+        if not any((isinstance(n, str) and n.strip()) or not isinstance(n, str) for n in pending):
+            return
+        paragraph = container.add_paragraph()
+        if align is not None:
+            paragraph.alignment = align
+        for node in pending:
+            if isinstance(node, str):
+                self._text(paragraph, node, style)
+            else:
+                self.inline(node, paragraph, style)
+        self._trim(paragraph)
+        if not paragraph.text.strip():
+            paragraph._p.getparent().remove(paragraph._p)
+
+    def block(self, el, container, style: _Style, align=None) -> None:
+        tag = el.tag
+        classes = _classes(el)
+        align = self._align(el, align)
+        if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+            size = SIZES.get(tag, SIZES["body"])
+            heading = _Style(bold=True, size=size)
+            if tag == "h1" and align is None:
+                align = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph = container.add_paragraph()
+            paragraph.alignment = align
+            paragraph.paragraph_format.keep_with_next = True
+            self.inline_children(el, paragraph, heading)
+            self._trim(paragraph)
+            return
+        if tag == "table":
+            self.table(el, container, style)
+            return
+        if tag in {"ul", "ol"}:
+            # Lists whose items carry their own numbers (list-style: none) get no marker.
+            unmarked = bool(classes & UNMARKED_LISTS) or "list-style:none" in (
+                el.get("style") or ""
+            ).replace(" ", "")
+            for number, item in enumerate((c for c in el if c.tag == "li"), start=1):
+                own = NUMBERED.match(item.text_content() or "")
+                marker = "" if unmarked or own else (f"{number}. " if tag == "ol" else "• ")
+                self.list_item(item, container, style, marker)
+            return
+        if tag == "hr":
+            return
+        if "memo-title" in classes:
+            style = _Style(bold=True, size=SIZES["memo_title"])
+        if tag == "p" or not any(
+            isinstance(c.tag, str) and c.tag in BLOCKS for c in el
+        ):  # only inline content: one paragraph
+            paragraph = container.add_paragraph()
+            paragraph.alignment = align
+            if "memo-line" in classes or "memo-to" in classes:
+                paragraph.paragraph_format.space_after = Pt(2)
+            self.inline_children(el, paragraph, style)
+            self._trim(paragraph)
+            if not paragraph.text.strip() and not paragraph.runs:
+                paragraph._p.getparent().remove(paragraph._p)
+            return
+        self.blocks(el, container, style, align)
+
+    def list_item(self, item, container, style, marker: str) -> None:
+        paragraph = container.add_paragraph()
+        paragraph.paragraph_format.left_indent = Cm(0.6)
+        paragraph.paragraph_format.first_line_indent = Cm(-0.6)
+        if marker:
+            self._text(paragraph, marker, style)
+        inline = [c for c in item if not (isinstance(c.tag, str) and c.tag in BLOCKS)]
+        if len(inline) == len(item):
+            self.inline_children(item, paragraph, style)
+            self._trim(paragraph)
+            return
+        # Nested blocks (a sub-list): the item's own text, then its blocks.
+        if item.text:
+            self._text(paragraph, item.text, style)
+        for child in item:
+            if isinstance(child.tag, str) and child.tag in BLOCKS:
+                self.block(child, container, style)
+            else:
+                self.inline(child, paragraph, style)
+            if child.tail:
+                self._text(paragraph, child.tail, style)
+
+    # ------------------------------------------------------------ inline
+
+    def inline_children(self, el, paragraph, style: _Style) -> None:
+        if el.text:
+            self._text(paragraph, el.text, style)
+        for child in el:
+            if isinstance(child.tag, str) and child.tag not in SKIP:
+                if child.tag in BLOCKS:  # a block inside inline content: a line break
+                    paragraph.add_run().add_break()
+                    self.inline_children(child, paragraph, style)
+                else:
+                    self.inline(child, paragraph, style)
+            if child.tail:
+                self._text(paragraph, child.tail, style)
+
+    def inline(self, el, paragraph, style: _Style) -> None:
+        tag = el.tag
+        if tag == "br":
+            paragraph.add_run().add_break(WD_BREAK.LINE)
+            return
+        classes = _classes(el)
+        style = _Style(
+            bold=style.bold or tag in {"b", "strong", "th"} or "memo-label" in classes,
+            italic=style.italic or tag in {"i", "em"},
+            underline=style.underline or tag == "u" or "analysis-title" in classes,
+            superscript=style.superscript or tag == "sup",
+            size=SIZES["label"] if "memo-label" in classes else style.size,
+        )
+        self.inline_children(el, paragraph, style)
+
+    def _text(self, paragraph, text: str, style: _Style) -> None:
+        text = SPACE.sub(" ", text)
+        if not text:
+            return
+        if not paragraph.runs and not paragraph.text:
+            text = text.lstrip()
+            if not text:
+                return
+        run = paragraph.add_run(text)
+        run.bold = style.bold or None
+        run.italic = style.italic or None
+        run.underline = style.underline or None
+        if style.superscript:
+            run.font.superscript = True
+        _set_font(run, style.size)
+
+    @staticmethod
+    def _trim(paragraph) -> None:
+        if paragraph.runs:
+            last = paragraph.runs[-1]
+            if last.text:
+                last.text = last.text.rstrip()
+
+    @staticmethod
+    def _align(el, inherited):
+        classes = _classes(el)
+        css = (el.get("style") or "").replace(" ", "")
+        if classes & CENTRE_CLASSES or "text-align:center" in css:
+            return WD_ALIGN_PARAGRAPH.CENTER
+        if classes & RIGHT_CLASSES or "text-align:right" in css:
+            return WD_ALIGN_PARAGRAPH.RIGHT
+        return inherited
+
+    # ------------------------------------------------------------ tables
+
+    def table(self, el, container, style: _Style) -> None:
+        head_rows = [tr for section in el.findall("thead") for tr in section.findall("tr")]
+        body_rows = [
+            tr for section in (el.findall("tbody") or [el]) for tr in section.findall("tr")
+        ] + [tr for section in el.findall("tfoot") for tr in section.findall("tr")]
+        rows = head_rows + body_rows
+        if not rows:
+            return
+        grid = self._grid(rows)
+        width = max(len(r) for r in grid)
+        table = container.add_table(rows=len(rows), cols=width)
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        widths = self._widths(el, width)
+        done = set()
+        for r, cells in enumerate(grid):
+            for c, slot in enumerate(cells):
+                if slot is None or id(slot[0]) in done:
+                    continue
+                cell_el, rowspan, colspan = slot
+                done.add(id(cell_el))
+                cell = table.cell(r, c)
+                if rowspan > 1 or colspan > 1:
+                    cell = cell.merge(table.cell(r + rowspan - 1, c + colspan - 1))
+                cell._tc.remove(cell.paragraphs[0]._p)  # filled below
+                cell_style = _Style(bold=cell_el.tag == "th", size=SIZES["small"])
+                align = self._align(cell_el, None)
+                if cell_el.tag == "th" and align is None:
+                    align = WD_ALIGN_PARAGRAPH.CENTER
+                self.blocks(cell_el, cell, cell_style, align)
+                if not cell.paragraphs:
+                    cell.add_paragraph()
+                if cell_el.tag == "th":
+                    self._shade(cell, "EEEEEE")
+        for r in range(len(head_rows)):  # repeated at the top of every page
+            tr_pr = table.rows[r]._tr.get_or_add_trPr()
+            header = OxmlElement("w:tblHeader")
+            header.set(qn("w:val"), "true")
+            tr_pr.append(header)
+        if widths:  # the grid (LibreOffice reads it) and every cell (Word reads these)
+            table.autofit = False
+            for index, column in enumerate(table.columns):
+                column.width = widths[index]
+            for row in table.rows:
+                for index, cell in enumerate(row.cells[:width]):
+                    cell.width = widths[index]
+        if container is self.document:
+            self.document.add_paragraph()  # space after a table, as in the PDF
+
+    @staticmethod
+    def _grid(rows):
+        """[row][column] → (cell element, rowspan, colspan) at its top-left slot, None where a
+        merged cell continues."""
+        grid: list[list] = [[] for _ in rows]
+        for r, tr in enumerate(rows):
+            c = 0
+            for cell in (x for x in tr if x.tag in {"td", "th"}):
+                while c < len(grid[r]) and grid[r][c] is not None:
+                    c += 1
+                rowspan = max(1, min(int(cell.get("rowspan", "1") or 1), len(rows) - r))
+                colspan = max(1, min(int(cell.get("colspan", "1") or 1), 63))
+                for dr in range(rowspan):
+                    row = grid[r + dr]
+                    while len(row) < c + colspan:
+                        row.append(None)
+                    for dc in range(colspan):
+                        row[c + dc] = (cell, rowspan, colspan) if (dr, dc) == (0, 0) else False
+                c += colspan
+        return [[slot if slot else None for slot in row] for row in grid]
+
+    def _widths(self, table_el, count: int):
+        cols = [c for group in table_el.findall("colgroup") for c in group.findall("col")]
+        shares = []
+        for col in cols[:count]:
+            match = re.search(r"width:\s*([\d.]+)%", col.get("style") or "")
+            shares.append(float(match.group(1)) if match else None)
+        if len(shares) != count or not any(shares):
+            return None
+        known = sum(s for s in shares if s)
+        missing = [i for i, s in enumerate(shares) if not s]
+        rest = max(100 - known, 0) / len(missing) if missing else 0
+        shares = [s or rest for s in shares]
+        total = sum(shares) or 1
+        return [int(self.text_width * s / total) for s in shares]
+
+    @staticmethod
+    def _shade(cell, colour: str) -> None:
+        tc_pr = cell._tc.get_or_add_tcPr()
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:color"), "auto")
+        shading.set(qn("w:fill"), colour)
+        tc_pr.append(shading)
+
+
+def html_to_docx(html: str, *, page: PageSetup, title: str = "", note: str = "") -> bytes:
+    """The document in `html` as .docx bytes (see the module's docstring)."""
+    tree = lxml_html.fromstring(html)
+    body = tree.find("body") if tree.tag == "html" else tree
+    if body is None:
+        body = tree
+    document = new_document()
+    normal = document.styles["Normal"]
+    _set_font(normal, SIZES["body"])
+    normal.paragraph_format.space_after = Pt(0)
+    for name in ("Table Grid",):
+        _set_font(document.styles[name], SIZES["small"])
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE if page.landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (A4[1], A4[0]) if page.landscape else A4
+    section.top_margin, section.bottom_margin = Cm(page.top), Cm(page.bottom)
+    section.left_margin, section.right_margin = Cm(page.left), Cm(page.right)
+    document.core_properties.title = title
+    document.core_properties.language = "th-TH"
+    if title:
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = header.add_run(title)
+        _set_font(run, SIZES["small"])
+        run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    label = footer.add_run("หน้า ")
+    _set_font(label, SIZES["small"])
+    _field(footer, "PAGE")
+    of = footer.add_run(" / ")
+    _set_font(of, SIZES["small"])
+    _field(footer, "NUMPAGES")
+    if note:
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(note)
+        _set_font(run, SIZES["small"])
+        run.italic = True
+    # python-docx starts with one empty paragraph in the body? No: the template body is empty.
+    _Writer(document, page).blocks(body, document, _Style())
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -1,0 +1,190 @@
+"""Every document kind as an editable Word file (issue 17), read back with python-docx: every
+text of the document's HTML is there, its tables are Word tables with their header rows
+repeated, the font named is TH SarabunPSK (16 pt text), the page is A4 with the kind's margins."""
+
+import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import fontpkg_sarabun
+import pytest
+from django.core.management import call_command
+from docx import Document
+from docx.shared import Cm
+from docx.table import Table
+from lxml import html as lxml_html
+
+from approvals.models import Memo
+from documents.registry import DOCX_TYPE, KINDS, DocumentError, document_render
+from documents.rendering import DocumentOptions
+from organisations.models import Organisation
+
+SPACE = re.compile(r"\s+")
+
+
+@pytest.fixture
+def demo(db, settings, time_machine):
+    time_machine.move_to("2026-12-06 09:00+07:00", tick=False)
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    settings.DEBUG = False
+    return Organisation.objects.get(code="6301401")
+
+
+def _render(kind, org, output, **options):
+    memo = Memo.objects.filter(organisation=org).order_by("-pk").first()
+    for year in (2570, 2569, 2568):
+        try:
+            return document_render(
+                kind=kind.name,
+                organisation=org if kind.needs_organisation else None,
+                fiscal_year=year,
+                output=output,
+                options=DocumentOptions(memo_id=memo.pk, **options),
+            )
+        except DocumentError:
+            continue
+    raise AssertionError(f"{kind.name} renders for no demo year")
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in SPACE.split(text) if w]
+
+
+def _html_text(content: bytes) -> str:
+    tree = lxml_html.fromstring(content)
+    for bad in tree.xpath("//style|//script|//svg|//head"):
+        bad.drop_tree()
+    for el in tree.iter():  # element boundaries (a <br>, a cell) separate words
+        el.tail = " " + (el.tail or "")
+    return tree.text_content()
+
+
+def _docx_text(container) -> str:
+    """The text of paragraphs and tables in document order (a merged cell once)."""
+    parts = []
+    for child in container.iter_inner_content():
+        if isinstance(child, Table):
+            for row in child.rows:
+                seen = set()
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        parts.append(_docx_text(cell))
+        else:
+            parts.append(child.text)
+    return " ".join(parts)
+
+
+def _nested_tables(document) -> list:
+    found, stack = [], list(document.tables)
+    while stack:
+        table = stack.pop()
+        found.append(table)
+        for row in table.rows:
+            for cell in row.cells:
+                stack.extend(cell.tables)
+    return found
+
+
+@pytest.mark.pdf
+def test_every_kind_is_a_word_file_with_the_same_text(demo):
+    for kind in KINDS.values():
+        html = _render(kind, demo, "html")
+        word = _render(kind, demo, "docx")
+        assert word.content_type == DOCX_TYPE and word.filename.endswith(".docx")
+        document = Document(io.BytesIO(word.content))
+        expected = _words(_html_text(html.content))
+        got = " ".join(_words(_docx_text(document)))
+        # Every word of the document, in order (headers and footers aside).
+        position = 0
+        for w in expected:
+            found = got.find(w, position)
+            assert found >= 0, (
+                f"{kind.name}: {w!r} missing after …{got[max(position - 60, 0) : position]}"
+            )
+            position = found + len(w)
+        # The font every government PC has, for Latin and Thai (complex script) alike.
+        normal = document.styles["Normal"]
+        fonts = normal.element.rPr.find(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}rFonts"
+        )
+        assert normal.font.name == "TH SarabunPSK" and normal.font.size.pt == 16
+        assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cs") == (
+            "TH SarabunPSK"
+        )
+        section = document.sections[0]
+        assert abs(section.page_width - Cm(29.7 if kind.page.landscape else 21.0)) < Cm(0.01)
+        assert abs(section.left_margin - Cm(kind.page.left)) < Cm(0.01)
+        # Tables are Word tables, their header rows repeated on every page.
+        html_tables = lxml_html.fromstring(html.content).xpath("//table")
+        assert len(_nested_tables(document)) == len(html_tables), kind.name
+        for table_el, table in zip(html_tables, document.tables, strict=False):
+            if table_el.xpath("thead/tr"):
+                assert table.rows[0]._tr.trPr is not None
+                assert "tblHeader" in table.rows[0]._tr.trPr.xml
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("thai", [False, True])
+def test_the_word_file_follows_the_digit_setting(demo, thai):
+    kind = KINDS["measure-results"]
+    document = Document(io.BytesIO(_render(kind, demo, "docx", thai_digits=thai).content))
+    text = _docx_text(document)
+    assert re.search("[๐-๙]", text) if thai else not re.search("[๐-๙]", text)
+    if thai:
+        assert not re.search("[0-9]", text)
+
+
+@pytest.mark.pdf
+def test_libreoffice_opens_every_word_file(demo, tmp_path):
+    """Each kind's .docx converts to PDF in headless LibreOffice (Word's files open elsewhere
+    too), and the PDF carries the document's Thai text."""
+    soffice = shutil.which("soffice")
+    assert soffice, (
+        "LibreOffice is missing: run `make e2e-deps` (installs libreoffice-writer-nogui)"
+    )
+    names = []
+    for kind in KINDS.values():
+        path = tmp_path / f"{kind.name}.docx"
+        path.write_bytes(_render(kind, demo, "docx").content)
+        names.append(path)
+    # This machine has no TH SarabunPSK (every government PC has): map it to the bundled
+    # Sarabun so the page images show Thai.
+    fonts = Path(fontpkg_sarabun.__file__).parent / "files"
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{fonts}</dir>"
+        "<alias><family>TH SarabunPSK</family><prefer><family>Sarabun</family></prefer></alias>"
+        "</fontconfig>",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "out"),
+            *map(str, names),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "FONTCONFIG_FILE": str(conf)},
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    for path in names:
+        pdf = tmp_path / "out" / path.with_suffix(".pdf").name
+        assert pdf.exists() and pdf.stat().st_size > 1000, path.name
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, check=True
+        ).stdout.decode()
+        assert re.search("[ก-๙]{5}", text), f"{path.name}: no Thai text in LibreOffice's PDF"
