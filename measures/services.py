@@ -155,6 +155,12 @@ def _validate_measure(
         raise ValidationError(errors)
 
 
+def measure_check(**values) -> None:
+    """The measure rules alone, for a form that is still invalid: the page then lists every
+    problem at once (the rules a service would apply after the form's own checks)."""
+    _validate_measure(**values)
+
+
 def _save_steps(measure: Measure, steps: Iterable[str]) -> None:
     measure.steps.all().delete()
     MeasureStep.objects.bulk_create(

@@ -118,6 +118,39 @@ def progress_dashboard(request, code: str, year: int):
 # ---------------------------------------------------------------- create / edit / delete
 
 
+def _other_problems(form, formset, organisation, year) -> None:
+    """The form's own checks failed: add the measure rules' findings for the other fields, so
+    one submit shows every problem (not the steps only once the title is fixed)."""
+    data = form.cleaned_data
+    steps = [
+        f.cleaned_data.get("text", "")
+        for f in formset.forms
+        if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
+    ]
+    try:
+        services.measure_check(
+            organisation=organisation,
+            year=year,
+            title=data.get("title", "") or ("-" if "title" in form.errors else ""),
+            items=list(data.get("items") or []),
+            responsible_units=list(data.get("responsible_units") or []),
+            timeframe_kind=data.get("timeframe_kind", ""),
+            start_date=data.get("start_date"),
+            end_date=data.get("end_date"),
+            deadline=data.get("deadline"),
+            quarters=data.get("quarters") or [],
+            steps=steps,
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            if field == "steps":
+                if not formset.non_form_errors():
+                    formset._non_form_errors = formset.error_class(errors)
+            elif field in form.fields and field not in form.errors:
+                for error in errors:
+                    form.add_error(field, error)
+
+
 def _measure_form_page(request, organisation, year, measure=None):
     framework = framework_for_organisation(organisation, year)
     if measure is None:
@@ -180,6 +213,8 @@ def _measure_form_page(request, organisation, year, measure=None):
         else:
             return redirect("measures:measure_detail", code=organisation.code, pk=measure.pk)
     if request.method == "POST":
+        if form.errors or not formset.is_valid():
+            _other_problems(form, formset, organisation, year)
         messages.error(request, "ยังบันทึกไม่ได้ กรุณาแก้ไขรายการที่มีข้อความสีแดง")
     return render(
         request,

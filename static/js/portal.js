@@ -83,7 +83,8 @@
     var showTimeframe = function () {
       var chosen = document.querySelector("input[name='timeframe_kind']:checked");
       document.querySelectorAll("[data-timeframe]").forEach(function (el) {
-        el.hidden = Boolean(chosen) && el.getAttribute("data-timeframe") !== chosen.value;
+        var kinds = el.getAttribute("data-timeframe").split(" ");
+        el.hidden = Boolean(chosen) && kinds.indexOf(chosen.value) === -1;
       });
     };
     kinds.forEach(function (input) { input.addEventListener("change", showTimeframe); });

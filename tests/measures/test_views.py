@@ -161,6 +161,29 @@ def test_measure_form_errors_are_thai_and_nothing_is_saved(
     assert Measure.objects.count() == 0
 
 
+def test_an_empty_measure_form_lists_every_problem_at_once(
+    login, org, units, framework, staff, rounds
+):
+    """Not the title now and the steps and quarters after the next submit: one submit, all."""
+    response = login(staff).post(
+        reverse("measures:measure_create", args=[org.code, 2568]),
+        {
+            "steps-TOTAL_FORMS": "2",
+            "steps-INITIAL_FORMS": "0",
+            "timeframe_kind": "quarters",
+        },
+    )
+    page = response.content.decode()
+    for message in (
+        "กรุณาระบุชื่อมาตรการ",
+        "กรุณาเลือกหน่วยงานรับผิดชอบอย่างน้อย 1 หน่วยงาน",
+        "กรุณาระบุขั้นตอน/วิธีการปฏิบัติอย่างน้อย 1 ขั้นตอน",
+        "กรุณาเลือกไตรมาสอย่างน้อย 1 ไตรมาส",
+    ):
+        assert page.count(message) == 1, message
+    assert Measure.objects.count() == 0
+
+
 def test_update_measure_keeps_values_and_adds_step(login, org, units, framework, staff, measure):
     client = login(staff)
     page = client.get(
