@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -298,11 +299,13 @@ def memo_draft_texts(
     kind: str = "",
     round_name: str = "",
     title: str = "",
+    round_ends: date | None = None,
 ) -> dict:
     """Texts pre-filled from the attached report, as in seeds 002 and 003 (staff edit them).
 
     The subject names the document: `title` if given (an app's own attachments), else the
-    registered kind's title with the round and the year.
+    registered kind's title with the round and the year. `round_ends`: the round is not over,
+    so the facts say the report covers what is done so far, not that the round is complete.
     """
     year = fiscal_year
     org = organisation.name
@@ -324,7 +327,13 @@ def memo_draft_texts(
             f"(Integrity and Transparency Assessment : ITA) ประจำปีงบประมาณ พ.ศ. {year} "
             f"โดยกำหนดให้หน่วยงานเปิดเผยข้อมูลสาธารณะ (OIT) บนเว็บไซต์ของหน่วยงาน"
         ),
-        "facts": f"{org} ได้จัดทำ{subject} เป็นที่เรียบร้อยแล้ว รายละเอียดตามเอกสารที่แนบ",
+        "facts": (
+            f"{org} ได้จัดทำ{subject} แสดงผลการดำเนินการถึงวันที่ "
+            f"{thai.format_date(timezone.localdate())} (รอบนี้สิ้นสุดวันที่ "
+            f"{thai.format_date(round_ends)}) รายละเอียดตามเอกสารที่แนบ"
+            if round_ends
+            else f"{org} ได้จัดทำ{subject} เป็นที่เรียบร้อยแล้ว รายละเอียดตามเอกสารที่แนบ"
+        ),
         "proposal": (
             "จึงเรียนมาเพื่อโปรดพิจารณา หากเห็นชอบโปรดอนุมัติให้เผยแพร่เอกสารดังกล่าว"
             "บนเว็บไซต์ของหน่วยงาน เพื่อเป็นหลักฐานประกอบการประเมิน"

@@ -99,7 +99,11 @@ def _attachment_from_query(request, organisation) -> dict | None:
         if found.end_date >= timezone.localdate():
             round_open = found  # a report of a round not yet over: said before it is sent
     texts = memos.memo_draft_texts(
-        organisation=organisation, fiscal_year=year, kind=kind, round_name=round_name
+        organisation=organisation,
+        fiscal_year=year,
+        kind=kind,
+        round_name=round_name,
+        round_ends=round_open.end_date if round_open else None,
     )
     return {
         "kind": kind,

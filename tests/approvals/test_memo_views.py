@@ -361,5 +361,8 @@ def test_a_report_of_a_round_not_yet_over_is_flagged_before_it_is_sent(
     time_machine.move_to(round_6.end_date - timedelta(days=30))
     page = client.get(url).content.decode()
     assert 'id="round-not-over"' in page and f"{round_6.name} ยังไม่สิ้นสุด" in page
+    # The drafted facts say how far the report goes, not that the round is complete.
+    assert "แสดงผลการดำเนินการถึงวันที่" in page and "เป็นที่เรียบร้อยแล้ว" not in page
     time_machine.move_to(round_6.end_date + timedelta(days=1))
-    assert 'id="round-not-over"' not in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert 'id="round-not-over"' not in page and "เป็นที่เรียบร้อยแล้ว" in page
