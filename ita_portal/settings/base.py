@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "organisations.context_processors.organisation",
                 "portal.context_processors.waiting",
+                "portal.context_processors.site",
             ],
             # Thai date/digit filters are used by every template and document.
             "builtins": ["ita_portal.thai.templatetags", "organisations.templatetags.access"],

@@ -96,6 +96,7 @@ def test_errors_page_and_download(login, central_admin, django_capture_on_commit
     # The progress card says so too: a red bar, never "เสร็จสิ้น".
     card = page.split('id="progress-card"')[1].split("</section>")[0]
     assert "bg-danger" in card and "เสร็จสิ้น" not in card and "ไม่ได้บันทึกข้อมูลใด ๆ" in card
+    assert "100%</div>" not in card
     progress = client.get(reverse("assessments:import_progress", args=[record.pk])).json()
     assert progress["phase_label"] == "ไม่ได้บันทึกข้อมูลใด ๆ" and progress["status"] == "failed"
     assert page.count("ต้องอยู่ระหว่าง 0–100") == 200 and "และอีก 30 รายการ" in page

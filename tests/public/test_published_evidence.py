@@ -188,6 +188,7 @@ def test_the_working_documents_page_says_what_is_already_public(org, staff, publ
         args=[org.code, YEAR, "measure-results", publication.variant],
     )
     assert publication.variant and f'href="{public}"' in section
+    assert f'readonly value="{SITE_URL}{public}"' in section  # the whole address, to copy
     assert Client().get(public).status_code == 200
     other = page.split('id="kind-measure-plan"')[1].split("</section>")[0]
     assert "เผยแพร่แล้ว" not in other
