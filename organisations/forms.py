@@ -19,7 +19,7 @@ class MemberAddForm(_UnitChoice):
         label="ชื่อผู้ใช้",
         max_length=150,
         validators=[UnicodeUsernameValidator()],
-        help_text="ผู้ใช้ที่มีบัญชีอยู่แล้ว กรอกชื่อผู้ใช้อย่างเดียว ผู้ใช้ใหม่ กรอกชื่อ นามสกุล และอีเมลด้วย",
+        help_text="ผู้ใช้ที่มีบัญชีอยู่แล้ว กรอกชื่อผู้ใช้และอีเมลของบัญชีนั้น ผู้ใช้ใหม่ กรอกชื่อ นามสกุล และอีเมลด้วย",
     )
     first_name = forms.CharField(label="ชื่อ", max_length=150, required=False)
     last_name = forms.CharField(label="นามสกุล", max_length=150, required=False)
@@ -27,7 +27,7 @@ class MemberAddForm(_UnitChoice):
         label="อีเมล",
         max_length=254,
         required=False,
-        help_text="ผู้ใช้ใหม่จะได้รับอีเมลให้ตั้งรหัสผ่านเอง",
+        help_text="ผู้ใช้ใหม่จะได้รับอีเมลให้ตั้งรหัสผ่านเอง บัญชีที่มีอยู่แล้วต้องกรอกอีเมลของบัญชีนั้น",
     )
     role = forms.ChoiceField(label="บทบาท", choices=Role.choices, initial=Role.STAFF)
     position_title = forms.CharField(label="ตำแหน่ง", max_length=255, required=False)
@@ -50,3 +50,7 @@ class MemberChangeForm(_UnitChoice):
 class UnitForm(forms.Form):
     name = forms.CharField(label="ชื่อส่วนราชการ", max_length=255)
     phone = forms.CharField(label="โทรศัพท์", max_length=50, required=False)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="อีเมล", max_length=254)

@@ -99,6 +99,10 @@ def member_add(
         raise ValidationError(
             {"username": f"{user.get_full_name() or user.username} เป็นสมาชิกของหน่วยงานนี้อยู่แล้ว"}
         )
+    elif not email or email.lower() != (user.email or "").lower():
+        # An existing account joins only with its own e-mail address: a username alone must not
+        # add someone else's account to the organisation.
+        raise ValidationError({"email": "บัญชีที่มีอยู่แล้ว ต้องกรอกอีเมลของบัญชีนั้นให้ตรงกันเพื่อยืนยันตัวตน"})
     membership = membership_set(
         user=user, organisation=organisation, role=role, position_title=position_title, unit=unit
     )
@@ -122,3 +126,19 @@ def unit_save(*, organisation: Organisation, unit: Unit | None, name: str, phone
     unit.name, unit.phone = name, phone
     unit.save()
     return unit
+
+
+@transaction.atomic
+def member_email_correct(*, membership: Membership, email: str):
+    """Correct the e-mail of a member who has not set a password yet (the invitation went to a
+    mistyped address); an account in use keeps its own address."""
+    from django.contrib.auth import get_user_model
+
+    user = membership.user
+    if user.has_usable_password():
+        raise ValidationError({"email": "ผู้ใช้นี้ตั้งรหัสผ่านแล้ว แก้ไขอีเมลเองได้ที่หน้าบัญชีของตน"})
+    if get_user_model().objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise ValidationError({"email": f"อีเมล {email} มีผู้ใช้อื่นใช้อยู่แล้ว"})
+    user.email = email
+    user.save(update_fields=["email"])
+    return user

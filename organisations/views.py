@@ -1,5 +1,6 @@
 """Organisation pages: switch the active organisation, see an organisation's people and units."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
@@ -15,10 +16,10 @@ from ita_portal.forms import add_service_errors
 
 from .access import Action, can, organisation_for
 from .active import set_active_organisation
-from .forms import MemberAddForm, MemberChangeForm, UnitForm
+from .forms import InviteForm, MemberAddForm, MemberChangeForm, UnitForm
 from .models import Membership, Unit
 from .selectors import organisation_members
-from .services import member_add, membership_update, unit_save
+from .services import member_add, member_email_correct, membership_update, unit_save
 
 
 @login_required
@@ -64,7 +65,7 @@ def organisation_detail(request, code: str):
     )
 
 
-def _send_welcome(request, user) -> None:
+def _send_welcome(request, user, organisation) -> None:
     """The new member sets their own password from a one-time link (the reset flow's pages and
     token; Django's reset form skips accounts without a usable password, so it is sent here)."""
     context = {
@@ -73,6 +74,8 @@ def _send_welcome(request, user) -> None:
         "protocol": "https" if request.is_secure() else "http",
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
+        "organisation": organisation,
+        "valid_hours": max(settings.PASSWORD_RESET_TIMEOUT // 3600, 1),
     }
     PasswordResetForm().send_mail(
         "registration/member_welcome_subject.txt",
@@ -112,7 +115,7 @@ def members(request, code: str):
                 else:
                     person = membership.user.get_full_name() or membership.user.username
                     if created:
-                        _send_welcome(request, membership.user)
+                        _send_welcome(request, membership.user, organisation)
                         messages.success(
                             request,
                             f"เพิ่ม {person} แล้ว ระบบส่งอีเมลให้ตั้งรหัสผ่านไปที่ {membership.user.email}",
@@ -145,6 +148,35 @@ def member_edit(request, code: str, pk: int):
         "unit": membership.unit,
         "is_active": membership.is_active,
     }
+    invited = not membership.user.has_usable_password()
+    invite_form = InviteForm(
+        request.POST if request.POST.get("action") == "invite" else None,
+        initial={"email": membership.user.email},
+    )
+    if request.method == "POST" and request.POST.get("action") == "invite" and invited:
+        if invite_form.is_valid():
+            try:
+                user = member_email_correct(
+                    membership=membership, email=invite_form.cleaned_data["email"]
+                )
+            except ValidationError as exc:
+                add_service_errors(invite_form, exc)
+            else:
+                _send_welcome(request, user, organisation)
+                messages.success(request, f"ส่งลิงก์ตั้งรหัสผ่านไปที่ {user.email} อีกครั้งแล้ว")
+                return redirect("organisations:member_edit", code=code, pk=pk)
+        form = MemberChangeForm(organisation=organisation, initial=initial)
+        return render(
+            request,
+            "organisations/member_edit.html",
+            {
+                "organisation": organisation,
+                "membership": membership,
+                "form": form,
+                "invite_form": invite_form,
+                "invited": invited,
+            },
+        )
     form = MemberChangeForm(request.POST or None, organisation=organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,7 +190,13 @@ def member_edit(request, code: str, pk: int):
     return render(
         request,
         "organisations/member_edit.html",
-        {"organisation": organisation, "membership": membership, "form": form},
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "form": form,
+            "invite_form": invite_form,
+            "invited": invited,
+        },
     )
 
 

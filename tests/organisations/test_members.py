@@ -73,11 +73,42 @@ def test_adding_a_new_person_sends_them_a_link_to_set_a_password(
     assert LogEntry.objects.get_for_object(membership).exists()  # in the audit trail
 
 
-def test_an_existing_account_is_added_by_username(login, org, org_admin, other_org):
-    person = MembershipFactory(organisation=other_org, user__username="malee").user
-    response = _add(login(org_admin), org, username="MALEE", role=Role.APPROVER)
+def test_an_existing_account_is_added_by_username_and_its_own_email(
+    login, org, org_admin, other_org
+):
+    person = MembershipFactory(
+        organisation=other_org, user__username="malee", user__email="malee@example.go.th"
+    ).user
+    client = login(org_admin)
+    # A username alone does not add someone else's account.
+    refused = _add(client, org, username="malee", role=Role.APPROVER)
+    assert "ต้องกรอกอีเมลของบัญชีนั้นให้ตรงกัน" in refused.content.decode()
+    wrong = _add(client, org, username="malee", email="x@example.go.th", role=Role.APPROVER)
+    assert wrong.status_code == 200
+    assert not Membership.objects.filter(user=person, organisation=org).exists()
+    response = _add(client, org, username="MALEE", email="Malee@example.go.th", role=Role.APPROVER)
     assert response.status_code == 302
     assert Membership.objects.get(user=person, organisation=org).role == Role.APPROVER
+
+
+def test_a_mistyped_invitation_is_corrected_and_sent_again(login, org, org_admin, mailoutbox):
+    client = login(org_admin)
+    _add(client, org, username="somsak", first_name="สมศักดิ์", last_name="ดี", email="typo@x.go.th")
+    membership = Membership.objects.get(user__username="somsak")
+    url = reverse("organisations:member_edit", args=[org.code, membership.pk])
+    page = client.get(url).content.decode()
+    assert 'id="invite"' in page
+    response = client.post(url, {"action": "invite", "email": "somsak@example.go.th"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 2 and mailoutbox[1].to == ["somsak@example.go.th"]
+    body = mailoutbox[1].body
+    assert org.name in body and "ภายใน 1 ชั่วโมง" in body
+    membership.user.refresh_from_db()
+    assert membership.user.email == "somsak@example.go.th"
+    # Once the person has set a password, the address is theirs to change.
+    membership.user.set_password("x-ยาวพอ-1234")
+    membership.user.save()
+    assert 'id="invite"' not in client.get(url).content.decode()
 
 
 @pytest.mark.parametrize(
