@@ -3,21 +3,24 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from ita_portal import converters
 
 converters.register()  # before the includes below: their patterns use <fiscal_year:year>
 
+
+def favicon(request):
+    """The icon's hashed static name is looked up per request, not at import (the manifest
+    exists only after collectstatic)."""
+    return redirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (PDFs, the admin).
-    path(
-        "favicon.ico",
-        RedirectView.as_view(url=static("img/favicon.svg")),
-        name="favicon",
-    ),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("portal.urls")),
     path("p/", include("public.urls")),
     path(
