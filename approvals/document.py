@@ -6,9 +6,10 @@ from typing import Any
 
 from documents.registry import DocumentError, DocumentKind, register
 from documents.rendering import MEMO_PAGE
+from organisations.models import formal_name
 
 from .models import Memo
-from .selectors import approval_record
+from .selectors import approval_record, signing_names
 
 
 def _build_memo(*, organisation, fiscal_year, options) -> dict[str, Any]:
@@ -42,7 +43,10 @@ def _build_memo(*, organisation, fiscal_year, options) -> dict[str, Any]:
             },
         ],
         "attachments": list(memo.attachments.all()),
-        "author": memo.author.get_full_name() or memo.author.username,
+        # The reporter signs once, with the name and position the organisation knows them by.
+        "author": signing_names(organisation.pk, [memo.author_id]).get(
+            memo.author_id, (formal_name(memo.author), "")
+        ),
         "signatures": approval_record(memo) if memo.cycle else [],
     }
 

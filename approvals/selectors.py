@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from ita_portal.thai import dates as thai
+from organisations.models import Membership, formal_name
 
 from .models import ApprovalStep, Decision, Delegation, Memo, MemoStatus
 
@@ -29,24 +30,62 @@ def approval_record(memo: Memo) -> list[dict]:
     A step decided under a delegation names both people, the kind of stand-in and the order:
     "นาย ข (acted_by) รักษาราชการแทน (acting) นายก… (position)", "ตามคำสั่ง… ที่ … ลงวันที่ …".
     """
-    steps = (
+    steps = list(
         memo.steps.filter(cycle=memo.cycle)
         .select_related("assignee", "acted_by", "delegation__organisation")
         .order_by("order")
     )
-    return [
-        {
-            "position": s.position_title,
-            "name": s.assignee.get_full_name() or s.assignee.username,
-            "acted_by": (s.acted_by.get_full_name() or s.acted_by.username) if s.acted_by else "",
-            "acting": s.delegation.get_kind_display() if s.delegation else "",
-            "order": s.delegation.order_text if s.delegation else "",
-            "decision": s.decision_label,
-            "comment": s.comment,
-            "date": thai.format_date(timezone.localtime(s.acted_at).date()) if s.acted_at else "",
-        }
-        for s in steps
-    ]
+    people = signing_names(
+        memo.organisation_id,
+        [s.assignee_id for s in steps] + [s.acted_by_id for s in steps if s.acted_by_id],
+    )
+    record = []
+    for index, s in enumerate(steps):
+        name, position = people.get(s.assignee_id, (formal_name(s.assignee), ""))
+        acted_name, acted_position = (
+            people.get(s.acted_by_id, (formal_name(s.acted_by), "")) if s.acted_by else ("", "")
+        )
+        # The office's own form of the position (the member's), else the chain's label.
+        position = position or s.position_title
+        comment = s.comment.strip()
+        record.append(
+            {
+                "position": position,
+                "name": name,
+                "acted_by": acted_name,
+                "acted_by_position": acted_position if s.acted_by else "",
+                "acting": s.delegation.get_kind_display() if s.delegation else "",
+                "order": s.delegation.order_text if s.delegation else "",
+                "decision": s.decision_label,
+                # Said once: a comment that only repeats the decision is not printed again.
+                "comment": ""
+                if comment in {s.decision_label, s.get_decision_display()}
+                else comment,
+                "date": (
+                    thai.format_date(timezone.localtime(s.acted_at).date()) if s.acted_at else ""
+                ),
+                # seed 003: "ความเห็นของ…" for each step, "การพิจารณาของ…" for the last one
+                "heading": ("การพิจารณาของ" if index == len(steps) - 1 else "ความเห็นของ") + position,
+            }
+        )
+    return record
+
+
+def signing_names(organisation_id: int, user_ids) -> dict[int, tuple[str, str]]:
+    """{user id: (name with its คำนำหน้า, position)} as the organisation's members sign."""
+    rows = (
+        Membership.objects.filter(organisation_id=organisation_id, user_id__in=set(user_ids))
+        .select_related("user")
+        .only(
+            "user_id",
+            "name_prefix",
+            "position_title",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+        )
+    )
+    return {m.user_id: (m.formal_name, m.position_title) for m in rows}
 
 
 def delegation_for(user, organisation, *, assignee_id: int, on) -> Delegation | None:

@@ -26,6 +26,7 @@ class DemoUser:
     role: str | None  # None: central admin, not a member of one organisation
     position: str
     unit: str | None
+    prefix: str = ""  # คำนำหน้านาม, as signed under a memo
 
 
 DEMO_UNITS = [
@@ -35,13 +36,40 @@ DEMO_UNITS = [
     ("กองการศึกษา ศาสนาและวัฒนธรรม", "044-756-004"),
 ]
 
+# Positions in the office's own form, as signed under a memo (seed 003).
 DEMO_USERS = [
-    DemoUser("staff", "สมศรี", "ใจดี", Role.STAFF, "นักวิเคราะห์นโยบายและแผน", "สำนักปลัด"),
-    DemoUser("approver", "ประเสริฐ", "มั่นคง", Role.APPROVER, "ปลัดองค์การบริหารส่วนตำบล", None),
-    DemoUser("orgadmin", "วิไลวรรณ", "รักษ์ดี", Role.ORG_ADMIN, "หัวหน้าสำนักปลัด", "สำนักปลัด"),
-    DemoUser("mayor", "สมชาย", "ประเสริฐผล", Role.APPROVER, "นายกองค์การบริหารส่วนตำบล", None),
+    DemoUser(
+        "staff", "สมศรี", "ใจดี", Role.STAFF, "นักวิเคราะห์นโยบายและแผนชำนาญการ", "สำนักปลัด", "นางสาว"
+    ),
+    DemoUser(
+        "approver",
+        "ประเสริฐ",
+        "มั่นคง",
+        Role.APPROVER,
+        "ปลัดองค์การบริหารส่วนตำบลขามสมบูรณ์",
+        None,
+        "นาย",
+    ),
+    DemoUser("orgadmin", "วิไลวรรณ", "รักษ์ดี", Role.ORG_ADMIN, "หัวหน้าสำนักปลัด", "สำนักปลัด", "นาง"),
+    DemoUser(
+        "mayor",
+        "สมชาย",
+        "ประเสริฐผล",
+        Role.APPROVER,
+        "นายกองค์การบริหารส่วนตำบลขามสมบูรณ์",
+        None,
+        "นาย",
+    ),
     # Stands in for the นายก under a recorded order (approvals.demo): never by default.
-    DemoUser("deputy", "วีระ", "ชัยมงคล", Role.APPROVER, "รองนายกองค์การบริหารส่วนตำบล", None),
+    DemoUser(
+        "deputy",
+        "วีระ",
+        "ชัยมงคล",
+        Role.APPROVER,
+        "รองนายกองค์การบริหารส่วนตำบลขามสมบูรณ์",
+        None,
+        "นาย",
+    ),
     DemoUser("central", "ธนพล", "ส่วนกลาง", None, "ผู้ดูแลส่วนกลาง", None),
 ]
 
@@ -93,6 +121,7 @@ def load_demo() -> list[tuple[DemoUser, str]]:
                 role=spec.role,
                 position_title=spec.position,
                 unit=units.get(spec.unit) if spec.unit else None,
+                name_prefix=spec.prefix,
             )
         created.append((spec, password))
     return created

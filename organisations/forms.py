@@ -30,6 +30,7 @@ class MemberAddForm(_UnitChoice):
         help_text="ผู้ใช้ใหม่จะได้รับอีเมลให้ตั้งรหัสผ่านเอง บัญชีที่มีอยู่แล้วต้องกรอกอีเมลของบัญชีนั้น",
     )
     role = forms.ChoiceField(label="บทบาท", choices=Role.choices, initial=Role.STAFF)
+    name_prefix = forms.CharField(label="คำนำหน้านาม", max_length=50, required=False)
     position_title = forms.CharField(label="ตำแหน่ง", max_length=255, required=False)
     unit = ModelChoiceField(
         label="สังกัด", queryset=Unit.objects.none(), required=False, empty_label="(ไม่ระบุ)"
@@ -38,7 +39,18 @@ class MemberAddForm(_UnitChoice):
 
 class MemberChangeForm(_UnitChoice):
     role = forms.ChoiceField(label="บทบาท", choices=Role.choices)
-    position_title = forms.CharField(label="ตำแหน่ง", max_length=255, required=False)
+    name_prefix = forms.CharField(
+        label="คำนำหน้านาม",
+        max_length=50,
+        required=False,
+        help_text="เช่น นาย นาง นางสาว ว่าที่ร้อยตรี (พิมพ์ในช่องลงนามของบันทึกข้อความ)",
+    )
+    position_title = forms.CharField(
+        label="ตำแหน่ง",
+        max_length=255,
+        required=False,
+        help_text="ตามที่ลงนามในหนังสือราชการ เช่น ปลัดองค์การบริหารส่วนตำบลขามสมบูรณ์",
+    )
     unit = ModelChoiceField(
         label="สังกัด", queryset=Unit.objects.none(), required=False, empty_label="(ไม่ระบุ)"
     )

@@ -144,7 +144,16 @@ class Membership(OrganisationOwned):
         Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name="หน่วยงาน"
     )
     role = models.CharField("บทบาท", max_length=20, choices=Role.choices, default=Role.STAFF)
-    position_title = models.CharField("ตำแหน่ง", max_length=255, blank=True)
+    #: คำนำหน้านาม as the person signs in this organisation (นาย, นาง, นางสาว, ว่าที่ร้อยตรี…)
+    name_prefix = models.CharField(
+        "คำนำหน้านาม", max_length=50, blank=True, help_text="เช่น นาย นาง นางสาว ว่าที่ร้อยตรี"
+    )
+    position_title = models.CharField(
+        "ตำแหน่ง",
+        max_length=255,
+        blank=True,
+        help_text="ตามที่ลงนามในหนังสือราชการ เช่น ปลัดองค์การบริหารส่วนตำบลขามสมบูรณ์",
+    )
     unit = models.ForeignKey(
         Unit,
         on_delete=models.SET_NULL,
@@ -172,3 +181,14 @@ class Membership(OrganisationOwned):
     def __str__(self) -> str:
         person = self.user.get_full_name() or self.user.get_username()
         return f"{person} – {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def formal_name(self) -> str:
+        """The name as signed under a document: "นายณรงค์ พลล้ำ" (the prefix is written
+        without a space, as Thai official documents do)."""
+        return formal_name(self.user, self.name_prefix)
+
+
+def formal_name(user, prefix: str = "") -> str:
+    name = user.get_full_name() or user.get_username()
+    return f"{prefix}{name}" if prefix else name

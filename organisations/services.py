@@ -14,6 +14,7 @@ def membership_set(
     role: str,
     position_title: str = "",
     unit: Unit | None = None,
+    name_prefix: str = "",
 ) -> Membership:
     """Give `user` a role in `organisation` (create or update)."""
     if role not in Role.values:
@@ -23,7 +24,13 @@ def membership_set(
     membership, _ = Membership.objects.update_or_create(
         user=user,
         organisation=organisation,
-        defaults={"role": role, "position_title": position_title, "unit": unit, "is_active": True},
+        defaults={
+            "role": role,
+            "position_title": position_title,
+            "name_prefix": name_prefix.strip(),
+            "unit": unit,
+            "is_active": True,
+        },
     )
     return membership
 
@@ -53,6 +60,7 @@ def membership_update(
     position_title: str,
     unit: Unit | None,
     is_active: bool,
+    name_prefix: str = "",
 ) -> Membership:
     """Change a member's role, position, unit or suspension (in the audit trail)."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -62,6 +70,7 @@ def membership_update(
         raise ValidationError({"unit": "ส่วนราชการต้องอยู่ในหน่วยงานเดียวกัน"})
     _last_admin_guard(membership, role=role, is_active=is_active)
     membership.role, membership.position_title = role, position_title
+    membership.name_prefix = name_prefix.strip()
     membership.unit, membership.is_active = unit, is_active
     membership.save()
     return membership
@@ -78,6 +87,7 @@ def member_add(
     role: str,
     position_title: str = "",
     unit: Unit | None = None,
+    name_prefix: str = "",
 ):
     """Add a person to the organisation: an existing account by its username, or a new account
     (no password: the person sets one from the e-mail the view sends). Returns (membership,
@@ -104,7 +114,12 @@ def member_add(
         # add someone else's account to the organisation.
         raise ValidationError({"email": "บัญชีที่มีอยู่แล้ว ต้องกรอกอีเมลของบัญชีนั้นให้ตรงกันเพื่อยืนยันตัวตน"})
     membership = membership_set(
-        user=user, organisation=organisation, role=role, position_title=position_title, unit=unit
+        user=user,
+        organisation=organisation,
+        role=role,
+        position_title=position_title,
+        unit=unit,
+        name_prefix=name_prefix,
     )
     return membership, created
 

@@ -144,6 +144,7 @@ def member_edit(request, code: str, pk: int):
     )
     initial = {
         "role": membership.role,
+        "name_prefix": membership.name_prefix,
         "position_title": membership.position_title,
         "unit": membership.unit,
         "is_active": membership.is_active,
