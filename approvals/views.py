@@ -88,6 +88,8 @@ def _attachment_from_query(request, organisation) -> dict | None:
         options["layout"] = layout
     if request.GET.get("thai_digits") in {"1", "on"}:
         options["thai_digits"] = True
+    if request.GET.get("show_metadata") in {"1", "on"}:
+        options["show_metadata"] = True
     round_name, round_open = "", None
     if "round_id" in options:
         found = ReportingRound.objects.filter(

@@ -70,6 +70,9 @@ class DocumentOptions:
     #: optional texts of the measure-results report
     preface: str = ""
     introduction: str = ""
+    #: metadata a clerk deletes by hand before handing a report in (report dates, status labels,
+    #: raw link addresses): off by default, so cells hold what the seed documents hold
+    show_metadata: bool = False
     #: a Unit id for "จัดทำโดย" (None: the organisation's first unit)
     prepared_by_unit_id: int | None = None
     #: the memo a `memo` document renders

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from measures.selectors import rounds_for_year
 from organisations.access import Action, can, organisation_for
 
+from .kinds.measures import default_preface
 from .registry import (
     DocumentError,
     attachable_kinds,
@@ -32,6 +33,7 @@ def _document_options(request, organisation, year) -> DocumentOptions:
     layout = request.GET.get("layout", "")
     return DocumentOptions(
         thai_digits=request.GET.get("thai_digits") in {"1", "on", "true"},
+        show_metadata=request.GET.get("show_metadata") in {"1", "on", "true"},
         round_id=int(round_id) if round_id.isdigit() and int(round_id) in round_ids else None,
         layout=layout_or_default("measure-results", layout),
         preface=request.GET.get("preface", "")[:MAX_TEXT_OPTION],
@@ -52,6 +54,7 @@ def document_index(request, code: str, year: int):
             "rounds": rounds_for_year(organisation, year),
             # Each kind with what of it is already public this year (latest revision per round).
             "kinds": [(kind, published.get(kind.name, [])) for kind in attachable_kinds()],
+            "default_preface": default_preface(organisation, year),
             "can_edit": can(request.user, organisation, Action.EDIT),
         },
     )

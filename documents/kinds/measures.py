@@ -104,6 +104,34 @@ class MeasureRow:
     expected_outcome: str
     result: Result | None = None
 
+    @property
+    def can_break(self) -> bool:
+        """A row longer than about a third of a landscape page may run onto the next page (its
+        table header repeated) rather than leave a half-empty page behind it; shorter rows are
+        kept whole. Measured in characters of text, which is what makes a row tall."""
+        texts = [self.title, self.problem, self.monitoring, *(t for _, t in self.steps)]
+        if self.result is not None:
+            texts += [self.result.output, self.result.outcome, self.result.recommendations]
+            texts += [e.title for e in self.result.evidence]
+        return sum(len(t or "") for t in texts) > LONG_ROW_CHARACTERS
+
+
+#: Characters of text beyond which a report row may break across pages (a third of a landscape
+#: A4 page of 14-pt TH SarabunPSK-sized text in the narrowest columns).
+LONG_ROW_CHARACTERS = 700
+
+
+def default_preface(organisation, fiscal_year: int) -> str:
+    """The drafted คำนำ of the measure-results report (staff edit it on the documents page)."""
+    return (
+        f"{organisation.name} ได้จัดทำมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน "
+        f"ประจำปีงบประมาณ พ.ศ. {fiscal_year} เพื่อยกระดับผลการประเมินคุณธรรมและความโปร่งใส"
+        "ในการดำเนินงานของหน่วยงานภาครัฐ (ITA) และได้ติดตามผลการดำเนินการตามมาตรการดังกล่าว\n"
+        "รายงานฉบับนี้สรุปผลการดำเนินการตามมาตรการแต่ละมาตรการ เพื่อเสนอผู้บริหารพิจารณา "
+        "และเผยแพร่ต่อสาธารณะตามที่สำนักงาน ป.ป.ช. กำหนด หวังเป็นอย่างยิ่งว่าจะเป็นประโยชน์"
+        "ต่อการพัฒนาการดำเนินงานของหน่วยงานต่อไป"
+    )
+
 
 def _item_lines(measure: Measure) -> list[str]:
     """Linked items by indicator, e.g. "ตัวชี้วัดที่ 3 การใช้อำนาจ (IIT i7, i8)" or "OIT o12"."""

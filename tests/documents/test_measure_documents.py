@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from assessments.selectors import framework_for_organisation
 from documents.kinds.measures import LAYOUTS
@@ -286,7 +287,9 @@ def test_long_tables_repeat_their_header_and_running_title(org, data, user, unit
 @pytest.mark.parametrize("thai", [False, True])
 def test_measure_results_cover_intro_and_year_results(org, data, units, tmp_path, thai):
     preface = "ย่อหน้าแรกของคำนำ ปี 2568\n\nย่อหน้าที่สองของคำนำ"
-    document = render(org, "measure-results", thai_digits=thai, layout="b", preface=preface)
+    document = render(
+        org, "measure-results", thai_digits=thai, layout="b", preface=preface, show_metadata=True
+    )
     text = pdftotext(document.content, tmp_path)
     pages = page_texts(document.content, tmp_path)
     cover = pages[0]
@@ -318,6 +321,52 @@ def test_measure_results_cover_intro_and_year_results(org, data, units, tmp_path
     assert html.count("<p>ย่อหน้า") == 2
 
 
+def test_result_cells_hold_what_the_seeds_hold_by_default(org, data, tmp_path):
+    """No status label beside a reported result, no report date, no raw link address: the
+    metadata a clerk deletes by hand is an option (show_metadata), off by default."""
+    clean = squash(pdf_text(org, "measure-results", tmp_path, layout="b"))
+    full = squash(pdf_text(org, "measure-results", tmp_path, layout="b", show_metadata=True))
+    for output in data["twelve_outputs"]:
+        assert squash(output) in clean
+    assert squash("รายงานเมื่อ") not in clean and squash("รายงานเมื่อ") in full
+    assert squash(ProgressStatus.DONE.label) not in clean
+    assert squash(ProgressStatus.DONE.label) in full
+    assert squash("https://example.go.th/plan") not in clean  # its title is the link
+    assert squash("ประกาศแผนบนเว็บไซต์") in clean and squash("https://example.go.th/plan") in full
+    assert squash(ProgressStatus.NOT_STARTED.label) in clean  # nothing reported: said
+
+
+def test_layout_c_has_no_cover_as_seed_003(org, data, tmp_path):
+    pages = page_texts(render(org, "measure-results", layout="c").content, tmp_path)
+    assert "จัดทำโดย" not in pages[0] and squash("รายงานผลการดำเนินการ") in squash(pages[0])
+    assert "จัดทำโดย" in page_texts(render(org, "measure-results", layout="b").content, tmp_path)[0]
+
+
+def test_long_rows_may_break_and_short_ones_stay_whole(org, data, units, user, rounds):
+    long_measure = measure_create(
+        organisation=org,
+        year=YEAR,
+        user=user,
+        title="มาตรการที่มีขั้นตอนยาวมาก",
+        responsible_units=[units["สำนักปลัด"]],
+        timeframe_kind="quarters",
+        quarters=[2],
+        steps=["ขั้นตอนที่อธิบายรายละเอียดการดำเนินงานอย่างครบถ้วน " * 8] * 3,
+    )
+    html = render(org, "measure-plan", output="html").content.decode()
+    rows = html.split("<tbody>")[1].split("</tbody>")[0].split("<tr")[1:]
+    long_rows = [r for r in rows if long_measure.title in r]
+    assert long_rows and long_rows[0].startswith(' class="can-break"')
+    assert any(not r.startswith(' class="can-break"') for r in rows if long_measure.title not in r)
+
+
+def test_the_documents_page_drafts_the_preface(login, org, data, staff):
+    page = login(staff).get(reverse("documents:document_index", args=[org.code, YEAR]))
+    assert f"{org.name} ได้จัดทำมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน" in (
+        page.content.decode()
+    )
+
+
 @pytest.mark.parametrize("layout", ["a", "b", "c"])
 def test_measure_results_layouts_show_their_columns(org, data, tmp_path, layout):
     text = pdf_text(org, "measure-results", tmp_path, layout=layout)
@@ -343,6 +392,7 @@ def test_measure_results_for_a_round_shows_only_that_round(org, data, rounds, un
         round_id=six.pk,
         thai_digits=True,
         prepared_by_unit_id=units["งานนิติการ"].pk,
+        show_metadata=True,
     )
     for output in data["six_outputs"]:
         assert_in_pdf(to_thai_digits(output), text)
