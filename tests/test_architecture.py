@@ -193,3 +193,17 @@ def _failing_operation():
             raise RuntimeError("ran")
 
     return Ran()
+
+
+def test_no_template_has_a_multi_line_comment():
+    """Django's {# #} comments end at the line's end: one spread over two lines is printed into
+    the page (it was, into two documents). Use {% comment %} for more than one line."""
+    from django.conf import settings
+
+    offenders = []
+    for path in sorted((settings.BASE_DIR / "templates").rglob("*.*")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            start = line.find("{#")
+            if start >= 0 and "#}" not in line[start:]:
+                offenders.append(f"{path.relative_to(settings.BASE_DIR)}:{number}")
+    assert offenders == []
