@@ -25,6 +25,7 @@ from assessments.analysis import (
     tool_groups,
 )
 from assessments.scoring import score_sheet
+from documents.kinds.measures import LONG_ROW_CHARACTERS
 from documents.registry import DocumentError, DocumentKind, register
 from documents.typography import sarabun_pt
 from ita_portal.thai import dates as thai
@@ -46,6 +47,12 @@ class PlanRow:
     timeframe: str
     also_areas: list[int]
 
+    @property
+    def can_break(self) -> bool:
+        """As MeasureRow.can_break: a long row may run onto the next page."""
+        length = len(self.title) + sum(len(text) for _, text in self.steps)
+        return length > LONG_ROW_CHARACTERS
+
 
 @dataclass(frozen=True)
 class PlanGroup:
@@ -54,6 +61,7 @@ class PlanGroup:
     is_area: bool = True
     #: areas under which this area's measures are listed (when they are listed elsewhere)
     see_areas: tuple[int, ...] = ()
+    number: int | None = None
 
 
 def _plan(sections, measures: list[Measure]) -> list[PlanGroup]:
@@ -81,12 +89,24 @@ def _plan(sections, measures: list[Measure]) -> list[PlanGroup]:
             f"ประเด็นที่ {s.area.number} {s.area.name}",
             placed[s.area.number],
             see_areas=tuple(sorted(listed_under[s.area.number] - {s.area.number})),
+            number=s.area.number,
         )
         for s in sections
     ]
     if others:
         groups.append(PlanGroup(OTHER_MEASURES, others, is_area=False))
     return groups
+
+
+def _plan_context(plan: list[PlanGroup]) -> dict[str, Any]:
+    """The plan table's groups with rows, and the areas said once in a sentence instead of a
+    placeholder row: those listed under another area, and those with no measure."""
+    return {
+        "plan": plan,
+        "plan_has_rows": any(g.rows for g in plan),
+        "plan_elsewhere": [g for g in plan if g.is_area and not g.rows and g.see_areas],
+        "plan_without": [g.number for g in plan if g.is_area and not g.rows and not g.see_areas],
+    }
 
 
 def build_analysis(*, organisation, fiscal_year, options) -> dict[str, Any]:
@@ -124,7 +144,7 @@ def build_analysis(*, organisation, fiscal_year, options) -> dict[str, Any]:
         "item_years": item_years,
         # the item text column gives room to earlier years (9% each; the score column 12%)
         "item_text_width": 68 + 6 - 9 * len(item_years) if item_years else 68,
-        "plan": _plan(sections, measures_for_year(organisation, year)),
+        **_plan_context(_plan(sections, measures_for_year(organisation, year))),
         "plan_title": PLAN_TITLE,
         "cover_sizes": {"title": sarabun_pt(24), "text": sarabun_pt(20)},
     }
