@@ -18,7 +18,7 @@ from documents.registry import (
     document_render,
     layout_or_default,
 )
-from documents.rendering import DocumentOptions, htmls_to_pdf
+from documents.rendering import MAX_TEXT_OPTION, DocumentOptions, htmls_to_pdf
 from ita_portal.forms import add_service_errors
 from measures.models import ReportingRound
 from organisations.access import Action, can, organisation_for
@@ -90,6 +90,11 @@ def _attachment_from_query(request, organisation) -> dict | None:
         options["thai_digits"] = True
     if request.GET.get("show_metadata") in {"1", "on"}:
         options["show_metadata"] = True
+    # The texts staff edited on the documents page go with the memo and are frozen with it.
+    for name in ("preface", "introduction", "oit_paragraph"):
+        text = request.GET.get(name, "").strip()[:MAX_TEXT_OPTION]
+        if text:
+            options[name] = text
     round_name, round_open = "", None
     if "round_id" in options:
         found = ReportingRound.objects.filter(

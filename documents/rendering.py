@@ -58,6 +58,10 @@ WIDE_TABLE_PAGE = PageSetup(top=1.8, right=1.5, bottom=1.8, left=1.5, landscape=
 MEMO_PAGE = PageSetup(top=1.5, right=2.0, bottom=2.0, left=3.0)
 
 
+#: The longest text a document option carries (a preface, an introduction, a paragraph).
+MAX_TEXT_OPTION = 4000
+
+
 @dataclass(frozen=True)
 class DocumentOptions:
     """Per-document choices. Kinds ignore the options that do not apply to them."""
@@ -73,6 +77,8 @@ class DocumentOptions:
     #: metadata a clerk deletes by hand before handing a report in (report dates, status labels,
     #: raw link addresses): off by default, so cells hold what the seed documents hold
     show_metadata: bool = False
+    #: the progress report's OIT paragraph as staff edited it ("" = drafted from the scores)
+    oit_paragraph: str = ""
     #: a Unit id for "จัดทำโดย" (None: the organisation's first unit)
     prepared_by_unit_id: int | None = None
     #: the memo a `memo` document renders

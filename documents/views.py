@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from measures.selectors import rounds_for_year
 from organisations.access import Action, can, organisation_for
 
-from .kinds.measures import default_preface
+from .kinds.measures import default_preface, progress_oit_paragraph
 from .registry import (
     DocumentError,
     attachable_kinds,
@@ -22,9 +22,7 @@ from .registry import (
     layout_or_default,
     published_links,
 )
-from .rendering import DocumentOptions
-
-MAX_TEXT_OPTION = 4000
+from .rendering import MAX_TEXT_OPTION, DocumentOptions
 
 
 def _document_options(request, organisation, year) -> DocumentOptions:
@@ -38,6 +36,7 @@ def _document_options(request, organisation, year) -> DocumentOptions:
         layout=layout_or_default("measure-results", layout),
         preface=request.GET.get("preface", "")[:MAX_TEXT_OPTION],
         introduction=request.GET.get("introduction", "")[:MAX_TEXT_OPTION],
+        oit_paragraph=request.GET.get("oit_paragraph", "")[:MAX_TEXT_OPTION],
     )
 
 
@@ -55,6 +54,7 @@ def document_index(request, code: str, year: int):
             # Each kind with what of it is already public this year (latest revision per round).
             "kinds": [(kind, published.get(kind.name, [])) for kind in attachable_kinds()],
             "default_preface": default_preface(organisation, year),
+            "default_oit_paragraph": progress_oit_paragraph(organisation, year),
             "can_edit": can(request.user, organisation, Action.EDIT),
         },
     )

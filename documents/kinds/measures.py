@@ -17,7 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessments.selectors import framework_for_organisation
+from assessments.scoring import score_sheet
+from assessments.selectors import assessments_for_organisation, framework_for_organisation
 from documents.registry import DocumentError, DocumentKind, register
 from documents.rendering import WIDE_TABLE_PAGE
 from documents.typography import sarabun_pt
@@ -382,6 +383,31 @@ def _goal_groups(rows: list[MeasureRow]) -> list[GoalGroup]:
     return groups
 
 
+def progress_oit_paragraph(organisation, fiscal_year: int) -> str:
+    """Seed 002's paragraph on the OIT result, drafted from the latest imported scores up to the
+    report's year (staff edit it on the documents page); "" when there are no scores."""
+    assessments = assessments_for_organisation(organisation, years=1, until=fiscal_year)
+    if not assessments:
+        return ""
+    sheet = score_sheet(assessments[0])
+    year = assessments[0].fiscal_year.year
+    oit = sheet.tools.get("OIT")
+    parts = [
+        f"จากผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. {year} หน่วยงานมีคะแนนแบบตรวจการเปิดเผย"
+        "ข้อมูลสาธารณะ (OIT)"
+    ]
+    if oit is not None and oit.value is not None:
+        parts.append(f" {thai.format_number(oit.value, 2)} คะแนน")
+    if sheet.total.value is not None:
+        parts.append(f" คะแนนรวม {thai.format_number(sheet.total.value, 2)} คะแนน")
+        if sheet.level is not None:
+            parts.append(f" อยู่ในระดับ{sheet.level.label}")
+    parts.append(
+        f" ซึ่งนำไปสู่การกำหนดมาตรการเพื่อขับเคลื่อนการส่งเสริมคุณธรรมและความโปร่งใสภายใน{organisation.name} ดังนี้"
+    )
+    return "".join(parts)
+
+
 def build_progress(*, organisation, fiscal_year, options) -> dict[str, Any]:
     year = _require_year(fiscal_year)
     rounds = rounds_for_year(organisation, year)
@@ -403,6 +429,9 @@ def build_progress(*, organisation, fiscal_year, options) -> dict[str, Any]:
         "round": round,
         "period": f"ประจำปีงบประมาณ พ.ศ. {year} (ระหว่างเดือน{round.span})",
         "groups": _goal_groups(rows),
+        "oit_paragraph": _paragraphs(
+            options.oit_paragraph or progress_oit_paragraph(organisation, year)
+        ),
         "total": len(rows),
         "summary": [(status.label, counts.get(status.value, 0)) for status in ProgressStatus],
     }

@@ -277,8 +277,10 @@ def test_long_tables_repeat_their_header_and_running_title(org, data, user, unit
         assert title in page  # the running title (one line in the page header)
         assert f"หน้า {number} / {len(pages)}" in page
     pages = page_texts(render(org, "progress").content, tmp_path)
-    assert len(pages) >= 2
-    assert all("รายละเอียด/ผลการดำเนินการ" in page for page in pages)
+    # The narrative (goals and guidelines) comes first; from the table on, every page has its head.
+    first = next(i for i, page in enumerate(pages) if "รายละเอียด/ผลการดำเนินการ" in page)
+    assert len(pages) - first >= 2
+    assert all("รายละเอียด/ผลการดำเนินการ" in page for page in pages[first:])
 
 
 # ---------------------------------------------------------------- measure-results
@@ -453,7 +455,7 @@ def test_progress_report_for_the_twelve_month_round(org, data, rounds, tmp_path)
 
 def test_progress_status_sits_in_its_row(org, data):
     html = render(org, "progress", output="html").content.decode()
-    rows = re.findall(r"<tr>\s*<td>.*?</tr>", html, flags=re.S)
+    rows = re.findall(r"<tr[^>]*>\s*<td.*?</tr>", html, flags=re.S)
     budget, procurement, complaints = data["measures"]
     by_title = {m.title: m for m in data["measures"]}
     found = {}
@@ -643,3 +645,40 @@ def test_query_count_does_not_grow_with_measures(org, data, rounds, user, units,
     with_twelve = _queries(org, kind, options)
     assert with_three == with_twelve
     assert with_three <= 10
+
+
+def test_progress_report_has_seed_002s_narrative_from_the_data(org, data, tmp_path, login, staff):
+    """The OIT result (drafted from the imported scores, editable), then the goals with their
+    guidelines (the measures), then the table with the goal as its first column."""
+    from tests.assessments.test_scoring import seed_assessment
+
+    assert (
+        "แบบตรวจการเปิดเผยข้อมูลสาธารณะ" not in render(org, "progress", output="html").content.decode()
+    )
+    seed_assessment(org)  # 2568: OIT 86.75, total 90.24 (ผ่านดี)
+    text = squash(pdf_text(org, "progress", tmp_path))
+    assert (
+        squash(
+            "แบบตรวจการเปิดเผยข้อมูลสาธารณะ (Open Data Integrity and Transparency Assessment : OIT)"
+        )
+        in text
+    )
+    assert (
+        squash(
+            "จากผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. 2568 หน่วยงานมีคะแนนแบบตรวจการเปิดเผยข้อมูลสาธารณะ"
+            " (OIT) 86.75 คะแนน คะแนนรวม 90.24 คะแนน อยู่ในระดับผ่านดี"
+        )
+        in text
+    )
+    # (the paragraph above ends with the same words; the heading is their second use)
+    narrative = text.split(squash("มาตรการเพื่อขับเคลื่อนการส่งเสริมคุณธรรมและความโปร่งใสภายใน"))[2]
+    assert squash(f"เป้าประสงค์ที่ 1 {data['goal']} แนวปฏิบัติ 1)") in narrative
+    html = render(org, "progress", output="html").content.decode()
+    assert 'class="goal-cell" rowspan="2"' in html  # the goal spans its two measures
+    edited = squash(
+        pdf_text(org, "progress", tmp_path, oit_paragraph="หน่วยงานมีคะแนน OIT อยู่ในระดับดีเยี่ยม")
+    )
+    assert squash("หน่วยงานมีคะแนน OIT อยู่ในระดับดีเยี่ยม") in edited
+    assert squash("จากผลการประเมิน ITA") not in edited
+    page = login(staff).get(reverse("documents:document_index", args=[org.code, YEAR]))
+    assert 'name="oit_paragraph"' in page.content.decode()
