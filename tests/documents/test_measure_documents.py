@@ -682,3 +682,18 @@ def test_progress_report_has_seed_002s_narrative_from_the_data(org, data, tmp_pa
     assert squash("จากผลการประเมิน ITA") not in edited
     page = login(staff).get(reverse("documents:document_index", args=[org.code, YEAR]))
     assert 'name="oit_paragraph"' in page.content.decode()
+
+
+def test_render_document_command_takes_the_webs_options(org, data, tmp_path):
+    out = tmp_path / "results.docx"
+    call_command(
+        "render_document",
+        *("--kind", "measure-results", "--org", org.code, "--year", str(YEAR)),
+        *("--layout", "c", "--format", "docx", "--show-metadata", "--thai-digits"),
+        *("--preface", "คำนำทดสอบ ปี 2568", "--output", str(out)),
+        stdout=io.StringIO(),
+    )
+    from docx import Document
+
+    text = " ".join(p.text for p in Document(str(out)).paragraphs)
+    assert "คำนำทดสอบ ปี ๒๕๖๘" in text

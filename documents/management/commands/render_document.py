@@ -27,6 +27,14 @@ class Command(BaseCommand):
         parser.add_argument("--memo", type=int, help="เลขที่ (id) ของบันทึกข้อความ สำหรับ --kind memo")
         parser.add_argument("--preface", default="", help="คำนำ (รายงานผลการดำเนินการ)")
         parser.add_argument("--introduction", default="", help="ย่อหน้านำ (รายงานผลการดำเนินการ)")
+        parser.add_argument(
+            "--oit-paragraph", default="", help="ย่อหน้าผลคะแนน OIT (รายงานความก้าวหน้า)"
+        )
+        parser.add_argument(
+            "--show-metadata",
+            action="store_true",
+            help="แสดงสถานะ วันที่รายงาน และที่อยู่ลิงก์ในตาราง",
+        )
         results = get_kind("measure-results")
         parser.add_argument(
             "--layout",
@@ -49,6 +57,8 @@ class Command(BaseCommand):
         memo,
         preface,
         introduction,
+        oit_paragraph,
+        show_metadata,
         **options,
     ):
         organisation = None
@@ -79,6 +89,8 @@ class Command(BaseCommand):
                     memo_id=memo,
                     preface=preface,
                     introduction=introduction,
+                    oit_paragraph=oit_paragraph,
+                    show_metadata=show_metadata,
                 ),
             )
         except DocumentError as exc:
