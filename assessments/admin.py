@@ -178,6 +178,7 @@ class ItemAdminForm(forms.ModelForm):
             "source",
             "confidence",
             "is_retired",
+            "low_score_advice",
             "predecessors",
             "lineage_note",
         ]

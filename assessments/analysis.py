@@ -215,12 +215,18 @@ def analysis_draft(*, assessment: Assessment, area: AnalysisArea) -> dict[str, s
         facts += " ทุกข้อที่มีคะแนนผ่านเกณฑ์การประเมิน"
 
     if weak:
-        subjects = " ".join(f"ข้อ {r.code} “{r.text.strip()}”" for r in weak)
-        advice = _join([TOOL_ADVICE[t.value] for t in Tool if any(r.tool == t.value for r in weak)])
-        therefore = (
-            f"{name} ควรกำหนดมาตรการเพื่อปรับปรุงข้อที่ต่ำกว่าเกณฑ์ ได้แก่ {subjects} "
-            f"โดย{advice} แล้วติดตามผลการดำเนินการในรอบ 6 เดือนและรอบ 12 เดือน"
-        )
+        # An item's own advice (the advice library, Item.low_score_advice) where it has one, as
+        # seed 004 writes; the tool's general advice for the others.
+        advised, general = _split_advised(weak)
+        parts = [f"ข้อ {r.code} ควร{r.item.low_score_advice.strip()}" for r in advised]
+        if general:
+            subjects = " ".join(f"ข้อ {r.code} “{r.text.strip()}”" for r in general)
+            advice = _join(
+                [TOOL_ADVICE[t.value] for t in Tool if any(r.tool == t.value for r in general)]
+            )
+            lead = "และ" if advised else ""
+            parts.append(f"{lead}ควรกำหนดมาตรการเพื่อปรับปรุงข้อที่ต่ำกว่าเกณฑ์ ได้แก่ {subjects} โดย{advice}")
+        therefore = f"{name} {' '.join(parts)} แล้วติดตามผลการดำเนินการในรอบ 6 เดือนและรอบ 12 เดือน"
     else:
         therefore = (
             f"{name} มีการดำเนินงานด้าน{area.name}เป็นไปตามเกณฑ์การประเมิน "
@@ -467,22 +473,36 @@ class MeasureDraft:
     items: list[Item]
 
 
+def _split_advised(weak: list[AreaItem]) -> tuple[list[AreaItem], list[AreaItem]]:
+    """(weak items with their own advice, the others)."""
+    advised = [r for r in weak if (r.item.low_score_advice or "").strip()]
+    return advised, [r for r in weak if r not in advised]
+
+
 def area_measure_draft(*, assessment: Assessment, area: AnalysisArea) -> MeasureDraft:
     rows = area_items(assessment, area)
     weak = weak_items(rows)
     heading = f"ประเด็นที่ {area.number} {area.name}"
     if weak:
-        codes = join_codes([r.code for r in weak])
         problem = f"{heading}: {_each_score(weak)} ต่ำกว่าเกณฑ์"
-        advice = _join([TOOL_ADVICE[t.value] for t in Tool if any(r.tool == t.value for r in weak)])
-        step = f"ทบทวนสาเหตุและปรับปรุงการดำเนินงานตามข้อ {codes} ให้ได้คะแนนผ่านเกณฑ์ โดย{advice}"
+        advised, general = _split_advised(weak)
+        # One step per item's own advice, then one for the rest with the tool's advice.
+        steps = [f"{r.item.low_score_advice.strip()} (ข้อ {r.code})" for r in advised]
+        if general:
+            codes = join_codes([r.code for r in general])
+            advice = _join(
+                [TOOL_ADVICE[t.value] for t in Tool if any(r.tool == t.value for r in general)]
+            )
+            steps.append(
+                f"ทบทวนสาเหตุและปรับปรุงการดำเนินงานตามข้อ {codes} ให้ได้คะแนนผ่านเกณฑ์ โดย{advice}"
+            )
     else:
         problem = f"{heading}: ทุกข้อผ่านเกณฑ์ ควรรักษาระดับ"
-        step = f"รักษาระดับการดำเนินงานตาม{heading} และติดตามผลอย่างต่อเนื่อง"
+        steps = [f"รักษาระดับการดำเนินงานตาม{heading} และติดตามผลอย่างต่อเนื่อง"]
     return MeasureDraft(
         title=f"มาตรการพัฒนา: {area.name}",
         problem=problem,
-        steps=[step],
+        steps=steps,
         items=[r.item for r in weak],
     )
 

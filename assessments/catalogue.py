@@ -82,6 +82,8 @@ class ItemData:
     # Lineage: codes of the previous year's items this one continues, and its source.
     predecessors: list[str] = field(default_factory=list)
     lineage_note: str = ""
+    #: advice drafted when the item scores low (filled where empty; `update` overwrites)
+    low_score_advice: str = ""
 
 
 @dataclass
@@ -217,6 +219,7 @@ def _item_from_json(raw: dict[str, Any], tool: str, indicator: int | None, order
         row=order,
         predecessors=[str(c).strip().lower() for c in raw.get("continues", [])],
         lineage_note=str(raw.get("lineage_note", "")).strip(),
+        low_score_advice=str(raw.get("low_score_advice", "")).strip(),
         criteria=[
             {
                 "text": str(c.get("text", "")).strip(),
@@ -373,6 +376,8 @@ def validate(fw: FrameworkData, sheet_names: dict[str, str] | None = None) -> No
                     code,
                     "รหัสข้อที่สืบต่อต้องเป็นรูปแบบ i1, e5 หรือ o27 (คั่นหลายข้อด้วยจุลภาค)",
                 )
+        if len(item.low_score_advice) > 2000:
+            err(SHEET_ITEMS, item.row, "คำแนะนำเมื่อคะแนนต่ำ", "", "คำแนะนำยาวเกิน 2,000 ตัวอักษร")
         if len(item.lineage_note) > 500:
             err(SHEET_ITEMS, item.row, LINEAGE_NOTE_COLUMN, "", "ที่มาของการสืบต่อยาวเกิน 500 ตัวอักษร")
         for criterion in item.criteria:
@@ -513,8 +518,23 @@ def framework_save(*, data: FrameworkData, update: bool = False) -> tuple[Framew
         }
         if item.code in items:
             _apply(items[item.code], values, update, stats)
+            existing = items[item.code]
+            # Shipped advice fills an empty field on every run; an admin's own text is kept
+            # unless `update` asks to overwrite.
+            if (
+                item.low_score_advice
+                and (update or not existing.low_score_advice)
+                and existing.low_score_advice != item.low_score_advice
+            ):
+                existing.low_score_advice = item.low_score_advice
+                existing.save(update_fields=["low_score_advice"])
         else:
-            items[item.code] = Item.objects.create(framework=framework, code=item.code, **values)
+            items[item.code] = Item.objects.create(
+                framework=framework,
+                code=item.code,
+                low_score_advice=item.low_score_advice,
+                **values,
+            )
             stats.created += 1
         if item.criteria:
             _save_criteria(items[item.code], item.criteria, update, stats)

@@ -257,6 +257,14 @@ class Item(models.Model):
         blank=True,
         verbose_name="สืบต่อจากข้อ (ปีก่อน)",
     )
+    #: the "ดังนั้น หน่วยงานควร…" the analysis drafts when this item scores low (seed 004 writes
+    #: advice per item); central admins edit it; each report's text stays editable before freezing
+    low_score_advice = models.TextField(
+        "คำแนะนำเมื่อคะแนนต่ำกว่าเกณฑ์",
+        blank=True,
+        max_length=2000,
+        help_text="ต่อจากคำว่า “หน่วยงานควร” เช่น กำหนดมาตรการแนวทางการยืมทรัพย์สินของทางราชการ …",
+    )
     lineage_note = models.CharField(
         "ที่มาของการสืบต่อ",
         max_length=500,

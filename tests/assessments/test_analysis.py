@@ -17,7 +17,7 @@ from assessments.analysis import (
 )
 from assessments.demo import load_scores_demo
 from assessments.models import AnalysisArea, AreaAnalysis, Assessment, Score
-from assessments.selectors import assessments_for_organisation
+from assessments.selectors import assessments_for_organisation, forget_structures
 from tests.factories import UserFactory
 
 from .test_scoring import catalogue, seed_assessment, sheet_of  # noqa: F401
@@ -60,7 +60,11 @@ def test_draft_names_weak_items_with_their_scores_and_the_100s_to_maintain(asses
     assert assessment.organisation.name in draft["facts"]
     assert "ข้อ i10 ได้ 1.29 คะแนน" in draft["facts"]
     assert "ต่ำกว่าเกณฑ์ (IIT ต่ำกว่า 85 คะแนน) ได้แก่ ข้อ i10 ได้ 1.29 คะแนน" in draft["facts"]
-    assert "ข้อ i10 “ในหน่วยงานของท่าน มีเจ้าหน้าที่ที่ขอยืมทรัพย์สินของราชการไปใช้" in draft["therefore"]
+    # i10 has its own advice in the library (seed 004's words), not the tool's general advice.
+    assert (
+        "ข้อ i10 ควรกำหนดมาตรการแนวทางการยืมทรัพย์สินของทางราชการ แจ้งเวียนให้บุคลากรในหน่วยงานทราบ"
+        in draft["therefore"]
+    )
     assert "ข้อ i10 ได้ 1.29 คะแนน ต่ำกว่าเกณฑ์" in draft["maintain_develop"]
     assert (
         "ข้อ i11 และ i12 ได้ 100 คะแนน มีการปฏิบัติงานที่ดีเยี่ยม ควรรักษาระดับมาตรฐานไว้"
@@ -120,7 +124,10 @@ def test_measure_draft_links_the_weak_items(assessment):
     assert draft.title == "มาตรการพัฒนา: กระบวนการควบคุม ตรวจสอบการใช้อำนาจและการบริหารงานบุคคล"
     assert [i.code for i in draft.items] == ["o14", "o15"]
     assert "ข้อ o14 ได้ 0.00 คะแนน" in draft.problem
-    assert len(draft.steps) == 1 and "o14 และ o15" in draft.steps[0]
+    # One step per item from the advice library (seed 004's words for o14 and o15).
+    assert len(draft.steps) == 2
+    assert draft.steps[0].startswith("จัดทำและเผยแพร่ข้อมูลแผนการบริหารและพัฒนาทรัพยากรบุคคล")
+    assert draft.steps[0].endswith("(ข้อ o14)") and draft.steps[1].endswith("(ข้อ o15)")
 
 
 # ---------------------------------------------------------------- ensure / redraft / update
@@ -231,3 +238,44 @@ def test_demo_without_the_demo_organisation_does_nothing(db):
     call_command("load_framework", stdout=io.StringIO())
     assert "ไม่พบหน่วยงานตัวอย่าง" in load_scores_demo()
     assert not Assessment.objects.exists()
+
+
+def test_the_advice_library_is_used_only_for_low_items(assessment):
+    """An item's advice drafts "ดังนั้น" only when it scores low; a low item without advice gets
+    the tool's general advice; a changed advice is used by the next draft."""
+
+    framework = assessment.framework
+    i10 = framework.items.get(code="i10")  # 1.29: low, with shipped advice
+    i11 = framework.items.get(code="i11")  # 100: not low
+    i11.low_score_advice = "ไม่ควรปรากฏ"
+    i11.save()  # through the model, so the catalogue's cached structure is told
+    fresh = prefetched(assessment.organisation)
+    draft = analysis_draft(assessment=fresh, area=area(fresh, 4))
+    assert "ไม่ควรปรากฏ" not in draft["therefore"] and i10.low_score_advice in draft["therefore"]
+    i10.low_score_advice = ""
+    i10.save()
+    forget_structures()  # the clock may not have moved: drop the memo the version would retire
+    fresh = prefetched(assessment.organisation)
+    draft = analysis_draft(assessment=fresh, area=area(fresh, 4))
+    assert "ข้อ i10 “ในหน่วยงานของท่าน มีเจ้าหน้าที่ที่ขอยืมทรัพย์สินของราชการไปใช้" in draft["therefore"]
+    i10.low_score_advice = "จัดทำทะเบียนคุมการยืมทรัพย์สิน"
+    i10.save()
+    forget_structures()
+    fresh = prefetched(assessment.organisation)
+    measure = area_measure_draft(assessment=fresh, area=area(fresh, 4))
+    assert measure.steps == ["จัดทำทะเบียนคุมการยืมทรัพย์สิน (ข้อ i10)"]
+
+
+def test_load_framework_ships_advice_and_keeps_an_admins_text(catalogue):  # noqa: F811
+    from assessments.models import Item
+
+    i10 = Item.objects.get(framework__fiscal_year__year=2568, framework__variant="อปท.", code="i10")
+    assert i10.low_score_advice.startswith("กำหนดมาตรการแนวทางการยืมทรัพย์สินของทางราชการ")
+    Item.objects.filter(pk=i10.pk).update(low_score_advice="ข้อความของผู้ดูแลส่วนกลาง")
+    call_command("load_framework", stdout=io.StringIO())
+    i10.refresh_from_db()
+    assert i10.low_score_advice == "ข้อความของผู้ดูแลส่วนกลาง"
+    Item.objects.filter(pk=i10.pk).update(low_score_advice="")
+    call_command("load_framework", stdout=io.StringIO())  # an empty field is filled again
+    i10.refresh_from_db()
+    assert i10.low_score_advice.startswith("กำหนดมาตรการแนวทางการยืม")
