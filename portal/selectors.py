@@ -133,6 +133,9 @@ class ValueNames:
         if isinstance(field, models.FileField):
             return "(ไฟล์)"
         if isinstance(field, models.BooleanField):
+            # A membership's "ใช้งาน" reads as what happened to the person's rights.
+            if field.model.__name__ == "Membership" and field.name == "is_active":
+                return {"True": "ใช้งาน", "False": "ระงับสิทธิ์"}.get(text, text)
             return BOOLEANS.get(text, text)
         if field.many_to_one:
             return self.names.get(field.related_model, {}).get(text, f"(ลบแล้ว รหัส {text})")

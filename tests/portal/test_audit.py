@@ -143,3 +143,20 @@ def test_codes_and_empty_sizes_are_not_shown(org, staff, org_admin, approver):
     )
     rows = change_rows(publication_entry)
     assert [after for _, _, after in rows] == ["รอบ 6 เดือน"]
+
+
+def test_a_suspension_reads_as_one(org, org_admin, staff):
+    from organisations.services import membership_update
+    from portal.selectors import change_rows
+
+    membership = staff.memberships.get(organisation=org)
+    with set_actor(org_admin):
+        membership_update(
+            membership=membership,
+            role=membership.role,
+            position_title=membership.position_title,
+            unit=None,
+            is_active=False,
+        )
+    entry = LogEntry.objects.get_for_object(membership).order_by("-timestamp").first()
+    assert ("ใช้งาน", "ใช้งาน", "ระงับสิทธิ์") in change_rows(entry)
