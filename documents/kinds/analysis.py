@@ -25,6 +25,7 @@ from assessments.analysis import (
     tool_groups,
 )
 from assessments.scoring import score_sheet
+from documents.charts import Bar, bar_chart
 from documents.kinds.measures import LONG_ROW_CHARACTERS
 from documents.registry import DocumentError, DocumentKind, register
 from documents.typography import sarabun_pt
@@ -98,6 +99,19 @@ def _plan(sections, measures: list[Measure]) -> list[PlanGroup]:
     return groups
 
 
+def year_charts(history) -> list:
+    """Seed 004's chart per year: each indicator and the total, every bar labelled with its
+    value (the years without scores are left out)."""
+    charts = []
+    for index, year in enumerate(history.years):
+        if not history.present[index]:
+            continue
+        bars = [Bar(f"{row.number}. {row.name}", row.values[index]) for row in history.rows]
+        bars.append(Bar("คะแนนรวม", history.totals[index]))
+        charts.append(bar_chart(bars, title=f"ผลการประเมินรายตัวชี้วัด ปี {year}"))
+    return charts
+
+
 def _plan_context(plan: list[PlanGroup]) -> dict[str, Any]:
     """The plan table's groups with rows, and the areas said once in a sentence instead of a
     placeholder row: those listed under another area, and those with no measure."""
@@ -140,6 +154,7 @@ def build_analysis(*, organisation, fiscal_year, options) -> dict[str, Any]:
         "groups": tool_groups(sheet),
         "history": history,
         "chart": history_chart(history, thai_digits=options.thai_digits),
+        "year_charts": year_charts(history),
         "sections": sections,
         "item_years": item_years,
         # the item text column gives room to earlier years (9% each; the score column 12%)

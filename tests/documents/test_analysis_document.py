@@ -215,9 +215,9 @@ def test_only_sarabun_is_embedded(org, data, tmp_path):
 def test_chart_is_the_same_svg_on_screen_and_in_the_pdf(org, data):
     screen = render(org, output="html").content.decode()
     charts = re.findall(r"<svg.*?</svg>", screen, re.S)
-    assert len(charts) == 1
+    assert len(charts) == 5  # one per year
     chart = charts[0]
-    assert "ปี 2564" in chart and "ปี 2568" in chart and "ตัวชี้วัดที่" in chart
+    assert "ปี 2564" in chart and "1. การปฏิบัติหน้าที่" in chart
     assert "<script" not in screen
     kind = get_kind("analysis")
     options = DocumentOptions()
@@ -227,7 +227,7 @@ def test_chart_is_the_same_svg_on_screen_and_in_the_pdf(org, data):
         kind.template, context, kind=kind.name, title=title, options=options, for_pdf=True
     )
     assert "file://" in html_for_pdf  # really the PDF variant (local fonts)
-    assert chart in html_for_pdf
+    assert all(c in html_for_pdf for c in charts)
     # With Thai digits, the chart's labels follow.
     thai = render(org, output="html", thai_digits=True).content.decode()
     assert "ปี ๒๕๖๔" in re.search(r"<svg.*?</svg>", thai, re.S).group(0)
@@ -327,3 +327,14 @@ def test_a_stale_official_total_is_named_and_not_used(org, data, tmp_path, thai)
     )
     Score.objects.filter(code="TOTAL").update(stale=False)
     assert "ยังไม่ปรับตามคะแนนรายข้อ" not in squash(pdftotext(render(org).content, tmp_path))
+
+
+def test_a_labelled_chart_per_year_as_seed_004(org, data):
+    html = render(org, output="html").content.decode()
+    charts = html.split('class="chart-block year-chart"')[1:]
+    assert len(charts) == 5  # 2564–2568
+    for year, chart in zip(range(2564, 2569), charts, strict=True):
+        assert f"ผลการประเมินรายตัวชี้วัด ปี {year}" in chart.split("</svg>")[0]
+    latest = charts[-1].split("</svg>")[0]
+    for value in INDICATORS + ["90.24"]:  # every bar carries its value
+        assert f">{value}</text>" in latest, value
