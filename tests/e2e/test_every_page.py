@@ -84,6 +84,7 @@ ALLOWED_WORDS = {
     "www",
     "org_name",
     "Sarabun",
+    "SarabunPSK",  # the font Word files name (TH SarabunPSK)
     "Authy",
     "Apps",
     "OTP",
