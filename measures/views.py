@@ -131,7 +131,7 @@ def _other_problems(form, formset, organisation, year) -> None:
         services.measure_check(
             organisation=organisation,
             year=year,
-            title=data.get("title", "") or ("-" if "title" in form.errors else ""),
+            title=data.get("title", ""),
             items=list(data.get("items") or []),
             responsible_units=list(data.get("responsible_units") or []),
             timeframe_kind=data.get("timeframe_kind", ""),

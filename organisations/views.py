@@ -150,36 +150,29 @@ def member_edit(request, code: str, pk: int):
         "is_active": membership.is_active,
     }
     invited = not membership.user.has_usable_password()
+    # Two forms on the page: the member's role and unit, and (before a password is set) the
+    # invitation's address; the hidden "action" says which one was sent.
+    inviting = request.method == "POST" and request.POST.get("action") == "invite"
     invite_form = InviteForm(
-        request.POST if request.POST.get("action") == "invite" else None,
-        initial={"email": membership.user.email},
+        request.POST if inviting else None, initial={"email": membership.user.email}
     )
-    if request.method == "POST" and request.POST.get("action") == "invite" and invited:
-        if invite_form.is_valid():
-            try:
-                user = member_email_correct(
-                    membership=membership, email=invite_form.cleaned_data["email"]
-                )
-            except ValidationError as exc:
-                add_service_errors(invite_form, exc)
-            else:
-                _send_welcome(request, user, organisation)
-                messages.success(request, f"ส่งลิงก์ตั้งรหัสผ่านไปที่ {user.email} อีกครั้งแล้ว")
-                return redirect("organisations:member_edit", code=code, pk=pk)
-        form = MemberChangeForm(organisation=organisation, initial=initial)
-        return render(
-            request,
-            "organisations/member_edit.html",
-            {
-                "organisation": organisation,
-                "membership": membership,
-                "form": form,
-                "invite_form": invite_form,
-                "invited": invited,
-            },
-        )
-    form = MemberChangeForm(request.POST or None, organisation=organisation, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = MemberChangeForm(
+        request.POST if request.method == "POST" and not inviting else None,
+        organisation=organisation,
+        initial=initial,
+    )
+    if inviting and invited and invite_form.is_valid():
+        try:
+            user = member_email_correct(
+                membership=membership, email=invite_form.cleaned_data["email"]
+            )
+        except ValidationError as exc:
+            add_service_errors(invite_form, exc)
+        else:
+            _send_welcome(request, user, organisation)
+            messages.success(request, f"ส่งลิงก์ตั้งรหัสผ่านไปที่ {user.email} อีกครั้งแล้ว")
+            return redirect("organisations:member_edit", code=code, pk=pk)
+    elif form.is_bound and form.is_valid():
         try:
             membership_update(membership=membership, **form.cleaned_data)
         except ValidationError as exc:

@@ -1,17 +1,13 @@
 """One digit setting per document (documents.digits): every registered kind, read back from its
 PDF, is either all Thai digits or all Arabic ones, item codes included."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 
-from approvals.models import Memo
 from documents.digits import apply_digits
-from documents.registry import KINDS, DocumentError, document_render
-from documents.rendering import DocumentOptions
-from organisations.models import Organisation
+from documents.registry import KINDS
+from tests.documents.conftest import render_demo_kind
 from tests.pdftools import pdftotext
 
 THAI = re.compile("[๐-๙]")
@@ -51,32 +47,6 @@ def test_markup_styles_and_kept_elements_are_left_alone():
 # ---------------------------------------------------------------- every kind of the demo
 
 
-@pytest.fixture
-def demo(db, settings, time_machine):
-    time_machine.move_to("2026-12-06 09:00+07:00", tick=False)
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
-    settings.DEBUG = False
-    return Organisation.objects.get(code="6301401")
-
-
-def _render_some_year(kind, org, thai: bool) -> str:
-    """The kind's PDF for the newest year it renders for (the memo: the demo's newest memo)."""
-    memo = Memo.objects.filter(organisation=org).order_by("-pk").first()
-    for year in (2570, 2569, 2568):
-        options = DocumentOptions(thai_digits=thai, memo_id=memo.pk)
-        try:
-            return document_render(
-                kind=kind.name,
-                organisation=org if kind.needs_organisation else None,
-                fiscal_year=year,
-                options=options,
-            ).content
-        except DocumentError:
-            continue
-    raise AssertionError(f"{kind.name} renders for no demo year")
-
-
 @pytest.mark.pdf
 @pytest.mark.parametrize("thai", [False, True])
 def test_every_kind_prints_one_kind_of_digit(demo, tmp_path, thai):
@@ -84,7 +54,9 @@ def test_every_kind_prints_one_kind_of_digit(demo, tmp_path, thai):
     for kind in KINDS.values():
         if kind.name in VERBATIM:
             continue
-        text = URL.sub("", pdftotext(_render_some_year(kind, demo, thai), tmp_path))
+        text = URL.sub(
+            "", pdftotext(render_demo_kind(kind, demo, thai_digits=thai).content, tmp_path)
+        )
         wrong = ARABIC if thai else THAI
         found = sorted({m.group() for m in wrong.finditer(text)})
         context = [text[max(m.start() - 20, 0) : m.end() + 20] for m in wrong.finditer(text)][:5]

@@ -11,43 +11,15 @@ from pathlib import Path
 
 import fontpkg_sarabun
 import pytest
-from django.core.management import call_command
 from docx import Document
 from docx.shared import Cm
 from docx.table import Table
 from lxml import html as lxml_html
 
-from approvals.models import Memo
-from documents.registry import DOCX_TYPE, KINDS, DocumentError, document_render
-from documents.rendering import DocumentOptions
-from organisations.models import Organisation
+from documents.registry import DOCX_TYPE, KINDS
+from tests.documents.conftest import render_demo_kind
 
 SPACE = re.compile(r"\s+")
-
-
-@pytest.fixture
-def demo(db, settings, time_machine):
-    time_machine.move_to("2026-12-06 09:00+07:00", tick=False)
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
-    settings.DEBUG = False
-    return Organisation.objects.get(code="6301401")
-
-
-def _render(kind, org, output, **options):
-    memo = Memo.objects.filter(organisation=org).order_by("-pk").first()
-    for year in (2570, 2569, 2568):
-        try:
-            return document_render(
-                kind=kind.name,
-                organisation=org if kind.needs_organisation else None,
-                fiscal_year=year,
-                output=output,
-                options=DocumentOptions(memo_id=memo.pk, **options),
-            )
-        except DocumentError:
-            continue
-    raise AssertionError(f"{kind.name} renders for no demo year")
 
 
 def _words(text: str) -> list[str]:
@@ -93,8 +65,8 @@ def _nested_tables(document) -> list:
 @pytest.mark.pdf
 def test_every_kind_is_a_word_file_with_the_same_text(demo):
     for kind in KINDS.values():
-        html = _render(kind, demo, "html")
-        word = _render(kind, demo, "docx")
+        html = render_demo_kind(kind, demo, "html")
+        word = render_demo_kind(kind, demo, "docx")
         assert word.content_type == DOCX_TYPE and word.filename.endswith(".docx")
         document = Document(io.BytesIO(word.content))
         expected = _words(_html_text(html.content))
@@ -132,7 +104,7 @@ def test_every_kind_is_a_word_file_with_the_same_text(demo):
 @pytest.mark.parametrize("thai", [False, True])
 def test_the_word_file_follows_the_digit_setting(demo, thai):
     kind = KINDS["measure-results"]
-    document = Document(io.BytesIO(_render(kind, demo, "docx", thai_digits=thai).content))
+    document = Document(io.BytesIO(render_demo_kind(kind, demo, "docx", thai_digits=thai).content))
     text = _docx_text(document)
     assert re.search("[๐-๙]", text) if thai else not re.search("[๐-๙]", text)
     if thai:
@@ -150,7 +122,7 @@ def test_libreoffice_opens_every_word_file(demo, tmp_path):
     names = []
     for kind in KINDS.values():
         path = tmp_path / f"{kind.name}.docx"
-        path.write_bytes(_render(kind, demo, "docx").content)
+        path.write_bytes(render_demo_kind(kind, demo, "docx").content)
         names.append(path)
     # This machine has no TH SarabunPSK (every government PC has): map it to the bundled
     # Sarabun so the page images show Thai.
