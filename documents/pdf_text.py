@@ -197,9 +197,13 @@ def actual_text_for(textbox, text_overflow="clip"):
     if hyphen and hyphens != "none" and text.endswith(hyphen):
         before = text[: -len(hyphen)]
         if before.endswith(_SOFT_HYPHEN) or hyphens == "auto":
-            return before.replace(_SOFT_HYPHEN, "") + _SOFT_HYPHEN
-    # Soft hyphens not at a break are invisible (Pango draws an empty glyph).
-    return text.replace(_SOFT_HYPHEN, "")
+            return before.replace(_SOFT_HYPHEN, "").replace(_ZWSP, "") + _SOFT_HYPHEN
+    # Soft hyphens not at a break are invisible (Pango draws an empty glyph), and so are the zero
+    # width spaces `documents.linebreaks` puts between Thai words: neither is text.
+    return text.replace(_SOFT_HYPHEN, "").replace(_ZWSP, "")
+
+
+_ZWSP = "\u200b"
 
 
 def _utf16_hex_string(text):

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from .digits import apply_digits
+from .linebreaks import segment_html, words_kept_whole
 from .typography import OFFICIAL_SIZES
 
 logger = logging.getLogger(__name__)
@@ -186,17 +188,30 @@ def html_to_pdf(html: str) -> bytes:
     The Thai text-layer fix (`reports.pdf_text`) is installed once at start-up by
     `ReportsConfig.ready()`.
     """
+    with _thai_word_breaks():
+        return _weasy(html).write_pdf()
+
+
+def _thai_word_breaks():
+    """Lines break between Thai words (`documents.linebreaks`), unless the setting
+    `DOCUMENTS_THAI_WORD_BREAKS` is off (the benchmark compares both)."""
+    if getattr(settings, "DOCUMENTS_THAI_WORD_BREAKS", True):
+        return words_kept_whole()
+    return contextlib.nullcontext()
+
+
+def _weasy(html: str) -> HTML:
+    """WeasyPrint's document for `html`, its Thai words marked when words are kept whole."""
+    if getattr(settings, "DOCUMENTS_THAI_WORD_BREAKS", True):
+        html = segment_html(html)
     base_url = (Path(settings.BASE_DIR) / "static").as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=LocalOnlyFetcher()).write_pdf()
+    return HTML(string=html, base_url=base_url, url_fetcher=LocalOnlyFetcher())
 
 
 def htmls_to_pdf(htmls: list[str]) -> bytes:
     """One PDF of several documents in order (a memo and its attachments), each with its own
     page setup and page numbers."""
-    base_url = (Path(settings.BASE_DIR) / "static").as_uri() + "/"
-    documents = [
-        HTML(string=html, base_url=base_url, url_fetcher=LocalOnlyFetcher()).render()
-        for html in htmls
-    ]
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    with _thai_word_breaks():
+        documents = [_weasy(html).render() for html in htmls]
+        pages = [page for document in documents for page in document.pages]
+        return documents[0].copy(pages).write_pdf()

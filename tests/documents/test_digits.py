@@ -62,3 +62,5 @@ def test_every_kind_prints_one_kind_of_digit(demo, tmp_path, thai):
         context = [text[max(m.start() - 20, 0) : m.end() + 20] for m in wrong.finditer(text)][:5]
         assert not found, f"{kind.name} (thai_digits={thai}) prints {found}: {context}"
         assert (THAI if thai else ARABIC).search(text), kind.name  # it does print numbers
+        # The word boundaries given to the renderer (documents.linebreaks) are not text.
+        assert "\u200b" not in text and "\u2060" not in text, kind.name
