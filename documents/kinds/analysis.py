@@ -5,7 +5,9 @@
 2. each ประเด็น: its items with scores and the three texts (the saved ones, or a draft computed
    on the fly: rendering never writes);
 3. การนำผลการวิเคราะห์ไปสู่การปฏิบัติ: the year's measures under the first area whose items they
-   address, with steps, responsible units and period.
+   address, with steps, responsible units and period;
+4. the closing matrix (ประเด็น / ข้อคำถาม ITA / ผลการวิเคราะห์ข้อมูล / มาตรการ / ขั้นตอน / ระยะเวลา /
+   ส่วนงาน), each area's rows built from the measures linked to its items.
 
 Everything is read through prefetching selectors, so the query count does not grow with items,
 years or measures.
@@ -17,9 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessments.analysis import (
+    ItemStatus,
     area_sections,
     assessment_with_history,
     attach_item_history,
+    format_score,
     history_chart,
     score_history,
     tool_groups,
@@ -37,6 +41,7 @@ ANALYSIS_TITLE = "การวิเคราะห์ผลการประ�
 RUNNING_TITLE = "การวิเคราะห์ผลการประเมิน ITA"
 PLAN_TITLE = "การนำผลการวิเคราะห์ไปสู่การปฏิบัติ"
 OTHER_MEASURES = "มาตรการอื่นของปีงบประมาณ"
+MATRIX_TITLE = "สรุปผลการวิเคราะห์และการนำผลการวิเคราะห์ไปสู่การปฏิบัติรายประเด็น"
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,72 @@ def _plan(sections, measures: list[Measure]) -> list[PlanGroup]:
     return groups
 
 
+#: what the closing matrix says of an item's score, by its status (assessments.analysis.ItemStatus)
+FINDINGS = {
+    ItemStatus.WEAK: "ต่ำกว่าเกณฑ์ ควรพัฒนาและปรับปรุงเป็นลำดับแรก",
+    ItemStatus.PASSED: "ผ่านเกณฑ์ ควรพัฒนาให้ดียิ่งขึ้น",
+    ItemStatus.FULL: "ได้คะแนนเต็ม ควรรักษาระดับ",
+}
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One measure under one ประเด็น: the area's items it addresses and what their scores say."""
+
+    items: list[tuple[str, str]]  # (code, question)
+    findings: list[str]
+    title: str
+    steps: list[tuple[int, str]]
+    timeframe: str
+    units: list[str]
+
+    @property
+    def can_break(self) -> bool:
+        length = len(self.title) + sum(len(text) for _, text in self.steps)
+        length += sum(len(text) for _, text in self.items)
+        return length > LONG_ROW_CHARACTERS
+
+
+@dataclass(frozen=True)
+class MatrixArea:
+    number: int
+    name: str
+    rows: list[MatrixRow]
+
+
+def _finding(row) -> str:
+    if row.score is None:
+        return f"ข้อ {row.code} ยังไม่มีคะแนน"
+    return f"ข้อ {row.code} ได้ {format_score(row.score)} คะแนน {FINDINGS[row.status]}"
+
+
+def _matrix(sections, measures: list[Measure]) -> list[MatrixArea]:
+    """Seed 004's closing table: for each ประเด็น, every measure linked to one of its items, with
+    those items, what their scores say, and the measure's steps, period and units. A measure that
+    addresses two areas is a row of each; an area with no measure has no row."""
+    areas = []
+    for section in sections:
+        by_code = {row.code: row for row in section.items}
+        rows = []
+        for measure in measures:
+            linked = [by_code[item.code] for item in measure.items.all() if item.code in by_code]
+            if not linked:
+                continue
+            rows.append(
+                MatrixRow(
+                    items=[(row.code, row.text) for row in linked],
+                    findings=[_finding(row) for row in linked],
+                    title=measure.title,
+                    steps=[(step.order, step.text) for step in measure.steps.all()],
+                    timeframe=measure.timeframe_text(),
+                    units=[unit.name for unit in measure.responsible_units.all()],
+                )
+            )
+        if rows:
+            areas.append(MatrixArea(section.area.number, section.area.name, rows))
+    return areas
+
+
 def year_charts(history) -> list:
     """Seed 004's chart per year: each indicator and the total, every bar labelled with its
     value (the years without scores are left out)."""
@@ -138,6 +209,9 @@ def build_analysis(*, organisation, fiscal_year, options) -> dict[str, Any]:
     sections = area_sections(assessment)  # saved texts, or drafts computed here (never saved)
     # Earlier years' scores of each item, through lineage (only years with item scores).
     item_years = attach_item_history(sections, assessments, year)
+    measures = measures_for_year(organisation, year)
+    matrix = _matrix(sections, measures)
+    in_matrix = {area.number for area in matrix}
     return {
         "title": thai.maybe_thai_digits(
             f"{ANALYSIS_TITLE} ประจำปีงบประมาณ พ.ศ. {year}", options.thai_digits
@@ -159,7 +233,11 @@ def build_analysis(*, organisation, fiscal_year, options) -> dict[str, Any]:
         "item_years": item_years,
         # the item text column gives room to earlier years (9% each; the score column 12%)
         "item_text_width": 68 + 6 - 9 * len(item_years) if item_years else 68,
-        **_plan_context(_plan(sections, measures_for_year(organisation, year))),
+        **_plan_context(_plan(sections, measures)),
+        "matrix": matrix,
+        "matrix_title": MATRIX_TITLE,
+        # areas with no row, said once in a sentence (only when the framework has areas)
+        "matrix_without": [s.area.number for s in sections if s.area.number not in in_matrix],
         "plan_title": PLAN_TITLE,
         "cover_sizes": {"title": sarabun_pt(24), "text": sarabun_pt(20)},
     }

@@ -16,6 +16,7 @@ from assessments.analysis import analysis_ensure, analysis_update
 from assessments.demo import EARLIER_YEARS
 from assessments.models import AreaAnalysis, Assessment, ScoreKind
 from assessments.selectors import forget_structures, framework_for_organisation
+from documents.kinds.analysis import MATRIX_TITLE
 from documents.registry import DocumentError, document_render, get_kind
 from documents.rendering import DocumentOptions, render_html
 from ita_portal.thai.dates import to_thai_digits
@@ -166,7 +167,9 @@ def test_report_shows_seed_004_figures(org, data, tmp_path, thai):
     assert_in_pdf("การนำผลการวิเคราะห์ไปสู่การปฏิบัติ", text)
     for header in ("มาตรการ/โครงการ/กิจกรรม", "ขั้นตอน/วิธีปฏิบัติ", "ผู้รับผิดชอบ", "ระยะเวลาดำเนินการ"):
         assert_in_pdf(header, text)
-    plan = squash(text).split(squash("การนำผลการวิเคราะห์ไปสู่การปฏิบัติ"))[-1]
+    whole = squash(text)
+    plan = whole.split(squash(digits("3. การนำผลการวิเคราะห์ไปสู่การปฏิบัติ", thai)))[1]
+    plan, matrix = plan.split(squash(MATRIX_TITLE))
     head4, head6 = (squash(digits(f"ประเด็นที่ {n} {AREAS[n - 1]}", thai)) for n in (4, 6))
     area4 = plan.split(head4)[1].split(head6)[0]
     assert squash(MEASURE_TITLE) in area4
@@ -182,6 +185,30 @@ def test_report_shows_seed_004_figures(org, data, tmp_path, thai):
     assert squash(CROSS_AREA_TITLE) in area6 and plan.count(squash(CROSS_AREA_TITLE)) == 1
     assert squash(digits("ตอบประเด็นที่ 7 ด้วย", thai)) in area6
     assert squash(digits("มาตรการของประเด็นที่ 7 แสดงไว้ในประเด็นที่ 6", thai)) in plan
+    # Section 4, the closing matrix: a row per measure under each area whose items it addresses.
+    for header in (
+        "ประเด็น",
+        "ผลการวิเคราะห์ข้อมูล",
+        "การนำผลการวิเคราะห์ไปสู่การปฏิบัติ",
+        "ข้อคำถาม ITA",
+        "มาตรการ",
+        "ขั้นตอน/วิธีการปฏิบัติ",
+        "ระยะเวลาดำเนินการ",
+        "ส่วนงานที่รับผิดชอบ",
+    ):
+        assert squash(header) in matrix, header
+    assert squash(digits(f"4. {AREAS[3]}", thai)) in matrix
+    assert squash(digits("i10 ในหน่วยงานของท่าน มีเจ้าหน้าที่ที่ขอยืมทรัพย์สินของราชการไปใช้", thai)) in matrix
+    assert squash(digits("ข้อ i10 ได้ 1.29 คะแนน ต่ำกว่าเกณฑ์", thai)) in matrix
+    assert matrix.count(squash(MEASURE_TITLE)) == 1
+    assert squash(digits("1. จัดทำคู่มือการยืมทรัพย์สินของราชการ", thai)) in matrix
+    # the measure for areas 6 and 7 is a row of each, with that area's item
+    assert matrix.count(squash(CROSS_AREA_TITLE)) == 2
+    for number in (6, 7):
+        assert squash(digits(f"{number}. {AREAS[number - 1]}", thai)) in matrix
+    # areas without a linked measure: no row, one sentence
+    assert squash(digits("ประเด็นที่ 1, 2, 3, 5 ยังไม่มีมาตรการที่ผูกกับข้อของประเด็น", thai)) in matrix
+    assert squash(digits(f"1. {AREAS[0]}", thai)) not in matrix
     # Digits: one kind everywhere, page numbers included.
     if thai:
         assert not re.search(r"[0-9]", text), re.findall(r".{0,20}[0-9].{0,20}", text)[:3]
