@@ -377,7 +377,13 @@ def validate(fw: FrameworkData, sheet_names: dict[str, str] | None = None) -> No
                     "รหัสข้อที่สืบต่อต้องเป็นรูปแบบ i1, e5 หรือ o27 (คั่นหลายข้อด้วยจุลภาค)",
                 )
         if len(item.low_score_advice) > 2000:
-            err(SHEET_ITEMS, item.row, "คำแนะนำเมื่อคะแนนต่ำ", "", "คำแนะนำยาวเกิน 2,000 ตัวอักษร")
+            err(
+                SHEET_ITEMS,
+                item.row,
+                ADVICE_COLUMN,
+                f"{len(item.low_score_advice):,} ตัวอักษร",
+                "คำแนะนำยาวเกิน 2,000 ตัวอักษร",
+            )
         if len(item.lineage_note) > 500:
             err(SHEET_ITEMS, item.row, LINEAGE_NOTE_COLUMN, "", "ที่มาของการสืบต่อยาวเกิน 500 ตัวอักษร")
         for criterion in item.criteria:
@@ -695,6 +701,8 @@ AREA_COLUMNS = ["ประเด็นที่", "ชื่อประเด�
 # Optional columns of the items sheet (workbooks made before lineage have neither).
 LINEAGE_COLUMN = "สืบต่อจากข้อ (ปีก่อน)"
 LINEAGE_NOTE_COLUMN = "ที่มาของการสืบต่อ"
+#: optional: the advice library (Item.low_score_advice), "ดังนั้น หน่วยงานควร…"
+ADVICE_COLUMN = "คำแนะนำเมื่อคะแนนต่ำ (ต่อจาก “หน่วยงานควร”)"
 
 
 def framework_export_xlsx(framework: Framework) -> bytes:
@@ -753,7 +761,7 @@ def framework_export_xlsx(framework: Framework) -> bytes:
     )
     sheet(
         SHEET_ITEMS,
-        [*ITEM_COLUMNS, LINEAGE_COLUMN, LINEAGE_NOTE_COLUMN],
+        [*ITEM_COLUMNS, LINEAGE_COLUMN, LINEAGE_NOTE_COLUMN, ADVICE_COLUMN],
         [
             [
                 i.code,
@@ -766,6 +774,7 @@ def framework_export_xlsx(framework: Framework) -> bytes:
                 "ใช่" if i.is_retired else "",
                 ", ".join(p.code for p in sorted(i.predecessors.all(), key=_item_sort)),
                 i.lineage_note,
+                i.low_score_advice,
             ]
             for i in framework.items.select_related("indicator")
             .prefetch_related("predecessors")
@@ -928,8 +937,8 @@ def parse_xlsx(content: bytes) -> FrameworkData:
                 "row": number,
             }
         )
-    lineage_columns = (LINEAGE_COLUMN, LINEAGE_NOTE_COLUMN)
-    for number, rec in _read_rows(book, SHEET_ITEMS, ITEM_COLUMNS, errors, lineage_columns):
+    optional_columns = (LINEAGE_COLUMN, LINEAGE_NOTE_COLUMN, ADVICE_COLUMN)
+    for number, rec in _read_rows(book, SHEET_ITEMS, ITEM_COLUMNS, errors, optional_columns):
         fw.items.append(
             ItemData(
                 code=(cell(SHEET_ITEMS, number, "รหัสข้อ", rec["รหัสข้อ"], text) or "").lower(),
@@ -948,6 +957,7 @@ def parse_xlsx(content: bytes) -> FrameworkData:
                     if code
                 ],
                 lineage_note=str(rec.get(LINEAGE_NOTE_COLUMN) or "").strip(),
+                low_score_advice=str(rec.get(ADVICE_COLUMN) or "").strip(),
             )
         )
     by_code = {item.code: item for item in fw.items}

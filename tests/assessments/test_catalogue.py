@@ -171,3 +171,37 @@ def test_weights_in_fixture_directory_are_valid():
     for path in sorted(settings.ITA_FRAMEWORK_DIR.glob("framework-*.json")):
         data = load_json_file(path)
         assert sum(data.weights.values()) == Decimal(100), path.name
+
+
+def test_xlsx_carries_the_advice_library():
+    """The workbook has the advice column: the shipped advice goes out, an edited one comes back
+    in, an over-long one is refused naming its row and column, and nothing is half-written."""
+    from assessments.catalogue import ADVICE_COLUMN
+
+    call_command("load_framework", stdout=io.StringIO())
+    fw = Framework.objects.get(fiscal_year__year=2568, variant="อปท.")
+    i10 = fw.items.get(code="i10")
+    assert i10.low_score_advice  # shipped (seed 004)
+    wb = load_workbook(io.BytesIO(framework_export_xlsx(fw)))
+    ws = wb[SHEET_ITEMS]
+    header = [c.value for c in ws[1]]
+    column = header.index(ADVICE_COLUMN) + 1
+    rows = {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1)}
+    assert ws.cell(row=rows["i10"], column=column).value == i10.low_score_advice
+
+    def edit(value):
+        def apply(sheet):
+            sheet.cell(row=rows["i11"], column=column).value = value
+
+        return _edit_items_sheet(framework_export_xlsx(fw), apply)
+
+    framework_import_xlsx(content=edit("จัดทำทะเบียนคุมการใช้ทรัพย์สินของราชการให้เป็นปัจจุบัน"))
+    assert fw.items.get(code="i11").low_score_advice == (
+        "จัดทำทะเบียนคุมการใช้ทรัพย์สินของราชการให้เป็นปัจจุบัน"
+    )
+    with pytest.raises(CatalogueError) as exc:
+        framework_import_xlsx(content=edit("ก" * 2001))
+    message = " ".join(str(e) for e in exc.value.errors)
+    assert f"แถวที่ {rows['i11']}" in message and ADVICE_COLUMN in message
+    assert "2,001 ตัวอักษร" in message
+    assert fw.items.get(code="i11").low_score_advice.startswith("จัดทำทะเบียนคุม")
