@@ -18,7 +18,9 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subse
 # the portal writes, in tests/documents/test_docx.py.
 E2E_APT_PACKAGES := chromium libreoffice-writer-nogui
 
-.PHONY: run run-services test e2e guide-images setup system-deps e2e-deps lint format check clean lock
+DOC_DB := /tmp/ita-doc-comparisons.sqlite3
+
+.PHONY: run run-services test e2e guide-images doc-comparisons setup system-deps e2e-deps lint format check clean lock
 
 # Links in e-mails and the ITAS list follow the address served (SITE_URL, unless set).
 SITE_URL ?= http://$(HOST):$(PORT)
@@ -59,6 +61,13 @@ e2e: setup e2e-deps
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 # The user guide's screenshots, retaken from the demo in Chromium into docs/images/.
+# Each document kind of the demo beside its seed, for docs/document-comparisons.md.
+doc-comparisons: setup
+	rm -f $(DOC_DB) && DATABASE_URL=sqlite:///$(DOC_DB) $(BIN)/python manage.py migrate -v0
+	DATABASE_URL=sqlite:///$(DOC_DB) $(BIN)/python manage.py load_demo > /dev/null
+	DATABASE_URL=sqlite:///$(DOC_DB) $(BIN)/python manage.py compare_with_seeds --out docs/images/documents
+	rm -f $(DOC_DB)
+
 guide-images: setup e2e-deps
 	ITA_GUIDE_IMAGES=docs/images $(BIN)/pytest -p no:randomly tests/e2e/test_guide_images.py
 
