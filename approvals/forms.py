@@ -4,7 +4,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import F
 
+from ita_portal import limits
 from ita_portal.forms import ModelChoiceField
+from ita_portal.limits import ThaiLengthMixin
 from ita_portal.thai.forms import ThaiDateField
 
 from .models import ChainTemplate, Decision, DelegationKind, ResubmitMode
@@ -27,15 +29,23 @@ def _full_name(user) -> str:
     return f"{name} ({position})" if position else name
 
 
-class MemoForm(forms.Form):
+class MemoForm(ThaiLengthMixin, forms.Form):
     unit = ModelChoiceField(label="ส่วนราชการ", queryset=None, empty_label=None)
     subject = forms.CharField(
         label="เรื่อง", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
     to = forms.CharField(label="เรียน", max_length=255)
-    background = forms.CharField(label="๑. เรื่องเดิม", widget=forms.Textarea(attrs={"rows": 4}))
-    facts = forms.CharField(label="๒. ข้อเท็จจริง", widget=forms.Textarea(attrs={"rows": 4}))
-    proposal = forms.CharField(label="๓. ข้อพิจารณา/ข้อเสนอ", widget=forms.Textarea(attrs={"rows": 3}))
+    background = forms.CharField(
+        label="๑. เรื่องเดิม", widget=forms.Textarea(attrs={"rows": 4}), max_length=limits.PARAGRAPH
+    )
+    facts = forms.CharField(
+        label="๒. ข้อเท็จจริง", widget=forms.Textarea(attrs={"rows": 4}), max_length=limits.PARAGRAPH
+    )
+    proposal = forms.CharField(
+        label="๓. ข้อพิจารณา/ข้อเสนอ",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.PARAGRAPH,
+    )
     publish_memo = forms.BooleanField(
         label="เผยแพร่บันทึกข้อความนี้คู่กับเอกสาร (หลักฐาน ITA มักขอบันทึกที่อนุมัติให้เผยแพร่)",
         required=False,
@@ -59,7 +69,7 @@ class SubmitForm(forms.Form):
         self.fields["template"].queryset = ChainTemplate.objects.filter(organisation=organisation)
 
 
-class ActForm(forms.Form):
+class ActForm(ThaiLengthMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[
             (Decision.APPROVED, "เห็นชอบ/อนุมัติ"),
@@ -68,12 +78,15 @@ class ActForm(forms.Form):
         ]
     )
     comment = forms.CharField(
-        label="ความเห็น", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="ความเห็น",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.SHORT,
     )
     step = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ChainTemplateForm(forms.Form):
+class ChainTemplateForm(ThaiLengthMixin, forms.Form):
     name = forms.CharField(label="ชื่อลำดับการเสนอ", max_length=200, initial="ลำดับการเสนอหลัก")
     is_default = forms.BooleanField(label="ใช้เป็นค่าเริ่มต้น", required=False, initial=True)
     resubmit = forms.TypedChoiceField(
@@ -111,7 +124,7 @@ class ChainTemplateForm(forms.Form):
         return rows
 
 
-class DelegationForm(forms.Form):
+class DelegationForm(ThaiLengthMixin, forms.Form):
     delegator = ModelChoiceField(label="ผู้ดำรงตำแหน่ง (ผู้ที่ถูกแทน)", queryset=None)
     kind = forms.ChoiceField(
         label="ลักษณะการแทน", choices=DelegationKind.choices, initial=DelegationKind.ACTING

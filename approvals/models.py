@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ita_portal import limits
 from ita_portal.thai import dates as thai
 from organisations.models import Organisation, OrganisationOwned, TimeStamped, Unit
 
@@ -132,9 +133,9 @@ class Memo(OrganisationOwned, TimeStamped):
     date = models.DateField("วันที่", null=True, blank=True)
     subject = models.CharField("เรื่อง", max_length=500)
     to = models.CharField("เรียน", max_length=255)
-    background = models.TextField("เรื่องเดิม")
-    facts = models.TextField("ข้อเท็จจริง")
-    proposal = models.TextField("ข้อพิจารณา/ข้อเสนอ")
+    background = models.TextField("เรื่องเดิม", max_length=limits.PARAGRAPH)
+    facts = models.TextField("ข้อเท็จจริง", max_length=limits.PARAGRAPH)
+    proposal = models.TextField("ข้อพิจารณา/ข้อเสนอ", max_length=limits.PARAGRAPH)
     publish_memo = models.BooleanField("เผยแพร่บันทึกข้อความนี้คู่กับเอกสาร", default=True)
     status = models.CharField(
         "สถานะ", max_length=10, choices=MemoStatus.choices, default=MemoStatus.DRAFT
@@ -160,6 +161,9 @@ class Memo(OrganisationOwned, TimeStamped):
         verbose_name_plural = "บันทึกข้อความ"
         ordering = ["-created_at"]
         constraints = [
+            limits.length_check("memo", "background", limits.PARAGRAPH),
+            limits.length_check("memo", "facts", limits.PARAGRAPH),
+            limits.length_check("memo", "proposal", limits.PARAGRAPH),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in MemoStatus]), name="memo_status_valid"
             ),
@@ -335,7 +339,7 @@ class ApprovalStep(OrganisationOwned):
     decision = models.CharField(
         "ผลการพิจารณา", max_length=15, choices=Decision.choices, default=Decision.PENDING
     )
-    comment = models.TextField("ความเห็น", blank=True)
+    comment = models.TextField("ความเห็น", blank=True, max_length=limits.SHORT)
     acted_at = models.DateTimeField("เมื่อ", null=True, blank=True)
     # A decision kept from the previous submission (the chain resumed at the returning step).
     carried = models.BooleanField("คงผลจากการเสนอครั้งก่อน", default=False)
@@ -347,6 +351,7 @@ class ApprovalStep(OrganisationOwned):
         verbose_name_plural = "ผู้ลงนาม"
         ordering = ["memo", "cycle", "order"]
         constraints = [
+            limits.length_check("approvalstep", "comment", limits.SHORT),
             models.UniqueConstraint(
                 fields=["memo", "cycle", "order"], name="step_unique_cycle_order"
             ),

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from ita_portal import limits
 from ita_portal.thai.dates import format_number, to_thai_digits
 
 from .lineage import ancestors_by_year
@@ -43,7 +44,7 @@ TEXT_LABELS = {
     "therefore": "ดังนั้น",
     "maintain_develop": "การรักษาระดับ / การพัฒนา",
 }
-MAX_TEXT_LENGTH = 10_000
+MAX_TEXT_LENGTH = limits.ANALYSIS
 TOOL_ORDER = {Tool.IIT.value: 0, Tool.EIT.value: 1, Tool.OIT.value: 2}
 
 # What a draft suggests for weak items of each tool (the seeds' recurring advice, condensed).

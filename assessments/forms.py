@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from ita_portal.forms import ModelChoiceField
+from ita_portal.limits import ThaiLengthMixin
 from ita_portal.thai import dates as thai
 from ita_portal.uploads import file_input_attrs, size_label
 
@@ -29,7 +30,7 @@ class ScoreImportForm(forms.Form):
     )
 
 
-class ScoreTemplateForm(forms.Form):
+class ScoreTemplateForm(ThaiLengthMixin, forms.Form):
     framework = ModelChoiceField(
         label="กรอบการประเมิน",
         queryset=Framework.objects.select_related("fiscal_year").order_by(
@@ -42,7 +43,7 @@ class ScoreTemplateForm(forms.Form):
     )
 
 
-class ScoreExportForm(forms.Form):
+class ScoreExportForm(ThaiLengthMixin, forms.Form):
     year = forms.IntegerField(
         label="ปีงบประมาณ (พ.ศ.)", min_value=thai.FISCAL_YEAR_MIN, max_value=thai.FISCAL_YEAR_MAX
     )

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from ita_portal import limits
 from ita_portal.thai import dates as thai
 from organisations.models import OrganisationOwned, TimeStamped
 
@@ -88,7 +89,9 @@ class Framework(TimeStamped):
     pass_mark = models.DecimalField(
         "คะแนนผ่านเกณฑ์", max_digits=5, decimal_places=2, default=Decimal("85.00")
     )
-    source_note = models.TextField("แหล่งที่มาและความเชื่อมั่นของข้อมูล", blank=True)
+    source_note = models.TextField(
+        "แหล่งที่มาและความเชื่อมั่นของข้อมูล", blank=True, max_length=limits.PARAGRAPH
+    )
     # The NACC announces the ITAS calendar each year; admins enter it (no fixture invents it).
     oit_opens_on = models.DateField(
         "เริ่มเปิดรับข้อมูล OIT ในระบบ ITAS",
@@ -115,6 +118,7 @@ class Framework(TimeStamped):
         verbose_name_plural = "กรอบการประเมิน"
         ordering = ["-fiscal_year__year", "variant"]
         constraints = [
+            limits.length_check("framework", "source_note", limits.PARAGRAPH),
             models.UniqueConstraint(
                 fields=["fiscal_year", "variant"], name="framework_unique_year_variant"
             ),
@@ -240,9 +244,9 @@ class Item(models.Model):
     )
     tool = models.CharField("เครื่องมือ", max_length=3, choices=Tool.choices)
     code = models.CharField("รหัสข้อ", max_length=10, help_text="เช่น i1, e5, o27")
-    text = models.TextField("ข้อความ")
+    text = models.TextField("ข้อความ", max_length=limits.SHORT)
     order = models.PositiveSmallIntegerField("ลำดับ", default=0)
-    source = models.TextField("แหล่งที่มา", blank=True)
+    source = models.TextField("แหล่งที่มา", blank=True, max_length=limits.SHORT)
     confidence = models.CharField("ความเชื่อมั่น", max_length=255, blank=True)
     is_retired = models.BooleanField(
         "เลิกใช้", default=False, help_text="ข้อที่เลิกใช้จะไม่แสดงในแบบฟอร์มและรายงานใหม่"
@@ -262,7 +266,7 @@ class Item(models.Model):
     low_score_advice = models.TextField(
         "คำแนะนำเมื่อคะแนนต่ำกว่าเกณฑ์",
         blank=True,
-        max_length=2000,
+        max_length=limits.SHORT,
         help_text="ต่อจากคำว่า “หน่วยงานควร” เช่น กำหนดมาตรการแนวทางการยืมทรัพย์สินของทางราชการ …",
     )
     lineage_note = models.CharField(
@@ -277,6 +281,9 @@ class Item(models.Model):
         verbose_name_plural = "ข้อการประเมิน"
         ordering = ["framework", "tool", "order", "code"]
         constraints = [
+            limits.length_check("item", "text", limits.SHORT),
+            limits.length_check("item", "source", limits.SHORT),
+            limits.length_check("item", "low_score_advice", limits.SHORT),
             models.UniqueConstraint(fields=["framework", "code"], name="item_unique_code"),
             models.CheckConstraint(condition=~Q(text=""), name="item_text_not_empty"),
             models.CheckConstraint(
@@ -306,8 +313,8 @@ class ItemCriterion(models.Model):
         Item, on_delete=models.CASCADE, related_name="criteria", verbose_name="ข้อการประเมิน"
     )
     order = models.PositiveSmallIntegerField("ลำดับ", default=1)
-    text = models.TextField("เกณฑ์")
-    source = models.TextField("แหล่งที่มา", blank=True)
+    text = models.TextField("เกณฑ์", max_length=limits.SHORT)
+    source = models.TextField("แหล่งที่มา", blank=True, max_length=limits.SHORT)
     confidence = models.CharField("ความเชื่อมั่น", max_length=255, blank=True)
 
     class Meta:
@@ -315,6 +322,8 @@ class ItemCriterion(models.Model):
         verbose_name_plural = "เกณฑ์ของข้อ OIT"
         ordering = ["item", "order"]
         constraints = [
+            limits.length_check("itemcriterion", "text", limits.SHORT),
+            limits.length_check("itemcriterion", "source", limits.SHORT),
             models.UniqueConstraint(fields=["item", "order"], name="criterion_unique_order"),
             models.CheckConstraint(condition=~Q(text=""), name="criterion_text_not_empty"),
         ]
@@ -509,9 +518,9 @@ class AreaAnalysis(OrganisationOwned):
     area = models.ForeignKey(
         AnalysisArea, on_delete=models.PROTECT, related_name="analyses", verbose_name="ประเด็น"
     )
-    facts = models.TextField("ข้อเท็จจริงพบว่า")
-    therefore = models.TextField("ดังนั้น")
-    maintain_develop = models.TextField("การรักษาระดับ / การพัฒนา")
+    facts = models.TextField("ข้อเท็จจริงพบว่า", max_length=limits.ANALYSIS)
+    therefore = models.TextField("ดังนั้น", max_length=limits.ANALYSIS)
+    maintain_develop = models.TextField("การรักษาระดับ / การพัฒนา", max_length=limits.ANALYSIS)
     drafted_at = models.DateTimeField("ร่างจากคะแนนเมื่อ")
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -528,6 +537,9 @@ class AreaAnalysis(OrganisationOwned):
         verbose_name_plural = "การวิเคราะห์รายประเด็น"
         ordering = ["assessment", "area__number"]
         constraints = [
+            limits.length_check("areaanalysis", "facts", limits.ANALYSIS),
+            limits.length_check("areaanalysis", "therefore", limits.ANALYSIS),
+            limits.length_check("areaanalysis", "maintain_develop", limits.ANALYSIS),
             models.UniqueConstraint(
                 fields=["assessment", "area"], name="area_analysis_unique_area"
             ),

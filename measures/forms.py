@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from assessments.analysis import MAX_TEXT_LENGTH, TEXT_LABELS
 from assessments.models import Item
+from ita_portal import limits
 from ita_portal.forms import ModelMultipleChoiceField
+from ita_portal.limits import ThaiLengthMixin
 from ita_portal.thai.forms import ThaiDateField
 from ita_portal.uploads import file_input_attrs, size_label
 
@@ -37,16 +39,18 @@ class UnitChoiceField(ModelMultipleChoiceField):
         return obj.name
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(ThaiLengthMixin, forms.Form):
     title = forms.CharField(
         label="มาตรการ / โครงการ / กิจกรรม",
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "กรุณาระบุชื่อมาตรการ"},
+        max_length=limits.TITLE,
     )
     problem = forms.CharField(
         label="ประเด็นที่ต้องปรับปรุงแก้ไข / ประเด็นที่ต้องพัฒนา",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.PARAGRAPH,
     )
     items = ItemChoiceField(
         label="ข้อการประเมินที่เกี่ยวข้อง",
@@ -56,7 +60,10 @@ class MeasureForm(forms.Form):
         help_text="ข้อของกรอบการประเมินปีนี้ที่มาตรการนี้มุ่งแก้ไข",
     )
     goal = forms.CharField(
-        label="เป้าประสงค์", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="เป้าประสงค์",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.PARAGRAPH,
     )
     responsible_units = UnitChoiceField(
         label="หน่วยงานรับผิดชอบ",
@@ -65,7 +72,10 @@ class MeasureForm(forms.Form):
         error_messages={"required": "กรุณาเลือกหน่วยงานรับผิดชอบอย่างน้อย 1 หน่วยงาน"},
     )
     monitoring = forms.CharField(
-        label="การรายงานผลและการกำกับติดตาม", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="การรายงานผลและการกำกับติดตาม",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.PARAGRAPH,
     )
     timeframe_kind = forms.ChoiceField(
         label="ระยะเวลาดำเนินการ",
@@ -84,10 +94,16 @@ class MeasureForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     expected_output = forms.CharField(
-        label="ผลผลิตที่คาดหวัง (output)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="ผลผลิตที่คาดหวัง (output)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.PARAGRAPH,
     )
     expected_outcome = forms.CharField(
-        label="ผลลัพธ์ที่คาดหวัง (outcome)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="ผลลัพธ์ที่คาดหวัง (outcome)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.PARAGRAPH,
     )
 
     def __init__(self, *args, organisation, framework, year: int, **kwargs):
@@ -102,9 +118,12 @@ class MeasureForm(forms.Form):
             self.fields[name].fiscal_year = year
 
 
-class StepForm(forms.Form):
+class StepForm(ThaiLengthMixin, forms.Form):
     text = forms.CharField(
-        label="ขั้นตอน / วิธีการปฏิบัติ", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="ขั้นตอน / วิธีการปฏิบัติ",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.SHORT,
     )
 
 
@@ -130,18 +149,27 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(ThaiLengthMixin, forms.Form):
     status = forms.ChoiceField(
         label="สถานะ", choices=ProgressStatus.choices, widget=forms.RadioSelect
     )
     output = forms.CharField(
-        label="ผลการดำเนินการ (output)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="ผลการดำเนินการ (output)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=limits.PARAGRAPH,
     )
     outcome = forms.CharField(
-        label="ผลลัพธ์หรือผลสัมฤทธิ์ (outcome)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="ผลลัพธ์หรือผลสัมฤทธิ์ (outcome)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.PARAGRAPH,
     )
     recommendations = forms.CharField(
-        label="ข้อเสนอแนะ", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="ข้อเสนอแนะ",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.PARAGRAPH,
     )
     reported_on = ThaiDateField(label="วันที่รายงาน")
     files = MultipleFileField(
@@ -164,6 +192,7 @@ class ProgressForm(forms.Form):
         label="ลิงก์หลักฐาน",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "https://… (บรรทัดละ 1 ลิงก์)"}),
+        max_length=limits.SHORT,
     )
 
     def __init__(self, *args, **kwargs):
@@ -205,7 +234,7 @@ class ProgressForm(forms.Form):
         return links
 
 
-class RoundForm(forms.Form):
+class RoundForm(ThaiLengthMixin, forms.Form):
     name = forms.CharField(label="ชื่อรอบ", max_length=100, help_text="เช่น ไตรมาส 1")
     start_date = ThaiDateField(label="ตั้งแต่วันที่")
     end_date = ThaiDateField(label="ถึงวันที่")
@@ -220,14 +249,11 @@ def _text_field(key: str) -> forms.CharField:
         label=label,
         max_length=MAX_TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": f"กรุณากรอก “{label}”",
-            "max_length": f"“{label}” ยาวเกิน {MAX_TEXT_LENGTH:,} ตัวอักษร",
-        },
+        error_messages={"required": f"กรุณากรอก “{label}”"},
     )
 
 
-class AreaAnalysisForm(forms.Form):
+class AreaAnalysisForm(ThaiLengthMixin, forms.Form):
     facts = _text_field("facts")
     therefore = _text_field("therefore")
     maintain_develop = _text_field("maintain_develop")

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from assessments.models import FiscalYear, Item
+from ita_portal import limits
 from ita_portal.thai import dates as thai
 from organisations.models import Organisation, OrganisationOwned, TimeStamped, Unit
 
@@ -83,16 +84,20 @@ class Measure(OrganisationOwned, TimeStamped):
         FiscalYear, on_delete=models.PROTECT, related_name="measures", verbose_name="ปีงบประมาณ"
     )
     order = models.PositiveSmallIntegerField("ลำดับ", default=0)
-    title = models.TextField("มาตรการ / โครงการ / กิจกรรม")
-    problem = models.TextField("ประเด็นที่ต้องปรับปรุงแก้ไข / ประเด็นที่ต้องพัฒนา", blank=True)
+    title = models.TextField("มาตรการ / โครงการ / กิจกรรม", max_length=limits.TITLE)
+    problem = models.TextField(
+        "ประเด็นที่ต้องปรับปรุงแก้ไข / ประเด็นที่ต้องพัฒนา", blank=True, max_length=limits.PARAGRAPH
+    )
     items = models.ManyToManyField(
         Item, blank=True, related_name="measures", verbose_name="ข้อการประเมินที่เกี่ยวข้อง"
     )
-    goal = models.TextField("เป้าประสงค์", blank=True)
+    goal = models.TextField("เป้าประสงค์", blank=True, max_length=limits.PARAGRAPH)
     responsible_units = models.ManyToManyField(
         Unit, related_name="measures", verbose_name="หน่วยงานรับผิดชอบ"
     )
-    monitoring = models.TextField("การรายงานผลและการกำกับติดตาม", blank=True)
+    monitoring = models.TextField(
+        "การรายงานผลและการกำกับติดตาม", blank=True, max_length=limits.PARAGRAPH
+    )
     timeframe_kind = models.CharField(
         "รูปแบบระยะเวลา", max_length=10, choices=TimeframeKind.choices, default=TimeframeKind.PERIOD
     )
@@ -100,8 +105,12 @@ class Measure(OrganisationOwned, TimeStamped):
     end_date = models.DateField("สิ้นสุด", null=True, blank=True)
     deadline = models.DateField("กำหนดแล้วเสร็จ", null=True, blank=True)
     quarters = models.JSONField("ไตรมาส", default=list, blank=True)
-    expected_output = models.TextField("ผลผลิตที่คาดหวัง (output)", blank=True)
-    expected_outcome = models.TextField("ผลลัพธ์ที่คาดหวัง (outcome)", blank=True)
+    expected_output = models.TextField(
+        "ผลผลิตที่คาดหวัง (output)", blank=True, max_length=limits.PARAGRAPH
+    )
+    expected_outcome = models.TextField(
+        "ผลลัพธ์ที่คาดหวัง (outcome)", blank=True, max_length=limits.PARAGRAPH
+    )
     # Copied from last year: the items it was linked to that no item of this year continues
     # ("o11 ข้อมูลสถิติการให้บริการ (ปี 2568)"), shown on the measure until someone edits its items.
     unlinked_items = models.JSONField("ข้อของปีก่อนที่ไม่มีข้อสืบต่อ", default=list, blank=True)
@@ -120,6 +129,12 @@ class Measure(OrganisationOwned, TimeStamped):
         ordering = ["organisation", "fiscal_year", "order", "pk"]
         indexes = [models.Index(fields=["organisation", "fiscal_year", "order"])]
         constraints = [
+            limits.length_check("measure", "title", limits.TITLE),
+            limits.length_check("measure", "problem", limits.PARAGRAPH),
+            limits.length_check("measure", "goal", limits.PARAGRAPH),
+            limits.length_check("measure", "monitoring", limits.PARAGRAPH),
+            limits.length_check("measure", "expected_output", limits.PARAGRAPH),
+            limits.length_check("measure", "expected_outcome", limits.PARAGRAPH),
             models.CheckConstraint(condition=~Q(title=""), name="measure_title_not_empty"),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
@@ -176,13 +191,14 @@ class MeasureStep(OrganisationOwned):
         Measure, on_delete=models.CASCADE, related_name="steps", verbose_name="มาตรการ"
     )
     order = models.PositiveSmallIntegerField("ลำดับ")
-    text = models.TextField("ขั้นตอน / วิธีการปฏิบัติ")
+    text = models.TextField("ขั้นตอน / วิธีการปฏิบัติ", max_length=limits.SHORT)
 
     class Meta:
         verbose_name = "ขั้นตอน"
         verbose_name_plural = "ขั้นตอน"
         ordering = ["measure", "order"]
         constraints = [
+            limits.length_check("measurestep", "text", limits.SHORT),
             models.UniqueConstraint(fields=["measure", "order"], name="step_unique_order"),
             models.CheckConstraint(condition=~Q(text=""), name="step_text_not_empty"),
         ]
@@ -214,9 +230,9 @@ class ProgressEntry(OrganisationOwned, TimeStamped):
     status = models.CharField(
         "สถานะ", max_length=20, choices=ProgressStatus.choices, default=ProgressStatus.NOT_STARTED
     )
-    output = models.TextField("ผลการดำเนินการ (output)", blank=True)
-    outcome = models.TextField("ผลลัพธ์หรือผลสัมฤทธิ์ (outcome)", blank=True)
-    recommendations = models.TextField("ข้อเสนอแนะ", blank=True)
+    output = models.TextField("ผลการดำเนินการ (output)", blank=True, max_length=limits.PARAGRAPH)
+    outcome = models.TextField("ผลลัพธ์หรือผลสัมฤทธิ์ (outcome)", blank=True, max_length=limits.PARAGRAPH)
+    recommendations = models.TextField("ข้อเสนอแนะ", blank=True, max_length=limits.PARAGRAPH)
     reported_on = models.DateField("วันที่รายงาน")
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -231,6 +247,9 @@ class ProgressEntry(OrganisationOwned, TimeStamped):
         verbose_name_plural = "ผลการดำเนินการ"
         ordering = ["measure", "round__end_date"]
         constraints = [
+            limits.length_check("progressentry", "output", limits.PARAGRAPH),
+            limits.length_check("progressentry", "outcome", limits.PARAGRAPH),
+            limits.length_check("progressentry", "recommendations", limits.PARAGRAPH),
             models.UniqueConstraint(fields=["measure", "round"], name="progress_unique_round"),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in ProgressStatus]),

@@ -4,19 +4,24 @@ from django import forms
 from django.conf import settings
 
 from documents.registry import attachable_kinds
+from ita_portal import limits
 from ita_portal.forms import ModelChoiceField
+from ita_portal.limits import ThaiLengthMixin
 from ita_portal.uploads import file_input_attrs, size_label
 from measures import filetypes
 
 from .services import MAX_URL_LENGTH
 
 
-class EntryForm(forms.Form):
+class EntryForm(ThaiLengthMixin, forms.Form):
     responsible_unit = ModelChoiceField(
         label="หน่วยงานย่อยที่รับผิดชอบ", queryset=None, required=False, empty_label="(ยังไม่กำหนด)"
     )
     note = forms.CharField(
-        label="หมายเหตุ", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label="หมายเหตุ",
+        required=False,
+        max_length=limits.SHORT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, organisation, **kwargs):
@@ -39,7 +44,7 @@ class DocumentEvidenceForm(forms.Form):
         self.fields["document_year"].initial = year
 
 
-class FileEvidenceForm(forms.Form):
+class FileEvidenceForm(ThaiLengthMixin, forms.Form):
     file = forms.FileField(
         label="ไฟล์หลักฐาน",
         widget=forms.ClearableFileInput(
@@ -51,7 +56,7 @@ class FileEvidenceForm(forms.Form):
     title = forms.CharField(label="ชื่อหลักฐาน", max_length=500, required=False)
 
 
-class UrlEvidenceForm(forms.Form):
+class UrlEvidenceForm(ThaiLengthMixin, forms.Form):
     url = forms.CharField(
         label="URL บนเว็บไซต์ของหน่วยงาน",
         max_length=MAX_URL_LENGTH,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ita_portal import limits
 from organisations.models import Organisation, OrganisationOwned, Unit
 
 
@@ -33,7 +34,7 @@ class OitEntry(OrganisationOwned):
         related_name="oit_entries",
         verbose_name="หน่วยงานย่อยที่รับผิดชอบ",
     )
-    note = models.TextField("หมายเหตุ", blank=True)
+    note = models.TextField("หมายเหตุ", blank=True, max_length=limits.SHORT)
     updated_at = models.DateTimeField("แก้ไขล่าสุด", auto_now=True)
 
     class Meta:
@@ -43,7 +44,8 @@ class OitEntry(OrganisationOwned):
         verbose_name_plural = "ข้อ OIT ของหน่วยงาน"
         ordering = ["organisation", "fiscal_year", "item__order"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "item"], name="oit_entry_unique_item")
+            limits.length_check("oitentry", "note", limits.SHORT),
+            models.UniqueConstraint(fields=["organisation", "item"], name="oit_entry_unique_item"),
         ]
 
     def __str__(self) -> str:
@@ -118,7 +120,7 @@ class OitEvidence(OrganisationOwned):
     )
     published_at = models.DateTimeField("เผยแพร่เมื่อ", null=True, blank=True)
     withdrawn_at = models.DateTimeField("ถอนการเผยแพร่เมื่อ", null=True, blank=True)
-    withdraw_reason = models.TextField("เหตุผลที่ถอน", blank=True)
+    withdraw_reason = models.TextField("เหตุผลที่ถอน", blank=True, max_length=limits.SHORT)
     link_status = models.CharField(
         "สถานะลิงก์", max_length=10, choices=LinkStatus.choices, default=LinkStatus.UNCHECKED
     )
@@ -142,6 +144,7 @@ class OitEvidence(OrganisationOwned):
         verbose_name_plural = "หลักฐาน OIT"
         ordering = ["entry", "created_at", "pk"]
         constraints = [
+            limits.length_check("oitevidence", "withdraw_reason", limits.SHORT),
             models.CheckConstraint(
                 condition=(
                     Q(kind=EvidenceKind.DOCUMENT)

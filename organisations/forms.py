@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
 from ita_portal.forms import ModelChoiceField
+from ita_portal.limits import ThaiLengthMixin
 
 from .models import Role, Unit
 
@@ -14,7 +15,7 @@ class _UnitChoice(forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)
 
 
-class MemberAddForm(_UnitChoice):
+class MemberAddForm(ThaiLengthMixin, _UnitChoice):
     username = forms.CharField(
         label="ชื่อผู้ใช้",
         max_length=150,
@@ -37,7 +38,7 @@ class MemberAddForm(_UnitChoice):
     )
 
 
-class MemberChangeForm(_UnitChoice):
+class MemberChangeForm(ThaiLengthMixin, _UnitChoice):
     role = forms.ChoiceField(label="บทบาท", choices=Role.choices)
     name_prefix = forms.CharField(
         label="คำนำหน้านาม",
@@ -59,10 +60,10 @@ class MemberChangeForm(_UnitChoice):
     )
 
 
-class UnitForm(forms.Form):
+class UnitForm(ThaiLengthMixin, forms.Form):
     name = forms.CharField(label="ชื่อส่วนราชการ", max_length=255)
     phone = forms.CharField(label="โทรศัพท์", max_length=50, required=False)
 
 
-class InviteForm(forms.Form):
+class InviteForm(ThaiLengthMixin, forms.Form):
     email = forms.EmailField(label="อีเมล", max_length=254)

@@ -5,6 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from ita_portal import limits
+
 
 class TimeStamped(models.Model):
     """When a row was created and last changed (the public pages' Last-Modified reads these)."""
@@ -64,7 +66,7 @@ class Organisation(OrganisationOwned, TimeStamped):
     code = models.CharField("รหัสหน่วยงาน", max_length=32, unique=True, validators=[code_validator])
     district = models.CharField("อำเภอ", max_length=100, blank=True)
     province = models.CharField("จังหวัด", max_length=100, blank=True, db_index=True)
-    address = models.TextField("ที่อยู่", blank=True)
+    address = models.TextField("ที่อยู่", blank=True, max_length=limits.TITLE)
     phone = models.CharField("โทรศัพท์", max_length=50, blank=True)
     website = models.URLField("เว็บไซต์", blank=True)
     document_prefix = models.CharField(
@@ -80,6 +82,7 @@ class Organisation(OrganisationOwned, TimeStamped):
         verbose_name_plural = "หน่วยงาน"
         ordering = ["name"]
         constraints = [
+            limits.length_check("organisation", "address", limits.TITLE),
             models.CheckConstraint(condition=~Q(code=""), name="organisation_code_not_empty"),
             models.CheckConstraint(condition=~Q(name=""), name="organisation_name_not_empty"),
         ]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from documents.registry import publishable_kind_choices
+from ita_portal import limits
 from organisations.models import Organisation, OrganisationOwned
 
 
@@ -66,7 +67,7 @@ class Publication(OrganisationOwned):
         related_name="+",
         verbose_name="ผู้ถอน",
     )
-    withdraw_reason = models.TextField("เหตุผลที่ถอน", blank=True)
+    withdraw_reason = models.TextField("เหตุผลที่ถอน", blank=True, max_length=limits.SHORT)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -77,6 +78,7 @@ class Publication(OrganisationOwned):
         verbose_name_plural = "เอกสารที่เผยแพร่"
         ordering = ["organisation", "-fiscal_year", "kind", "-revision"]
         constraints = [
+            limits.length_check("publication", "withdraw_reason", limits.SHORT),
             models.UniqueConstraint(
                 fields=["organisation", "fiscal_year", "kind", "revision"],
                 name="publication_unique_revision",

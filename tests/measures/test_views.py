@@ -143,6 +143,19 @@ def test_create_measure_through_the_form(login, org, units, framework, staff, ro
             "ต้องไม่ก่อนวันที่เริ่ม",
         ),
         ({"items": ["999999"]}, "999999"),
+        # Bounded input: the field, its limit and the length given.
+        (
+            {"title": "ก" * 200_000},
+            "“มาตรการ / โครงการ / กิจกรรม” ยาวได้ไม่เกิน 500 ตัวอักษร (กรอกมา 200,000 ตัวอักษร)",
+        ),
+        (
+            {"problem": "ข" * 5_001},
+            "ยาวได้ไม่เกิน 5,000 ตัวอักษร (กรอกมา 5,001 ตัวอักษร)",
+        ),
+        (
+            {"steps-1-text": "ค" * 2_001},
+            "“ขั้นตอน / วิธีการปฏิบัติ” ยาวได้ไม่เกิน 2,000 ตัวอักษร (กรอกมา 2,001 ตัวอักษร)",
+        ),
     ],
 )
 def test_measure_form_errors_are_thai_and_nothing_is_saved(
