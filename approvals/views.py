@@ -72,27 +72,49 @@ def memo_list(request, code: str):
     )
 
 
+#: the fields of the documents page a memo's attachment is made from (posted with the memo form
+#: as hidden fields, so that the texts staff edited travel in the request body, not the address)
+ATTACHMENT_FIELDS = (
+    "kind",
+    "year",
+    "round",
+    "layout",
+    "thai_digits",
+    "show_metadata",
+    "preface",
+    "introduction",
+    "oit_paragraph",
+)
+
+
+def _attachment_params(request):
+    """Where the attachment's options are: the posted body (from the documents page, or the memo
+    form's hidden fields), or the query of a link."""
+    return request.POST if request.method == "POST" and "kind" in request.POST else request.GET
+
+
 def _attachment_from_query(request, organisation) -> dict | None:
-    kind = request.GET.get("kind", "")
+    params = _attachment_params(request)
+    kind = params.get("kind", "")
     try:
-        year = int(request.GET.get("year", ""))
+        year = int(params.get("year", ""))
     except ValueError:
         return None
     if kind not in {k.name for k in attachable_kinds()}:
         return None
     options = {}
-    if request.GET.get("round", "").isdigit():
-        options["round_id"] = int(request.GET["round"])
-    layout = request.GET.get("layout", "")
+    if params.get("round", "").isdigit() and len(params["round"]) < 19:
+        options["round_id"] = int(params["round"])
+    layout = params.get("layout", "")
     if layout and layout_or_default(kind, layout) == layout:
         options["layout"] = layout
-    if request.GET.get("thai_digits") in {"1", "on"}:
+    if params.get("thai_digits") in {"1", "on"}:
         options["thai_digits"] = True
-    if request.GET.get("show_metadata") in {"1", "on"}:
+    if params.get("show_metadata") in {"1", "on"}:
         options["show_metadata"] = True
     # The texts staff edited on the documents page go with the memo and are frozen with it.
     for name in ("preface", "introduction", "oit_paragraph"):
-        text = request.GET.get(name, "").strip()[:MAX_TEXT_OPTION]
+        text = params.get(name, "").strip()[:MAX_TEXT_OPTION]
         if text:
             options[name] = text
     round_name, round_open = "", None
@@ -134,12 +156,11 @@ def memo_create(request, code: str):
     }
     initial["unit"] = organisation.units.first()
     initial["publish_memo"] = True
-    form = MemoForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial,
-        organisation=organisation,
-    )
-    if request.method == "POST" and form.is_valid():
+    # The documents page posts the attachment's options to open this form (no "subject" yet);
+    # the form then posts them back with the memo's own fields.
+    saving = request.method == "POST" and "subject" in request.POST
+    form = MemoForm(request.POST if saving else None, initial=initial, organisation=organisation)
+    if saving and form.is_valid():
         try:
             memo = memos.memo_create(
                 organisation=organisation,
@@ -155,10 +176,18 @@ def memo_create(request, code: str):
         else:
             messages.success(request, "บันทึกร่างบันทึกข้อความแล้ว ตรวจทานแล้วกด “เสนอ”")
             return redirect("approvals:memo_detail", code=code, pk=memo.pk)
+    params = _attachment_params(request)
+    carried = [(name, params.get(name, "")) for name in ATTACHMENT_FIELDS if params.get(name)]
     return render(
         request,
         "approvals/memo_form.html",
-        {"organisation": organisation, "form": form, "attachment": attachment, "memo": None},
+        {
+            "organisation": organisation,
+            "form": form,
+            "attachment": attachment,
+            "memo": None,
+            "carried": carried,
+        },
     )
 
 

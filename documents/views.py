@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from measures.selectors import rounds_for_year
 from organisations.access import Action, can, organisation_for
@@ -25,18 +26,27 @@ from .registry import (
 from .rendering import MAX_TEXT_OPTION, DocumentOptions
 
 
+def document_params(request):
+    """The document options a request carries: in its body when posted (the documents page
+    posts, because the texts staff edit there, คำนำ and the OIT paragraph, are longer than an
+    address may be: 4,000 characters of Thai are 36,000 in a URL), in its query otherwise (a
+    link to a document with its options)."""
+    return request.POST if request.method == "POST" else request.GET
+
+
 def _document_options(request, organisation, year) -> DocumentOptions:
+    params = document_params(request)
     round_ids = {r.pk for r in rounds_for_year(organisation, year)}
-    round_id = request.GET.get("round", "")
-    layout = request.GET.get("layout", "")
+    round_id = params.get("round", "")
+    layout = params.get("layout", "")
     return DocumentOptions(
-        thai_digits=request.GET.get("thai_digits") in {"1", "on", "true"},
-        show_metadata=request.GET.get("show_metadata") in {"1", "on", "true"},
+        thai_digits=params.get("thai_digits") in {"1", "on", "true"},
+        show_metadata=params.get("show_metadata") in {"1", "on", "true"},
         round_id=int(round_id) if round_id.isdigit() and int(round_id) in round_ids else None,
         layout=layout_or_default("measure-results", layout),
-        preface=request.GET.get("preface", "")[:MAX_TEXT_OPTION],
-        introduction=request.GET.get("introduction", "")[:MAX_TEXT_OPTION],
-        oit_paragraph=request.GET.get("oit_paragraph", "")[:MAX_TEXT_OPTION],
+        preface=params.get("preface", "")[:MAX_TEXT_OPTION],
+        introduction=params.get("introduction", "")[:MAX_TEXT_OPTION],
+        oit_paragraph=params.get("oit_paragraph", "")[:MAX_TEXT_OPTION],
     )
 
 
@@ -61,7 +71,10 @@ def document_index(request, code: str, year: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def document_view(request, code: str, year: int, kind: str):
+    """A working document with the options chosen on the documents page. A POST here only
+    renders (it writes nothing); it is a POST for the length of its texts."""
     organisation = organisation_for(request.user, code, Action.VIEW)
     if kind not in {k.name for k in attachable_kinds()}:
         raise Http404("ไม่พบเอกสารประเภทนี้")
@@ -81,8 +94,8 @@ def document_view(request, code: str, year: int, kind: str):
 
 
 def _output(request) -> str:
-    """?format=pdf or docx (Word); anything else shows the HTML."""
-    requested = request.GET.get("format", "")
+    """format=pdf or docx (Word); anything else shows the HTML."""
+    requested = document_params(request).get("format", "")
     return requested if requested in {"pdf", "docx"} else "html"
 
 

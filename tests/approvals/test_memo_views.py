@@ -366,3 +366,51 @@ def test_a_report_of_a_round_not_yet_over_is_flagged_before_it_is_sent(
     time_machine.move_to(round_6.end_date + timedelta(days=1))
     page = client.get(url).content.decode()
     assert 'id="round-not-over"' not in page and "เป็นที่เรียบร้อยแล้ว" in page
+
+
+def test_long_texts_from_the_documents_page_travel_in_the_body(login, org, staff, chain):
+    """The documents page posts its options: a 4,000-character คำนำ (36,000 characters once in
+    an address, past any server's limit) renders the document and goes with the memo."""
+    client = login(staff)
+    preface = ("คำนำของรายงานที่เจ้าหน้าที่แก้ไขเพิ่มเติม " * 120)[:4000]
+    options = {
+        "kind": "measure-results",
+        "year": str(YEAR),
+        "round": str(chain[1][0].pk),
+        "layout": "b",
+        "preface": preface,
+        "introduction": "ย่อหน้านำ",
+    }
+    document = client.post(
+        reverse("documents:document", args=[org.code, YEAR, "measure-results"]),
+        {**options, "format": "html"},
+    )
+    assert document.status_code == 200
+    assert preface[:200] in document.content.decode()
+    # "เสนอเพื่อเผยแพร่" posts the same fields to the memo form, which carries them on.
+    page = client.post(reverse("approvals:memo_create", args=[org.code]), options)
+    assert page.status_code == 200 and Memo.objects.count() == 0
+    text = page.content.decode()
+    assert 'name="preface"' in text and preface[:200] in text
+    assert "กรุณาระบุเรื่อง" not in text  # opened, not yet submitted
+    response = client.post(
+        reverse("approvals:memo_create", args=[org.code]),
+        {
+            **options,
+            "unit": chain[0].pk,
+            "subject": "ขออนุมัติเผยแพร่รายงาน",
+            "to": "นายก",
+            "background": "เดิม",
+            "facts": "จริง",
+            "proposal": "เสนอ",
+            "publish_memo": "on",
+        },
+    )
+    memo = Memo.objects.get()
+    assert response.status_code == 302
+    assert memo.attachments.get().options == {
+        "round_id": chain[1][0].pk,
+        "layout": "b",
+        "preface": preface.strip(),
+        "introduction": "ย่อหน้านำ",
+    }
