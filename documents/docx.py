@@ -12,7 +12,16 @@ with python-docx:
 - headings, paragraphs (alignment from the templates' classes), lists, bold/italic/underline,
   line breaks; tables with their header rows repeated on every page, merged cells (colspan and
   rowspan) and the template's column widths;
-- charts (inline SVG) are left out: their values are in the tables beside them.
+- charts (inline SVG) are left out: their values are in the tables beside them;
+- the print stylesheet's simple class rules are read (`_Css`): a page break where the PDF starts a
+  page (`break-before: page`), a section of its own, in its orientation and margins, for an
+  element on a named page (`page: matrix` with `@page matrix { size: A4 landscape }`: the
+  analysis matrix, the results report's portrait cover), `text-align` and `text-indent`;
+- headings use Word's Heading styles (restyled in TH SarabunPSK, black), so the navigation pane
+  lists them;
+- the memo (บันทึกข้อความ) numbers its pages "- ๒ -" at the top from page 2, as the form does, with
+  no running title; its labels are set apart from their values by a tab;
+- the file's properties name the document, not the software that wrote it, and have no thumbnail.
 
 `note` puts a line above the document, e.g. that a published file is a copy of the approved one.
 """
@@ -21,10 +30,11 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from docx import Document as new_document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -49,6 +59,102 @@ UNMARKED_LISTS = {"area-list", "list-unstyled", "plain"}
 NUMBERED = re.compile(r"^\s*[0-9๐-๙]+[.)]\s")
 CENTRE_CLASSES = {"center", "doc-subtitle", "doc-heading", "memo-title", "cover", "signature"}
 RIGHT_CLASSES = {"num", "right", "text-end"}
+
+
+_PAGE_RULE = re.compile(r"@page\s*([\w-]*)\s*\{")
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_LENGTH = re.compile(r"(-?[\d.]+)(cm|mm|pt|em)")
+
+
+def _length(value: str):
+    match = _LENGTH.match(value.strip())
+    if not match:
+        return None
+    number, unit = float(match.group(1)), match.group(2)
+    return {"cm": Cm(number), "mm": Cm(number / 10), "pt": Pt(number), "em": Pt(number * 16)}[unit]
+
+
+@dataclass
+class _NamedPage:
+    landscape: bool | None = None
+    margins: tuple | None = None  # (top, right, bottom, left)
+
+
+@dataclass
+class _Css:
+    """The simple rules of a document's print stylesheet: `.class { … }` and `@page name`."""
+
+    classes: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ".ancestor tag" and ".ancestor .class" rules: (ancestor class, tag or ".class", rules)
+    descendants: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    pages: dict[str, _NamedPage] = field(default_factory=dict)
+    thai_page_numbers: bool = False
+
+    @classmethod
+    def read(cls, tree) -> _Css:
+        css = cls()
+        for style in tree.iter("style"):
+            text = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.S)
+            css.thai_page_numbers |= "counter(page, thai)" in text
+            # @page blocks (with nested margin boxes) are read, then cut out
+            while match := _PAGE_RULE.search(text):
+                depth, end = 1, match.end()
+                while depth and end < len(text):
+                    depth += {"{": 1, "}": -1}.get(text[end], 0)
+                    end += 1
+                body = text[match.end() : end - 1]
+                top = re.sub(r"@[\w-]+\s*\{[^{}]*\}", "", body)
+                page = _NamedPage()
+                size = re.search(r"size:\s*([^;]+)", top)
+                if size:
+                    page.landscape = "landscape" in size.group(1)
+                margin = re.search(r"margin:\s*([^;]+)", top)
+                if margin:
+                    parts = [_length(v) for v in margin.group(1).split()]
+                    if parts and all(parts):
+                        parts = (parts * 4)[:4] if len(parts) == 1 else parts
+                        if len(parts) == 2:
+                            parts = [parts[0], parts[1], parts[0], parts[1]]
+                        if len(parts) == 3:
+                            parts = [parts[0], parts[1], parts[2], parts[1]]
+                        page.margins = tuple(parts[:4])
+                if match.group(1):
+                    css.pages[match.group(1)] = page
+                text = text[: match.start()] + text[end:]
+            for selectors, body in _RULE.findall(text):
+                declarations = {
+                    k.strip().lower(): v.strip()
+                    for k, _, v in (d.partition(":") for d in body.split(";"))
+                    if v.strip()
+                }
+                for selector in selectors.split(","):
+                    selector = selector.strip()
+                    if re.fullmatch(r"\.[\w-]+", selector):
+                        css.classes.setdefault(selector[1:], {}).update(declarations)
+                    elif match := re.fullmatch(r"\.([\w-]+)\s+(\.?[\w-]+)", selector):
+                        css.descendants.append((match.group(1), match.group(2), declarations))
+        return css
+
+    def declarations(self, el) -> dict[str, str]:
+        """The rules that apply to `el`, the more specific later: ".a p", ".a", ".a .b", inline."""
+        found: dict[str, str] = {}
+        classes = _classes(el)
+        inside = None
+        if self.descendants:
+            inside = {c for a in el.iterancestors() for c in _classes(a)}
+            for ancestor, target, rules in self.descendants:
+                if target == el.tag and ancestor in inside:
+                    found.update(rules)
+        for name in classes:
+            found.update(self.classes.get(name, {}))
+        if inside:
+            for ancestor, target, rules in self.descendants:
+                if target.startswith(".") and target[1:] in classes and ancestor in inside:
+                    found.update(rules)
+        for k, _, v in (d.partition(":") for d in (el.get("style") or "").split(";")):
+            if v.strip():
+                found[k.strip().lower()] = v.strip()
+        return found
 
 
 @dataclass
@@ -76,6 +182,8 @@ def _set_font(run_or_style, size: int | None) -> None:
         rpr.insert(0, fonts)
     for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(slot), WORD_FONT)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(theme), None)  # a theme font would win over the named one
     if size:
         # Thai is a complex script: Word sizes it with szCs, not sz.
         size_cs = rpr.find(qn("w:szCs"))
@@ -90,10 +198,10 @@ def _set_font(run_or_style, size: int | None) -> None:
     lang.set(qn("w:bidi"), "th-TH")
 
 
-def _field(paragraph, code: str) -> None:
+def _field(paragraph, code: str, size: int = SIZES["small"]) -> None:
     """A Word field (PAGE, NUMPAGES) in `paragraph`."""
     run = paragraph.add_run()
-    _set_font(run, SIZES["small"])
+    _set_font(run, size)
     for kind, text in (
         ("begin", None),
         (None, code),
@@ -115,11 +223,59 @@ def _field(paragraph, code: str) -> None:
 
 
 class _Writer:
-    def __init__(self, document, page: PageSetup):
+    def __init__(self, document, page: PageSetup, css: _Css | None = None):
         self.document = document
         self.page = page
+        self.css = css or _Css()
+        self.named_page = ""  # the named page the current section is for ("": the document's)
+        self.context_page = ""  # the named page of the element being written (inherited)
+        self.started = False  # something is written in the body (a page break then makes sense)
         width = (A4[1] if page.landscape else A4[0]) - Cm(page.left) - Cm(page.right)
         self.text_width = width
+
+    # ------------------------------------------------------------ pages
+
+    def _page_flow(self, el, container) -> str:
+        """Before a top-level block: a new section when its named page (its own, or its
+        parent's) is not the current section's, or a page break. Returns its named page."""
+        rules = self.css.declarations(el)
+        declared = rules.get("page", "")
+        name = declared if declared in self.css.pages else self.context_page
+        if container is not self.document:
+            return name
+        if name != self.named_page:
+            self._section(name, first=not self.started)
+            if self.started:
+                return name
+        breaks = {rules.get("break-before"), rules.get("page-break-before")}
+        if breaks & {"page", "always"} and self.started:
+            self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        return name
+
+    def _section(self, name: str, first: bool = False) -> None:
+        """Start a section (a new page) laid out as the named page (or as the document)."""
+        self.named_page = name
+        section = (
+            self.document.sections[-1] if first else self.document.add_section(WD_SECTION.NEW_PAGE)
+        )
+        named = self.css.pages.get(name) if name else None
+        landscape = self.page.landscape
+        if named is not None and named.landscape is not None:
+            landscape = named.landscape
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = (A4[1], A4[0]) if landscape else A4
+        if named is not None and named.margins:
+            top, right, bottom, left = named.margins
+        else:
+            top, right, bottom, left = (
+                Cm(self.page.top),
+                Cm(self.page.right),
+                Cm(self.page.bottom),
+                Cm(self.page.left),
+            )
+        section.top_margin, section.right_margin = top, right
+        section.bottom_margin, section.left_margin = bottom, left
+        self.text_width = section.page_width - left - right
 
     # ------------------------------------------------------------ blocks
 
@@ -162,8 +318,18 @@ class _Writer:
             paragraph._p.getparent().remove(paragraph._p)
 
     def block(self, el, container, style: _Style, align=None) -> None:
+        outer = self.context_page
+        self.context_page = self._page_flow(el, container)
+        try:
+            self._block(el, container, style, align)
+        finally:
+            self.context_page = outer
+
+    def _block(self, el, container, style: _Style, align=None) -> None:
         tag = el.tag
         classes = _classes(el)
+        if container is self.document:
+            self.started = True
         align = self._align(el, align)
         if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
             size = SIZES.get(tag, SIZES["body"])
@@ -171,6 +337,8 @@ class _Writer:
             if tag == "h1" and align is None:
                 align = WD_ALIGN_PARAGRAPH.CENTER
             paragraph = container.add_paragraph()
+            if container is self.document and tag in {"h1", "h2", "h3"}:
+                paragraph.style = self.document.styles[f"Heading {tag[1]}"]
             paragraph.alignment = align
             paragraph.paragraph_format.keep_with_next = True
             self.inline_children(el, paragraph, heading)
@@ -198,6 +366,9 @@ class _Writer:
         ):  # only inline content: one paragraph
             paragraph = container.add_paragraph()
             paragraph.alignment = align
+            indent = _length(self.css.declarations(el).get("text-indent", ""))
+            if indent is not None:
+                paragraph.paragraph_format.first_line_indent = indent
             if "memo-line" in classes or "memo-to" in classes:
                 paragraph.paragraph_format.space_after = Pt(2)
             self.inline_children(el, paragraph, style)
@@ -257,7 +428,12 @@ class _Writer:
             superscript=style.superscript or tag == "sup",
             size=SIZES["label"] if "memo-label" in classes else style.size,
         )
+        if "memo-label-inner" in classes:
+            self._trim(paragraph)
+            _set_font(paragraph.add_run("\t"), style.size)
         self.inline_children(el, paragraph, style)
+        if "memo-label" in classes:  # the form's gap between a label and its value
+            _set_font(paragraph.add_run("\t"), style.size)
 
     def _text(self, paragraph, text: str, style: _Style) -> None:
         text = SPACE.sub(" ", text)
@@ -282,13 +458,12 @@ class _Writer:
             if last.text:
                 last.text = last.text.rstrip()
 
-    @staticmethod
-    def _align(el, inherited):
+    def _align(self, el, inherited):
         classes = _classes(el)
-        css = (el.get("style") or "").replace(" ", "")
-        if classes & CENTRE_CLASSES or "text-align:center" in css:
+        css = self.css.declarations(el).get("text-align", "")
+        if classes & CENTRE_CLASSES or css == "center":
             return WD_ALIGN_PARAGRAPH.CENTER
-        if classes & RIGHT_CLASSES or "text-align:right" in css:
+        if classes & RIGHT_CLASSES or css in {"right", "end"}:
             return WD_ALIGN_PARAGRAPH.RIGHT
         return inherited
 
@@ -389,6 +564,27 @@ class _Writer:
         tc_pr.append(shading)
 
 
+def _properties(document, title: str) -> None:
+    """The file's properties: the document's title, written now; nothing of python-docx's
+    template (its author, its comment, its 2013 dates, its thumbnail)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    properties = document.core_properties
+    properties.title = title
+    properties.language = "th-TH"
+    properties.author = ""
+    properties.last_modified_by = ""
+    properties.comments = ""
+    properties.keywords = ""
+    properties.subject = ""
+    properties.created = now
+    properties.modified = now
+    properties.revision = 1
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            del package.rels[rel_id]
+
+
 def html_to_docx(html: str, *, page: PageSetup, title: str = "", note: str = "") -> bytes:
     """The document in `html` as .docx bytes (see the module's docstring)."""
     tree = lxml_html.fromstring(html)
@@ -401,35 +597,52 @@ def html_to_docx(html: str, *, page: PageSetup, title: str = "", note: str = "")
     normal.paragraph_format.space_after = Pt(0)
     for name in ("Table Grid",):
         _set_font(document.styles[name], SIZES["small"])
+    for level, size in ((1, SIZES["h1"]), (2, SIZES["h2"]), (3, SIZES["h3"])):
+        heading = document.styles[f"Heading {level}"]
+        _set_font(heading, size)
+        heading.font.bold = True
+        heading.font.italic = False
+        heading.font.color.rgb = RGBColor(0, 0, 0)
+        heading.paragraph_format.space_before = Pt(6)
+        heading.paragraph_format.space_after = Pt(3)
+    css = _Css.read(tree)
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE if page.landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (A4[1], A4[0]) if page.landscape else A4
     section.top_margin, section.bottom_margin = Cm(page.top), Cm(page.bottom)
     section.left_margin, section.right_margin = Cm(page.left), Cm(page.right)
-    document.core_properties.title = title
-    document.core_properties.language = "th-TH"
-    if title:
+    _properties(document, title)
+    numbers = " \\* ThaiArabic" if css.thai_page_numbers else ""
+    if body.find_class("memo-title"):
+        # บันทึกข้อความ: no running title; "- ๒ -" at the top centre from page 2.
+        section.different_first_page_header_footer = True
         header = section.header.paragraphs[0]
-        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        run = header.add_run(title)
-        _set_font(run, SIZES["small"])
-        run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    label = footer.add_run("หน้า ")
-    _set_font(label, SIZES["small"])
-    _field(footer, "PAGE")
-    of = footer.add_run(" / ")
-    _set_font(of, SIZES["small"])
-    _field(footer, "NUMPAGES")
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _set_font(header.add_run("- "), SIZES["body"])
+        _field(header, f"PAGE{numbers}", SIZES["body"])
+        _set_font(header.add_run(" -"), SIZES["body"])
+    else:
+        if title:
+            header = section.header.paragraphs[0]
+            header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            run = header.add_run(title)
+            _set_font(run, SIZES["small"])
+            run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        label = footer.add_run("หน้า ")
+        _set_font(label, SIZES["small"])
+        _field(footer, f"PAGE{numbers}")
+        of = footer.add_run(" / ")
+        _set_font(of, SIZES["small"])
+        _field(footer, f"NUMPAGES{numbers}")
     if note:
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(note)
         _set_font(run, SIZES["small"])
         run.italic = True
-    # python-docx starts with one empty paragraph in the body? No: the template body is empty.
-    _Writer(document, page).blocks(body, document, _Style())
+    _Writer(document, page, css).blocks(body, document, _Style())
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

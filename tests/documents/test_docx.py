@@ -12,6 +12,7 @@ from pathlib import Path
 import fontpkg_sarabun
 import pytest
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.shared import Cm
 from docx.table import Table
 from lxml import html as lxml_html
@@ -88,9 +89,22 @@ def test_every_kind_is_a_word_file_with_the_same_text(demo):
         assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cs") == (
             "TH SarabunPSK"
         )
-        section = document.sections[0]
-        assert abs(section.page_width - Cm(29.7 if kind.page.landscape else 21.0)) < Cm(0.01)
-        assert abs(section.left_margin - Cm(kind.page.left)) < Cm(0.01)
+        # The kind's page (a portrait cover or a landscape matrix get a section of their own).
+        assert any(
+            abs(section.page_width - Cm(29.7 if kind.page.landscape else 21.0)) < Cm(0.01)
+            and abs(section.left_margin - Cm(kind.page.left)) < Cm(0.01)
+            for section in document.sections
+        ), kind.name
+        for section in document.sections:
+            landscape = section.page_width > section.page_height
+            assert landscape == (section.orientation == WD_ORIENT.LANDSCAPE)
+        # The file names no software and has no thumbnail.
+        properties = document.core_properties
+        assert properties.author == "" and properties.comments == ""
+        assert properties.created.year >= 2026
+        assert not any(
+            r.reltype.endswith("/thumbnail") for r in document.part.package.rels.values()
+        )
         # Tables are Word tables, their header rows repeated on every page.
         html_tables = lxml_html.fromstring(html.content).xpath("//table")
         assert len(_nested_tables(document)) == len(html_tables), kind.name
@@ -160,3 +174,46 @@ def test_libreoffice_opens_every_word_file(demo, tmp_path):
             ["pdftotext", str(pdf), "-"], capture_output=True, check=True
         ).stdout.decode()
         assert re.search("[ก-๙]{5}", text), f"{path.name}: no Thai text in LibreOffice's PDF"
+
+
+@pytest.mark.pdf
+def test_word_pages_follow_the_print_stylesheet(demo):
+    """Found in a trial: the Word copies ran the cover into the report and set the analysis
+    matrix on portrait pages. Named pages become sections, page breaks are kept, headings use
+    Word's Heading styles."""
+    analysis = Document(io.BytesIO(render_demo_kind(KINDS["analysis"], demo, "docx").content))
+    last = analysis.sections[-1]
+    assert last.orientation == WD_ORIENT.LANDSCAPE and len(analysis.sections) >= 2
+    assert analysis.sections[0].orientation == WD_ORIENT.PORTRAIT
+    assert len(analysis.tables[-1].columns) == 7  # the matrix, in the landscape section
+    body = analysis.element.body.xml
+    # the summary, the plan and the matrix start pages (a page break, or a new section)
+    assert body.count('w:type="page"') + len(analysis.sections) - 1 >= 3
+    styles = {p.style.name for p in analysis.paragraphs if p.text.strip()}
+    assert {"Heading 1", "Heading 2"} <= styles
+
+    results = Document(
+        io.BytesIO(render_demo_kind(KINDS["measure-results"], demo, "docx", layout="b").content)
+    )
+    orientations = [s.orientation for s in results.sections]
+    assert orientations[0] == WD_ORIENT.PORTRAIT  # the cover (seed 001 has one)
+    assert WD_ORIENT.LANDSCAPE in orientations  # the table
+    # text-indent of the introduction, and the centred cover
+    assert any(p.paragraph_format.first_line_indent for p in results.paragraphs)
+
+
+@pytest.mark.pdf
+def test_the_memo_in_word_is_numbered_as_the_form(demo):
+    memo = Document(io.BytesIO(render_demo_kind(KINDS["memo"], demo, "docx").content))
+    section = memo.sections[0]
+    assert section.different_first_page_header_footer
+    header = section.header.paragraphs[0]
+    assert header.text.startswith("- ") and header.text.endswith(" -")
+    assert "PAGE" in header._p.xml
+    assert not any(p.text.strip() for p in section.first_page_header.paragraphs)
+    assert not any("หน้า" in p.text for p in section.footer.paragraphs)
+    # labels and their values are apart, as on the form
+    lines = [p.text for p in memo.paragraphs]
+    assert any(line.startswith("ส่วนราชการ\t") for line in lines)
+    assert any(line.startswith("ที่\t") and "\tวันที่\t" in line for line in lines)
+    assert any(line.startswith("เรื่อง\t") for line in lines)
