@@ -75,16 +75,30 @@ _ACTIVE: ContextVar[bool] = ContextVar("thai_words_kept_whole", default=False)
 
 
 #: entries of pythainlp's word list that newmm prefers at the wrong place in these documents
-#: ("ดำเนิน|การตาม" for ดำเนินการ|ตาม, "ติด|ตามกำหนด" for ติดตาม|กำหนด); left out of its dictionary
-NOT_WORDS = frozenset({"การตาม", "ตามกำหนด"})
+#: ("ดำเนิน|การตาม" for ดำเนินการ|ตาม, "ติด|ตามกำหนด" for ติดตาม|กำหนด, "ช่อง|ทางการ" for
+#: ช่องทาง|การ); left out of its dictionary, with every "การ" + word entry (below)
+NOT_WORDS = frozenset({"การตาม", "ตามกำหนด", "ทางการ"})
+#: compounds of these documents kept whole (a line may break before or after them)
+EXTRA_WORDS = frozenset({"ประจำปีงบประมาณ", "ข้อสั่งการ", "ชำนาญการ", "ชำนาญการพิเศษ", "ปรึกษาหารือ"})
+
+
+def dictionary() -> frozenset[str]:
+    """pythainlp's words, less the ones that split these documents' compounds: "การ" + a word
+    ("การป้องกัน", "การกำกับ") makes newmm cut "ดำเนิน|การป้องกัน" and "กระบวน|การกำกับ",
+    where ดำเนินการ and กระบวนการ are the words; without them a line may still break between
+    "การ" and its word."""
+    from pythainlp.corpus import thai_words as words
+
+    base = words()
+    nominal = {w for w in base if w.startswith("การ") and len(w) > 4 and w[3:] in base}
+    return (base - NOT_WORDS - nominal) | EXTRA_WORDS
 
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    from pythainlp.corpus import thai_words as dictionary
     from pythainlp.tokenize import Tokenizer
 
-    return Tokenizer(dictionary() - NOT_WORDS, engine="newmm", keep_whitespace=False)
+    return Tokenizer(dictionary(), engine="newmm", keep_whitespace=False)
 
 
 @lru_cache(maxsize=8192)
