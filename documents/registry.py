@@ -53,6 +53,9 @@ class DocumentKind:
     #: variant the options choose, e.g. ("round-6", "รอบ 6 เดือน"); each variant has its own
     #: "latest" public URL. ("", "") for the kind's only (or whole-year) variant.
     variant: Callable[..., tuple[str, str]] | None = None
+    #: why the document cannot be made yet for an organisation's year ("" when it can), said
+    #: on the documents page instead of buttons that would only answer with that error
+    blocked: Callable[..., str] | None = None
 
     @property
     def label(self) -> str:
@@ -74,6 +77,10 @@ def document_variant(*, kind: str, organisation, fiscal_year, options) -> tuple[
     if spec is None or spec.variant is None:
         return "", ""
     return spec.variant(organisation=organisation, fiscal_year=fiscal_year, options=options)
+
+
+def blocked_reason(spec: DocumentKind, organisation, fiscal_year) -> str:
+    return spec.blocked(organisation=organisation, fiscal_year=fiscal_year) if spec.blocked else ""
 
 
 def attachable_kinds() -> list[DocumentKind]:
@@ -180,6 +187,20 @@ def document_htmls(
     return spec, title, htmls
 
 
+def _file_stem(spec: DocumentKind, organisation, fiscal_year, options: DocumentOptions) -> str:
+    """The download's name: kind, organisation, year, and what the options chose (the round,
+    the layout), so that two variants saved side by side do not overwrite each other:
+    "measure-results-6301401-2568-round-6-b"."""
+    variant = ""
+    if spec.variant is not None and organisation is not None:
+        variant = spec.variant(organisation=organisation, fiscal_year=fiscal_year, options=options)[
+            0
+        ]
+    layout = options.layout if spec.layouts and options.layout in spec.layouts else ""
+    parts = (spec.name, organisation.code if organisation else "", fiscal_year, variant, layout)
+    return "-".join(str(p) for p in parts if p)
+
+
 def document_render_all(
     *,
     kind: str,
@@ -196,9 +217,7 @@ def document_render_all(
         options=options,
         outputs=outputs,
     )
-    stem = "-".join(
-        str(p) for p in (spec.name, organisation.code if organisation else "", fiscal_year) if p
-    )
+    stem = _file_stem(spec, organisation, fiscal_year, options or DocumentOptions())
     rendered = {}
     for output, html in htmls.items():
         if output == "html":

@@ -19,6 +19,7 @@ from .kinds.measures import default_preface, progress_oit_paragraph
 from .registry import (
     DocumentError,
     attachable_kinds,
+    blocked_reason,
     document_render,
     layout_or_default,
     published_links,
@@ -62,7 +63,10 @@ def document_index(request, code: str, year: int):
             "year": year,
             "rounds": rounds_for_year(organisation, year),
             # Each kind with what of it is already public this year (latest revision per round).
-            "kinds": [(kind, published.get(kind.name, [])) for kind in attachable_kinds()],
+            "kinds": [
+                (kind, published.get(kind.name, []), blocked_reason(kind, organisation, year))
+                for kind in attachable_kinds()
+            ],
             "default_preface": default_preface(organisation, year),
             "default_oit_paragraph": progress_oit_paragraph(organisation, year),
             "can_edit": can(request.user, organisation, Action.EDIT),

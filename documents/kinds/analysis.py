@@ -28,6 +28,7 @@ from assessments.analysis import (
     score_history,
     tool_groups,
 )
+from assessments.models import Assessment
 from assessments.scoring import score_sheet
 from documents.charts import Bar, bar_chart
 from documents.kinds.measures import LONG_ROW_CHARACTERS
@@ -194,16 +195,26 @@ def _plan_context(plan: list[PlanGroup]) -> dict[str, Any]:
     }
 
 
+def _no_scores(organisation, year: int) -> str:
+    return (
+        f"ยังไม่มีผลการประเมินของ{organisation.name} ปีงบประมาณ พ.ศ. {year} "
+        "จึงยังจัดทำรายงานการวิเคราะห์ผลการประเมินไม่ได้"
+    )
+
+
+def analysis_blocked(*, organisation, fiscal_year) -> str:
+    """The analysis needs the year's imported scores."""
+    exists = Assessment.objects.filter(organisation=organisation, fiscal_year__year=fiscal_year)
+    return "" if exists.exists() else _no_scores(organisation, fiscal_year) + " (นำเข้าคะแนนก่อน)"
+
+
 def build_analysis(*, organisation, fiscal_year, options) -> dict[str, Any]:
     if fiscal_year is None:
         raise DocumentError("ต้องระบุปีงบประมาณ (พ.ศ.) เช่น 2568")
     year = fiscal_year
     assessment, assessments = assessment_with_history(organisation, year)
     if assessment is None:
-        raise DocumentError(
-            f"ยังไม่มีผลการประเมินของ{organisation.name} ปีงบประมาณ พ.ศ. {year} "
-            "จึงยังจัดทำรายงานการวิเคราะห์ผลการประเมินไม่ได้"
-        )
+        raise DocumentError(_no_scores(organisation, year))
     sheet = score_sheet(assessment)
     history = score_history(assessments, until=year)
     sections = area_sections(assessment)  # saved texts, or drafts computed here (never saved)
@@ -253,5 +264,6 @@ register(
         build=build_analysis,
         attachable=True,
         publishable=True,
+        blocked=analysis_blocked,
     )
 )

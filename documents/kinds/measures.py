@@ -408,6 +408,16 @@ def progress_oit_paragraph(organisation, fiscal_year: int) -> str:
     return "".join(parts)
 
 
+def progress_blocked(*, organisation, fiscal_year) -> str:
+    """The progress report is a round's: the year needs its rounds."""
+    if rounds_for_year(organisation, fiscal_year):
+        return ""
+    return (
+        f"ยังไม่มีรอบการรายงานของปีงบประมาณ {fiscal_year} "
+        "(รอบจะสร้างเมื่อบันทึกมาตรการแรกของปี หรือผู้ดูแลหน่วยงานเพิ่มรอบ)"
+    )
+
+
 def build_progress(*, organisation, fiscal_year, options) -> dict[str, Any]:
     year = _require_year(fiscal_year)
     rounds = rounds_for_year(organisation, year)
@@ -449,5 +459,6 @@ register(
         attachable=True,
         publishable=True,
         variant=round_variant,
+        blocked=progress_blocked,
     )
 )

@@ -217,3 +217,45 @@ def test_the_memo_in_word_is_numbered_as_the_form(demo):
     assert any(line.startswith("ส่วนราชการ\t") for line in lines)
     assert any(line.startswith("ที่\t") and "\tวันที่\t" in line for line in lines)
     assert any(line.startswith("เรื่อง\t") for line in lines)
+
+
+def test_download_names_say_the_round_and_the_layout(demo):
+    """Found in a trial: every layout and round downloaded as one name, so saving two
+    overwrote the first."""
+    from measures.models import ReportingRound
+
+    rounds = list(ReportingRound.objects.filter(organisation=demo, fiscal_year__year=2568))
+    names = {
+        render_demo_kind(
+            KINDS["measure-results"], demo, "html", layout=layout, round_id=r.pk
+        ).filename
+        for layout in ("a", "b")
+        for r in rounds[:2]
+    }
+    assert len(names) == 4, names
+    assert all(n.startswith("measure-results-6301401-") and n.endswith(".html") for n in names)
+    assert any(n.endswith("-a.html") for n in names) and any(n.endswith("-b.html") for n in names)
+
+
+def test_the_documents_page_says_why_a_document_cannot_be_made_yet(demo, client):
+    """Found in a trial: buttons offered for documents that could only answer with an error."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from assessments.models import Assessment
+    from measures.selectors import rounds_for_year
+
+    client.force_login(get_user_model().objects.get(username="staff"))
+    for year in (2568, 2569, 2570):
+        page = client.get(reverse("documents:document_index", args=[demo.code, year]))
+        html = page.content.decode()
+        analysis = html.split('id="kind-analysis"')[1].split("</section>")[0]
+        progress = html.split('id="kind-progress"')[1].split("</section>")[0]
+        has_scores = Assessment.objects.filter(organisation=demo, fiscal_year__year=year).exists()
+        assert ("<form" in analysis) == has_scores, year
+        assert ("ยังไม่มีผลการประเมิน" in analysis) == (not has_scores), year
+        has_rounds = bool(rounds_for_year(demo, year))
+        assert ("<form" in progress) == has_rounds, year
+        assert ("ยังไม่มีรอบการรายงาน" in progress) == (not has_rounds), year
+    # the demo has both cases
+    assert not Assessment.objects.filter(organisation=demo, fiscal_year__year=2570).exists()
