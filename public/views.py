@@ -222,6 +222,7 @@ def document(
             "approving": None if kind == "memo" else publication.approving_memo_revision,
             "files": list(publication.files.all()),
             "other_variants": _other_variants(publication, every),
+            "has_table": b"<table" in frozen,
         },
         request=request,
     )
