@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 
 from ita_portal import converters
+from organisations import login_limits
 
 converters.register()  # before the includes below: their patterns use <fiscal_year:year>
 
@@ -23,15 +24,11 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("", include("portal.urls")),
     path("p/", include("public.urls")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", login_limits.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
+        login_limits.PasswordResetView.as_view(
             # Links are built on SITE_URL, never on the request's Host header.
             extra_email_context={
                 "site_url": settings.SITE_URL,

@@ -18,8 +18,9 @@ class OrganisationsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        # Failed logins are counted per address (login_limits' receiver).
         # Organisation changes retire the cached public pages.
-        from . import signals
+        from . import login_limits, signals  # noqa: F401
         from .models import Membership, Organisation, Unit
 
         signals.connect()

@@ -19,7 +19,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "pass-ทดสอบ-1234"  # tests.factories.UserFactory's
-LOCKED = "เข้าสู่ระบบผิดหลายครั้ง บัญชีถูกระงับชั่วคราว 30 นาที"
+LOCKED = "เข้าสู่ระบบผิดหลายครั้ง บัญชีนี้ถูกระงับการเข้าสู่ระบบจากเครื่องนี้ชั่วคราว 30 นาที"
 LOGIN_FAILED = "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
 WRONG_CODE = "รหัสยืนยันไม่ถูกต้องหรือหมดอายุแล้ว"
 
@@ -42,34 +42,50 @@ def axes_on(settings):
     settings.AXES_ENABLED = True
 
 
-def test_five_failures_lock_the_user_even_with_the_right_password(client, axes_on, approver):
-    # From five different addresses, so only the per-user count reaches the limit.
-    for n in range(4):
-        response = _login(client, "approver", "wrong", ip=f"192.0.2.{n + 1}")
+def test_five_failures_lock_the_user_from_that_address(client, axes_on, approver):
+    """The combination: five failures lock this user from this address, even with the right
+    password, and nobody else."""
+    for _ in range(4):
+        response = _login(client, "approver", "wrong", ip="192.0.2.1")
         assert response.status_code == 200
         assert LOGIN_FAILED in response.content.decode()
-    fifth = _login(client, "approver", "wrong", ip="192.0.2.5")
+    fifth = _login(client, "approver", "wrong", ip="192.0.2.1")
     assert fifth.status_code == 429
     assert LOCKED in fifth.content.decode()
-
-    sixth = _login(client, "approver", PASSWORD, ip="192.0.2.6")
+    sixth = _login(client, "approver", PASSWORD, ip="192.0.2.1")
     assert sixth.status_code == 429
-    assert LOCKED in sixth.content.decode()
     assert "ลืมรหัสผ่าน?" in sixth.content.decode()
     assert not _signed_in(client)
+    # The same user from another address (home, a phone) is not locked.
+    assert _login(client, "approver", PASSWORD, ip="192.0.2.99").status_code == 302
 
 
-def test_one_address_trying_many_usernames_is_locked(client, axes_on, approver):
+def test_one_users_typos_do_not_lock_the_office(client, axes_on, approver, staff):
+    """An office behind one NAT address: one user's five typos lock that user there, not the
+    colleague at the next desk."""
+    for _ in range(5):
+        _login(client, "approver", "wrong", ip="198.51.100.7")
+    assert _login(client, "approver", PASSWORD, ip="198.51.100.7").status_code == 429
+    assert _login(client, "staff", PASSWORD, ip="198.51.100.7").status_code == 302
+
+
+def test_nobody_locks_another_user_from_elsewhere(client, axes_on, approver):
     for n in range(5):
-        _login(client, f"guess{n}", "wrong", ip="198.51.100.7")
-    refused = _login(client, "approver", PASSWORD, ip="198.51.100.7")
-    assert refused.status_code == 429
-    assert LOCKED in refused.content.decode()
-    assert not _signed_in(client)
+        _login(client, "approver", "wrong", ip=f"203.0.113.{n + 1}")
+    assert _login(client, "approver", PASSWORD, ip="198.51.100.20").status_code == 302
 
-    # The user is not locked: from another address the right password works.
-    assert _login(client, "approver", PASSWORD, ip="198.51.100.8").status_code == 302
-    assert _signed_in(client)
+
+def test_an_address_failing_many_usernames_is_throttled(client, axes_on, approver, settings):
+    """Password spraying (one address, many usernames) stops at the address's failure limit."""
+    settings.LOGIN_FAILURES_PER_ADDRESS = 8
+    for n in range(8):
+        assert _login(client, f"guess{n}", "wrong", ip="198.51.100.30").status_code == 200
+    refused = _login(client, "approver", PASSWORD, ip="198.51.100.30")
+    assert refused.status_code == 429
+    assert "ระงับการเข้าสู่ระบบจากเครือข่ายนี้ชั่วคราว" in refused.content.decode()
+    assert not _signed_in(client)
+    # Another address is not affected.
+    assert _login(client, "approver", PASSWORD, ip="198.51.100.31").status_code == 302
 
 
 def test_behind_the_proxy_the_lock_follows_the_client_not_a_forged_header(
@@ -80,7 +96,7 @@ def test_behind_the_proxy_the_lock_follows_the_client_not_a_forged_header(
         # The attacker rotates what it claims in X-Forwarded-For; the proxy appends the real address.
         _login(
             client,
-            f"guess{n}",
+            "approver",
             "wrong",
             ip="127.0.0.1",
             HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 203.0.113.9",
@@ -112,7 +128,8 @@ def test_lockout_is_configured_as_the_policy_says():
     assert base.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
     assert base.AXES_FAILURE_LIMIT == 5
     assert base.AXES_COOLOFF_TIME.total_seconds() == 30 * 60
-    assert base.AXES_LOCKOUT_PARAMETERS == ["username", "ip_address"]
+    assert base.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert base.LOGIN_FAILURES_PER_ADDRESS >= 20  # an office's worth of typos
 
 
 # ---------------------------------------------------------------- hashing and sessions
@@ -202,6 +219,35 @@ def test_password_reset_does_not_reveal_whether_an_account_exists(client, staff,
     assert known.redirect_chain == unknown.redirect_chain == [(reverse("password_reset_done"), 302)]
     assert known.content == unknown.content
     assert "ตรวจสอบอีเมลของท่าน" in unknown.content.decode()
+
+
+def test_password_reset_is_rate_limited_with_the_same_answer(client, staff, mailoutbox, settings):
+    """Eleven requests for one account in a moment sent eleven e-mails; now three an hour per
+    account and ten per address, and the page says the same whether one was sent or not."""
+    answers = [
+        client.post(reverse("password_reset"), {"email": "staff@example.invalid"}, follow=True)
+        for _ in range(11)
+    ]
+    assert len(mailoutbox) == settings.PASSWORD_RESETS_PER_ACCOUNT == 3
+    assert {a.content for a in answers} == {answers[0].content}
+    assert all(a.redirect_chain == [(reverse("password_reset_done"), 302)] for a in answers)
+
+
+def test_password_reset_is_rate_limited_per_address(client, staff, mailoutbox, settings):
+    for n in range(settings.PASSWORD_RESETS_PER_ADDRESS):
+        client.post(
+            reverse("password_reset"),
+            {"email": f"user{n}@example.invalid"},
+            REMOTE_ADDR="198.51.100.40",
+        )
+    over = client.post(
+        reverse("password_reset"), {"email": "staff@example.invalid"}, REMOTE_ADDR="198.51.100.40"
+    )
+    assert over["Location"] == reverse("password_reset_done") and len(mailoutbox) == 0
+    client.post(
+        reverse("password_reset"), {"email": "staff@example.invalid"}, REMOTE_ADDR="198.51.100.41"
+    )
+    assert len(mailoutbox) == 1
 
 
 def test_password_reset_link_ignores_the_host_header(client, staff, mailoutbox, settings):

@@ -157,12 +157,20 @@ LOGOUT_REDIRECT_URL = "home"
 # Password-reset links (by e-mail) stay valid this long, and only until used.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60)))
 
-# Login lockout (django-axes): five failures lock that username, and separately that client IP,
-# for 30 minutes.
+# Login lockout (django-axes): five failures lock that username from that client IP (the
+# combination) for 30 minutes: nobody locks another user from elsewhere, and one user's typos do
+# not lock an office behind one NAT address. An address failing many logins whatever the
+# usernames is throttled by organisations.login_limits (LOGIN_FAILURES_PER_ADDRESS).
 AXES_FAILURE_LIMIT = 5
 AXES_VERBOSE = False  # no banner in every command's output
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "30"))
+LOGIN_FAILURE_WINDOW = 30 * 60
+# Password-reset e-mails: per account and per client address, in an hour.
+PASSWORD_RESETS_PER_ACCOUNT = 3
+PASSWORD_RESETS_PER_ADDRESS = 10
+PASSWORD_RESET_WINDOW = 60 * 60
 # Failures are kept after a success: axes' reset would clear the IP's count too, so one valid
 # account would let an attacker restart the per-IP counter between guesses at other accounts.
 AXES_RESET_ON_SUCCESS = False
@@ -170,7 +178,9 @@ AXES_RESET_ON_SUCCESS = False
 # refused without extending it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_COOLOFF_MESSAGE = "เข้าสู่ระบบผิดหลายครั้ง บัญชีถูกระงับชั่วคราว 30 นาที กรุณาลองใหม่เมื่อครบเวลา"
+AXES_COOLOFF_MESSAGE = (
+    "เข้าสู่ระบบผิดหลายครั้ง บัญชีนี้ถูกระงับการเข้าสู่ระบบจากเครื่องนี้ชั่วคราว 30 นาที กรุณาลองใหม่เมื่อครบเวลา"
+)
 AXES_CLIENT_IP_CALLABLE = "ita_portal.client_ip.client_ip"
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

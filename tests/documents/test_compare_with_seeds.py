@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from documents.management.commands.compare_with_seeds import PAIRS, seed_html
+from portal.management.commands.compare_with_seeds import PAIRS, seed_html
 
 pytestmark = pytest.mark.pdf
 
