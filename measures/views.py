@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from assessments.analysis import (
 )
 from assessments.models import AnalysisArea, Assessment
 from assessments.selectors import framework_for_organisation
+from ita_portal.files import stored_file_response
 from ita_portal.forms import add_service_errors
 from ita_portal.thai import dates as thai
 from ita_portal.uploads import MB, max_request_bytes
@@ -384,16 +385,12 @@ def evidence_download(request, code: str, pk: int):
     evidence = _evidence(request.user, code, pk, Action.VIEW)
     if evidence.kind != EvidenceKind.FILE:
         raise Http404("หลักฐานนี้เป็นลิงก์")
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
+    return stored_file_response(
+        evidence.file,
+        content_type=evidence.content_type,
         filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
-        content_type=evidence.content_type or "application/octet-stream",
+        private=True,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -1,5 +1,8 @@
 """OIT evidence: an organisation's answer to each OIT item of a year, its evidence and criteria."""
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -64,16 +67,26 @@ class LinkStatus(models.TextChoices):
     BROKEN = "broken", "ใช้งานไม่ได้"
 
 
+def _suffix(filename: str) -> str:
+    """The extension of `filename` (".pdf" alone, as the publication passes it, included)."""
+    name = PurePosixPath(filename).name
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    return suffix if len(suffix) <= 10 else ""
+
+
 def oit_file_upload_to(instance: "OitEvidence", filename: str) -> str:
-    # Private (never served directly); the public copy is written at publication.
-    return f"oit/{instance.entry.organisation_id}/{instance.entry.fiscal_year}/{filename}"
+    # Private (never served directly); the public copy is written at publication. The name is
+    # random: never the uploaded one, never guessable.
+    entry = instance.entry
+    return f"oit/{entry.organisation_id}/{entry.fiscal_year}/{uuid.uuid4().hex}{_suffix(filename)}"
 
 
 def oit_published_upload_to(instance: "OitEvidence", filename: str) -> str:
+    # The public URL names the item and the evidence; the stored copy has a random name.
     entry = instance.entry
     return (
         f"published/{entry.organisation.code}/{entry.fiscal_year}/oit/"
-        f"{entry.item.code}-e{instance.pk}{filename[filename.rfind('.') :]}"
+        f"{uuid.uuid4().hex}{_suffix(filename)}"
     )
 
 

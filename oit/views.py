@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ita_portal.files import stored_file_response
 from ita_portal.forms import add_service_errors
 from ita_portal.thai import dates as thai
 from ita_portal.uploads import MB, max_request_bytes
@@ -290,14 +291,12 @@ def evidence_download(request, code: str, year: int, pk: int):
     evidence = _evidence(request.user, code, year, pk, Action.VIEW)
     if evidence.kind != EvidenceKind.FILE:
         raise Http404("หลักฐานนี้ไม่ใช่ไฟล์")
-    response = FileResponse(
-        evidence.file.open("rb"),
-        content_type=evidence.content_type or "application/octet-stream",
-        as_attachment=True,
+    return stored_file_response(
+        evidence.file,
+        content_type=evidence.content_type,
         filename=evidence.file_name or f"oit-{pk}",
+        private=True,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -24,6 +24,7 @@ from assessments.scoring import score_sheet
 from assessments.selectors import assessments_for_organisation
 from documents.charts import Bar, bar_chart
 from documents.registry import DOCX_TYPE, KINDS
+from ita_portal import files
 from oit.models import EvidenceKind, OitEvidence
 from oit.selectors import Board, oit_board
 from organisations.models import Organisation
@@ -285,22 +286,13 @@ def document_docx(
     )
 
 
-# Served inline (the browser shows them); everything else downloads. Never HTML or SVG inline.
-INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
-
-
 def stored_file_response(field, *, content_type: str, filename: str, sha256: str, at):
-    """A frozen public file with the headers every stored file gets: nosniff, a sandbox CSP,
-    attachment unless it is a PDF or a photo, long-lived validators (the bytes never change)."""
-    content_type = content_type or "application/octet-stream"
-    response = FileResponse(
-        field.open("rb"),
-        content_type=content_type,
-        as_attachment=content_type not in INLINE_TYPES,
-        filename=filename,
+    """A frozen public file with the headers every stored file gets (ita_portal.files: nosniff,
+    a sandbox CSP, attachment unless it is a PDF or a photo) and long-lived validators (the
+    bytes never change)."""
+    response = files.stored_file_response(
+        field, content_type=content_type, filename=filename, private=False
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.stored_file = field.name  # a cache hit streams it again, no query
     return cache_headers(response, quote_etag(sha256), at)
 

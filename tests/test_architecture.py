@@ -207,3 +207,24 @@ def test_no_template_has_a_multi_line_comment():
             if start >= 0 and "#}" not in line[start:]:
                 offenders.append(f"{path.relative_to(settings.BASE_DIR)}:{number}")
     assert offenders == []
+
+
+def test_stored_files_are_served_by_the_one_function():
+    """Every uploaded or frozen file goes out through ita_portal.files.stored_file_response (its
+    headers cannot drift between views). FileResponse is built elsewhere only for what is not an
+    upload: the public cache replaying a stored response, a publication's own PDF, an export."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    allowed = {"ita_portal/files.py", "public/cache.py", "public/views.py", "assessments/views.py"}
+    found = set()
+    for path in root.glob("*/**/*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith((".venv/", "tests/", "bench/")):
+            continue
+        if re.search(r"\bFileResponse\(", path.read_text(encoding="utf-8")):
+            found.add(relative)
+    assert found <= allowed, found - allowed
+    public = (root / "public/views.py").read_text(encoding="utf-8")
+    assert public.count("FileResponse(") == 1  # the publication's PDF, not an upload

@@ -221,7 +221,10 @@ def test_file_is_published_through_the_chain_as_a_frozen_copy(
 
     evidence.refresh_from_db()
     assert evidence.published_at and evidence.memo_id == memo.pk
-    assert evidence.published_file.name.startswith(f"published/{org.code}/{YEAR}/oit/o14-e")
+    assert evidence.published_file.name.startswith(f"published/{org.code}/{YEAR}/oit/")
+    assert (
+        evidence.published_file.name.endswith(".pdf") and "o14" not in evidence.published_file.name
+    )
     response = client.get(public_file)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF_BYTES
@@ -657,3 +660,25 @@ def test_published_file_is_served_from_the_cache_without_queries(
     # Withdrawing it retires the cached copy at once.
     oit.evidence_withdraw(evidence=evidence, user=org_admin, reason="ผิดฉบับ")
     assert client.get(url).status_code == 404
+
+
+def test_oit_files_are_served_like_every_stored_file(org, world, staff, login):
+    """OIT evidence was served without the sandbox and under its uploaded name
+    (oit/1/2568/upload.pdf): now the one function of every stored file serves it, and its
+    storage name is random."""
+    evidence = oit.evidence_add_file(
+        entry=entry(org, world, "o14"), user=staff, upload=pdf_upload("แผนอัตรากำลัง.pdf")
+    )
+    assert "แผนอัตรากำลัง" not in evidence.file.name and "hr-plan" not in evidence.file.name
+    assert evidence.file.name.endswith(".pdf") and len(evidence.file.name.rsplit("/", 1)[1]) > 30
+    other = oit.evidence_add_file(
+        entry=entry(org, world, "o15"), user=staff, upload=pdf_upload("แผนอัตรากำลัง.pdf")
+    )
+    assert other.file.name != evidence.file.name
+    response = login(staff).get(
+        reverse("oit:evidence_download", args=[org.code, YEAR, evidence.pk])
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Disposition"].startswith("attachment")  # private: downloads
