@@ -74,3 +74,22 @@ class RequestSizeMiddleware:
             {"size": size_label(length), "limit": size_label(limit), "back": back},
             status=413,
         )
+
+
+def zip_expanded_size(content: bytes, cap: int) -> int:
+    """The bytes a zip archive (.xlsx, .ods, .docx) expands to, **measured by decompressing it**
+    (not the sizes its directory declares, which a crafted file can understate), stopping as
+    soon as more than `cap` came out. A result above `cap` means "too big" (the exact size is
+    not known then). Raises what zipfile raises for a damaged archive."""
+    import io
+    import zipfile
+
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for info in archive.infolist():
+            with archive.open(info) as member:
+                while chunk := member.read(1024 * 1024):
+                    total += len(chunk)
+                    if total > cap:
+                        return total
+    return total

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import date
 from decimal import Decimal
 from xml.etree import ElementTree
@@ -74,6 +75,7 @@ from .fuzz_helpers import (
     non_thai,
     rolled_back,
     upload_content,
+    zip_bytes,
 )
 
 # ---------------------------------------------------------------- Thai dates
@@ -880,3 +882,46 @@ def test_exports_keep_organisation_names_as_text(agency):
     cells = [f"export {c}" for c in formula_cells(export)]
     cells += [f"template {c}" for c in formula_cells(template)]
     assert not cells, f"live formulas: {cells}"
+
+
+def _lying_zip(declared: int) -> bytes:
+    """A workbook whose sheet expands to 3 MB while its zip headers declare `declared` bytes."""
+    import struct
+
+    members = {}
+    with zipfile.ZipFile(io.BytesIO(VALID_LONG)) as archive:
+        for info in archive.infolist():
+            members[info.filename] = archive.read(info)
+    members["xl/worksheets/sheet2.xml"] = b"<x>" + b"0" * (3 * 1024 * 1024) + b"</x>"
+    data = bytearray(zip_bytes(members))
+    # Rewrite the uncompressed size of that member in its local header and the central directory.
+    name = b"xl/worksheets/sheet2.xml"
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = 0
+        while (at := data.find(signature, at)) >= 0:
+            name_at = at + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_at : name_at + len(name)] == name:
+                data[at + offset : at + offset + 4] = struct.pack("<I", declared)
+            at += 4
+    return bytes(data)
+
+
+def test_expansion_is_measured_not_read_from_the_headers(agency, settings):
+    """The zip-bomb check counted the sizes an .xlsx declares; now it decompresses and counts,
+    so a file that understates its size is refused either way, in Thai, with nothing written."""
+    from assessments.imports import check_file
+
+    settings.SCORE_IMPORT_MAX_UNCOMPRESSED = 1024 * 1024  # 1 MB, below the 3 MB sheet
+    honest = _lying_zip(3 * 1024 * 1024 + 7)
+    with pytest.raises(ScoreImportFailed) as exc:
+        check_file(honest, "คะแนน.xlsx")
+    assert "zip bomb" in str(exc.value.errors[0]) and "1 MB" in str(exc.value.errors[0])
+    lying = _lying_zip(100)
+    with zipfile.ZipFile(io.BytesIO(lying)) as archive:  # the headers say it is small
+        assert sum(i.file_size for i in archive.infolist()) < 1024 * 1024
+    with pytest.raises(ScoreImportFailed) as exc:
+        check_file(lying, "คะแนน.xlsx")
+    assert is_thai(str(exc.value.errors[0]))
+    assert import_outcome(lying) == "failed"
+    settings.SCORE_IMPORT_MAX_UNCOMPRESSED = 64 * 1024 * 1024
+    check_file(VALID_LONG, "คะแนน.xlsx")  # an ordinary workbook passes
