@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 
 from celery import shared_task
@@ -31,17 +33,50 @@ def is_system_failure(record: ScoreImport) -> bool:
 
 
 def stall_seconds() -> int:
-    return getattr(settings, "SCORE_IMPORT_STALL_SECONDS", 300)
+    """No heartbeat for this long: the worker is gone (it beats every HEARTBEAT_SECONDS)."""
+    return getattr(settings, "SCORE_IMPORT_STALL_SECONDS", 60)
+
+
+def heartbeat_seconds() -> float:
+    return getattr(settings, "SCORE_IMPORT_HEARTBEAT_SECONDS", 10)
+
+
+def heartbeat_key(import_id) -> str:
+    return f"score-import:{import_id}:heartbeat"
+
+
+@contextlib.contextmanager
+def heartbeat(import_id):
+    """While the block runs, a thread of the worker writes the time to the shared cache every
+    few seconds, whatever phase the import is in (a long COPY reports no progress). A killed
+    worker stops beating, and the run shows as stalled a minute later."""
+    stop = threading.Event()
+    key = heartbeat_key(import_id)
+
+    def beat() -> None:
+        while not stop.wait(heartbeat_seconds()):
+            cache.set(key, time.time(), PROGRESS_TTL)
+
+    cache.set(key, time.time(), PROGRESS_TTL)
+    thread = threading.Thread(target=beat, name=f"heartbeat-{import_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=heartbeat_seconds() + 1)
 
 
 def is_stalled(record: ScoreImport, live: dict | None) -> bool:
-    """A run whose worker died: still "running", but no progress for a long time."""
+    """A run whose worker died: still "running", and no sign of life (heartbeat, progress, its
+    start) for `stall_seconds()`."""
     if record.status != ImportStatus.RUNNING:
         return False
-    if live:
-        last = live.get("at", time.time())
-    else:
-        last = record.started_at.timestamp() if record.started_at else time.time()
+    signs = [cache.get(heartbeat_key(record.pk)), (live or {}).get("at")]
+    if record.started_at:
+        signs.append(record.started_at.timestamp())
+    signs = [s for s in signs if s]
+    last = max(signs) if signs else time.time()
     return time.time() - last > stall_seconds()
 
 
@@ -125,15 +160,16 @@ def run_score_import(import_id: str) -> str:
     with record.file.open("rb") as fh:
         content = fh.read()
     try:
-        result = scores_import(
-            content=content,
-            file_name=record.file_name,
-            dry_run=record.dry_run,
-            create_organisations=record.create_organisations,
-            progress=progress,
-            actor=record.created_by,
-            import_id=str(record.pk),
-        )
+        with heartbeat(import_id):
+            result = scores_import(
+                content=content,
+                file_name=record.file_name,
+                dry_run=record.dry_run,
+                create_organisations=record.create_organisations,
+                progress=progress,
+                actor=record.created_by,
+                import_id=str(record.pk),
+            )
     except ScoreImportFailed as exc:  # the file's problems: named, nothing written
         record.status = ImportStatus.FAILED
         record.error_count = exc.total
@@ -169,6 +205,7 @@ def run_score_import(import_id: str) -> str:
     record.finished_at = timezone.now()
     record.save()
     cache.delete(progress_key(import_id))
+    cache.delete(heartbeat_key(import_id))
     return record.status
 
 

@@ -251,3 +251,40 @@ def test_lost_database_during_save_shows_the_input_again(client, org, staff, mon
     assert "ฐานข้อมูลขัดข้องชั่วคราว" in page and "มาตรการที่พิมพ์มายาวมาก ห้ามหาย" in page
     assert f'action="{reverse("measures:measure_create", args=[org.code, 2568])}"' in page
     assert Measure.objects.count() == 0
+
+
+def test_a_live_run_beats_and_a_dead_one_is_stalled_within_a_minute(agency, settings, time_machine):
+    """A killed import showed "running" for 300 s. The worker now beats every few seconds in a
+    thread, whatever the phase; with no beat for 60 s the run is stalled (and offered a retry),
+    while a slow run that still beats is not."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from assessments.tasks import heartbeat, heartbeat_key, is_stalled, stall_seconds
+
+    assert stall_seconds() == 60
+    record = ScoreImport.objects.create(
+        file_name="v1.xlsx", sha256="x", status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    # The thread beats while the block runs, and stops with it.
+    settings.SCORE_IMPORT_HEARTBEAT_SECONDS = 0.02
+    with heartbeat(record.pk):
+        first = cache.get(heartbeat_key(record.pk))
+        time.sleep(0.1)
+        assert cache.get(heartbeat_key(record.pk)) > first
+    stopped = cache.get(heartbeat_key(record.pk))
+    time.sleep(0.06)
+    assert cache.get(heartbeat_key(record.pk)) == stopped
+
+    time_machine.move_to(timezone.now(), tick=False)
+    now = time.time()
+    # A slow phase with no progress for five minutes, but a beat 10 s ago: alive.
+    old_progress = {"at": now - 300}
+    cache.set(heartbeat_key(record.pk), now - 10)
+    record.started_at = timezone.now() - timezone.timedelta(minutes=10)
+    assert not is_stalled(record, old_progress)
+    # The worker was killed: its last beat 61 s ago.
+    cache.set(heartbeat_key(record.pk), now - 61)
+    assert is_stalled(record, old_progress)
+    progress = read_progress(record)
+    assert progress["stalled"] and "ลองใหม่" in progress["phase_label"]
