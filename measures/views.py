@@ -479,8 +479,13 @@ def analysis_edit(request, code: str, year: int):
         return render(request, "measures/analysis_edit.html", context)
 
     can_edit = can(request.user, organisation, Action.EDIT)
-    # Drafts are written only for those who may edit; others see them computed on the fly.
-    analyses = analysis_ensure(assessment=assessment, user=request.user) if can_edit else None
+    # A GET writes nothing: unsaved areas show drafts computed on the fly; a save (POST) writes
+    # the year's rows first.
+    analyses = (
+        analysis_ensure(assessment=assessment, user=request.user)
+        if request.method == "POST"
+        else None
+    )
     bound_area, bound_form = None, None
     if request.method == "POST":
         area_pk = request.POST.get("area", "")

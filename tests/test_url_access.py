@@ -21,8 +21,9 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -548,14 +549,29 @@ def outcome(response) -> object:
     return response.status_code
 
 
-def run(client: Client, user, method: str, url: str, data: dict) -> object:
+#: what a GET may write: the signed-in user's own session (its messages), nothing of the data
+SESSION_WRITE = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM) "django_session"', re.I)
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
+
+
+def run(
+    client: Client, user, method: str, url: str, data: dict, writes: list | None = None
+) -> object:
     """One request as `user`, inside a savepoint that is rolled back: no case sees another's
-    writes (deletes, logouts, new measures). An exception is reported as a 500."""
+    writes (deletes, logouts, new measures). An exception is reported as a 500. With `writes`,
+    a GET's INSERT, UPDATE and DELETE statements (the session's aside) are added to it."""
     try:
         with transaction.atomic():
             if user is not None:
                 client.force_login(user)
-            response = getattr(client, method)(url, data)
+            with CaptureQueriesContext(connection) as queries:
+                response = getattr(client, method)(url, data)
+            if writes is not None and method == "get":
+                writes.extend(
+                    f"GET {url}: {q['sql'][:160]}"
+                    for q in queries.captured_queries
+                    if WRITE.match(q["sql"]) and not SESSION_WRITE.match(q["sql"])
+                )
             transaction.set_rollback(True)
     except Exception as exc:  # the test client re-raises what the view raised
         return f"500 ({type(exc).__name__}: {exc})"
@@ -580,17 +596,22 @@ def test_every_url_as(persona, request, world):
     """Every (URL, persona) case against EXPECTED; all mismatches are reported at once."""
     user = None if persona == "anonymous" else request.getfixturevalue(persona)
     client = Client()
-    mismatches = []
+    mismatches, writes, gets = [], [], 0
     for name in EXPECTED:
         for label, case in cases(name):
             url = url_of(name, case, world)
-            got = run(client, user, case.method, url, case.data(world))
+            gets += case.method == "get"
+            got = run(client, user, case.method, url, case.data(world), writes)
             if got != case.expected[persona]:
                 mismatches.append(
                     f"{label} {url}: expected {case.expected[persona]!r}, got {got!r}"
                     + (f" ({case.note})" if case.note else "")
                 )
     assert not mismatches, f"{persona}:\n" + "\n".join(mismatches)
+    # GET never writes: every GET of the table, as every persona, ran no INSERT, UPDATE or
+    # DELETE (a year's rounds were once created by viewing a page).
+    assert gets > 40
+    assert not writes, f"{persona}:\n" + "\n".join(writes)
 
 
 def test_outsider_cannot_reach_objects_through_their_own_organisation(world, outsider):
