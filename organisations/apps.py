@@ -27,3 +27,23 @@ class OrganisationsConfig(AppConfig):
         post_migrate.connect(_central_admin_group, dispatch_uid="central-admin-group")
         for model in (Organisation, Unit, Membership):
             auditlog.register(model)
+        # Rights: accounts (active, staff, superuser, their groups and permissions) and groups
+        # (their permissions): who changed whose rights, when, before and after. The password
+        # (even hashed) never goes to the trail.
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        auditlog.register(
+            get_user_model(),
+            include_fields=[
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "is_active",
+                "is_staff",
+                "is_superuser",
+            ],
+            m2m_fields={"groups", "user_permissions"},
+        )
+        auditlog.register(Group, m2m_fields={"permissions"})

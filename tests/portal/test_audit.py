@@ -160,3 +160,40 @@ def test_a_suspension_reads_as_one(org, org_admin, staff):
         )
     entry = LogEntry.objects.get_for_object(membership).order_by("-timestamp").first()
     assert ("ใช้งาน", "ใช้งาน", "ระงับสิทธิ์") in change_rows(entry)
+
+
+def test_rights_are_in_the_trail_with_before_and_after(org, central_admin, staff):
+    """Granting central-admin rights, a permission given to one account, a group's permissions
+    and an account switched off: each is in the trail, with who did it, and the password never."""
+    from django.contrib.auth.models import Group, Permission
+
+    from organisations.roles import CENTRAL_ADMIN_GROUP, central_admin_grant
+    from portal.selectors import change_rows
+
+    someone = UserFactory(username="someone")
+    with set_actor(central_admin):
+        central_admin_grant(someone)
+        someone.user_permissions.add(Permission.objects.get(codename="act_as_central_admin"))
+        someone.is_active = False
+        someone.set_password("ไม่ควรอยู่ในบันทึก-2569")
+        someone.save()
+        group = Group.objects.get(name=CENTRAL_ADMIN_GROUP)
+        group.permissions.remove(Permission.objects.get(codename="act_as_central_admin"))
+    entries = [
+        e
+        for e in LogEntry.objects.get_for_object(someone).order_by("timestamp")
+        if e.actor_id  # the account itself was made (by the factory) before the changes
+    ]
+    assert entries and all(e.actor == central_admin for e in entries)
+    text = " ".join(str(e.changes) for e in entries)
+    assert CENTRAL_ADMIN_GROUP in text  # the group granted
+    assert "เป็นผู้ดูแลส่วนกลาง" in text  # the permission given to the account, by its Thai name
+    assert "is_active" in text and "ไม่ควรอยู่ในบันทึก" not in text
+    everything = " ".join(str(e.changes) for e in LogEntry.objects.get_for_object(someone))
+    assert "password" not in everything and someone.password[-20:] not in everything
+    staff_flags = [e for e in entries if "is_staff" in (e.changes or {})]
+    assert staff_flags and staff_flags[0].changes["is_staff"] == ["False", "True"]
+    group_entries = LogEntry.objects.get_for_object(group)
+    assert any("permissions" in (e.changes or {}) for e in group_entries)
+    # A clerk reads them as rows (label, before, after)
+    assert all(change_rows(e) is not None for e in entries)
