@@ -54,3 +54,42 @@ class AuditlogMiddleware(_AuditlogMiddleware):
     @staticmethod
     def _get_remote_addr(request):
         return client_ip(request)
+
+
+class RejectUnusableInputMiddleware:
+    """400 (Thai) for a request whose address or fields hold a NUL character.
+
+    NUL means nothing in any text a person types, and PostgreSQL refuses it in text: a NUL in an
+    organisation code in the path (`/organisations/%00/`) or in a search reached the database
+    and answered 500 (SQLite accepts it, so only a PostgreSQL run shows it). Refused here, once,
+    before any view (or form) sees it, and after the size check (an oversize body is never read). Lone surrogates cannot arrive: Django decodes the path
+    and the fields as UTF-8 with replacement.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # After RequestSizeMiddleware's process_view: an oversize body is refused unread first.
+        if self._has_nul(request):
+            from django.shortcuts import render
+
+            logger.info("request refused: a NUL character in its address or fields")
+            return render(request, "400.html", status=400)
+        return None
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path_info:
+            return True
+        sources = [request.GET]
+        if request.method == "POST":
+            sources.append(request.POST)  # the CSRF check parses it next anyway
+        return any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for source in sources
+            for key, values in source.lists()
+        )

@@ -121,3 +121,20 @@ def test_the_favicon_answers(client):
     """Chromium asks every PDF and admin page for /favicon.ico; a 404 is a console error."""
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response["Location"].endswith("img/favicon.svg")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", "/organisations/%00/", {}),
+        ("get", "/p/?q=%00", {}),
+        ("get", "/p/", {"q": "ขาม\x00"}),
+        ("post", "/accounts/login/", {"username": "staff\x00", "password": "x"}),
+    ],
+)
+def test_a_nul_character_is_a_thai_400_before_any_view(client, method, url, data):
+    """PostgreSQL refuses NUL in text: a NUL in an address or a field once reached the database
+    and answered 500 (only on PostgreSQL; tests/test_fuzz_urls.py found it)."""
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 400
+    assert "คำขอไม่ถูกต้อง" in response.content.decode()

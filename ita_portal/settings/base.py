@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Refuses an oversize body from its Content-Length, before the CSRF check reads it.
     "ita_portal.uploads.RequestSizeMiddleware",
+    # Refuses a NUL character in the address or the fields (400), which PostgreSQL refuses.
+    "ita_portal.middleware.RejectUnusableInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): has this session passed the TOTP step?
