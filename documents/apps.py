@@ -7,9 +7,11 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Every PDF this process renders gets the Thai text-layer fix (see documents.pdf_text).
-        from . import pdf_text
+        from . import linebreaks, pdf_text
 
         pdf_text.install()
+        # Thai words kept whole in PDFs (documents.linebreaks; active only inside a render).
+        linebreaks.install()
 
         # The engine's document kinds register themselves on import.
         from .kinds import analysis, measures, sample  # noqa: F401

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from contextvars import ContextVar
 from functools import lru_cache
 
@@ -252,14 +253,23 @@ def _keep_words(layout) -> None:
 _PATCH_MARKER = "_ita_thai_words"
 
 
+_INSTALL_LOCK = threading.Lock()
+
+
 def install() -> None:
-    """Wrap `weasyprint.text.line_break.Layout.set_text` (idempotent)."""
+    """Wrap `weasyprint.text.line_break.Layout.set_text` (idempotent, thread-safe: a threaded
+    web worker may render two documents at once)."""
     from weasyprint.text import line_break
     from weasyprint.text.ffi import ffi
 
+    with _INSTALL_LOCK:
+        if getattr(line_break.Layout.set_text, _PATCH_MARKER, False):
+            return
+        _install(line_break, ffi)
+
+
+def _install(line_break, ffi) -> None:
     original = line_break.Layout.set_text
-    if getattr(original, _PATCH_MARKER, False):
-        return
     ffi.cdef("PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);")
 
     def set_text(self, text, justify=False):

@@ -128,3 +128,15 @@ def test_segmenting_leaves_markup_styles_and_svg_alone():
     plain = re.sub(r'<span class="tw">(.*?)</span>', r"\1", out.replace(ZWSP, ""))
     plain = plain.replace("<style>.tw { white-space: nowrap; }</style>", "")
     assert plain == html.replace("อื่น ๆ", "อื่น\u00a0ๆ")
+
+
+def test_the_renderer_patch_is_installed_once_at_start_up():
+    from weasyprint.text import line_break
+
+    from documents import linebreaks
+
+    patched = line_break.Layout.set_text
+    assert getattr(patched, "_ita_thai_words", False)  # by DocumentsConfig.ready()
+    linebreaks.install()
+    linebreaks.install()
+    assert line_break.Layout.set_text is patched  # never wrapped twice
