@@ -43,6 +43,7 @@ from docx.shared import Cm, Pt, RGBColor
 from lxml import html as lxml_html
 
 from .rendering import PageSetup
+from .timeouts import render_time_limit
 
 #: The font named in every Word file (not embedded: every government PC has it).
 WORD_FONT = "TH SarabunPSK"
@@ -642,7 +643,8 @@ def html_to_docx(html: str, *, page: PageSetup, title: str = "", note: str = "")
         run = paragraph.add_run(note)
         _set_font(run, SIZES["small"])
         run.italic = True
-    _Writer(document, page, css).blocks(body, document, _Style())
+    with render_time_limit():
+        _Writer(document, page, css).blocks(body, document, _Style())
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

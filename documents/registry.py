@@ -16,6 +16,7 @@ from typing import Any
 from organisations.models import Organisation
 
 from .docx import html_to_docx
+from .errors import DocumentError  # re-exported: callers import it from here
 from .rendering import (
     REPORT_PAGE,
     DocumentOptions,
@@ -23,10 +24,6 @@ from .rendering import (
     html_to_pdf,
     render_html,
 )
-
-
-class DocumentError(Exception):
-    """A document cannot be rendered with the given input (message in Thai)."""
 
 
 @dataclass(frozen=True)

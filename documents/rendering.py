@@ -25,6 +25,7 @@ from weasyprint.urls import URLFetcher
 
 from .digits import apply_digits
 from .linebreaks import segment_html, words_kept_whole
+from .timeouts import render_time_limit
 from .typography import OFFICIAL_SIZES
 
 logger = logging.getLogger(__name__)
@@ -188,7 +189,7 @@ def html_to_pdf(html: str) -> bytes:
     The Thai text-layer fix (`reports.pdf_text`) is installed once at start-up by
     `ReportsConfig.ready()`.
     """
-    with _thai_word_breaks():
+    with render_time_limit(), _thai_word_breaks():
         return _weasy(html).write_pdf()
 
 
@@ -211,7 +212,7 @@ def _weasy(html: str) -> HTML:
 def htmls_to_pdf(htmls: list[str]) -> bytes:
     """One PDF of several documents in order (a memo and its attachments), each with its own
     page setup and page numbers."""
-    with _thai_word_breaks():
+    with render_time_limit(), _thai_word_breaks():
         documents = [_weasy(html).render() for html in htmls]
         pages = [page for document in documents for page in document.pages]
         return documents[0].copy(pages).write_pdf()

@@ -173,6 +173,10 @@ LOGIN_FAILURE_WINDOW = 30 * 60
 PASSWORD_RESETS_PER_ACCOUNT = 3
 PASSWORD_RESETS_PER_ADDRESS = 10
 PASSWORD_RESET_WINDOW = 60 * 60
+
+# A render (PDF or Word) stops after this long with a Thai message (documents.timeouts), well
+# inside gunicorn's 120 s timeout.
+DOCUMENT_RENDER_SECONDS = 60
 # Failures are kept after a success: axes' reset would clear the IP's count too, so one valid
 # account would let an attacker restart the per-IP counter between guesses at other accounts.
 AXES_RESET_ON_SUCCESS = False

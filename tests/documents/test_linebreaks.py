@@ -21,6 +21,10 @@ PARAGRAPH = (
     "การประพฤติมิชอบและการทุจริตในการจัดซื้อจัดจ้างรวมทั้งการให้ทุนการศึกษาแก่บุคลากร"
 )
 WIDTHS = [f"{w / 4:.2f}cm" for w in range(8, 25)]  # 2 cm to 6 cm
+THAI_PAGE = (
+    f"<html><head><style>{sarabun_css_for_pdf()} body {{ font-family: Sarabun; }}</style>"
+    "</head><body><p>หน่วยงาน</p></body></html>"
+)
 
 
 def _lines(body: str, tmp_path) -> list[str]:
@@ -140,3 +144,34 @@ def test_the_renderer_patch_is_installed_once_at_start_up():
     linebreaks.install()
     linebreaks.install()
     assert line_break.Layout.set_text is patched  # never wrapped twice
+
+
+def test_a_render_over_its_time_limit_stops_with_a_thai_message(settings, monkeypatch):
+    """No render holds a worker past DOCUMENT_RENDER_SECONDS: it stops with a DocumentError whose
+    Thai message the pages show (the timer runs in the main thread, as in gunicorn's and
+    Celery's workers)."""
+    import time
+
+    import weasyprint
+
+    from documents.registry import DocumentError
+    from documents.timeouts import RenderTimeout
+
+    def slow(self, *args, **kwargs):
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # Python layout code, interrupted by the timer
+            pass
+        raise AssertionError("not stopped")
+
+    segment_html("<p>หน่วยงาน</p>")  # the dictionary is loaded (once per process) beforehand
+    settings.DOCUMENT_RENDER_SECONDS = 0.2
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", slow)
+    started = time.monotonic()
+    with pytest.raises(RenderTimeout) as exc:
+        html_to_pdf(THAI_PAGE)
+    assert time.monotonic() - started < 2
+    assert isinstance(exc.value, DocumentError) and "สร้างเอกสารนานเกิน" in str(exc.value)
+    monkeypatch.undo()
+    settings.DOCUMENT_RENDER_SECONDS = 60
+    assert html_to_pdf(THAI_PAGE).startswith(b"%PDF")  # the timer is gone afterwards
+    time.sleep(0.3)  # and no alarm is left to fire later
