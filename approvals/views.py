@@ -19,7 +19,7 @@ from documents.registry import (
     layout_or_default,
 )
 from documents.rendering import MAX_TEXT_OPTION, DocumentOptions, htmls_to_pdf
-from ita_portal.forms import add_service_errors
+from ita_portal.forms import add_service_errors, parse_id
 from measures.models import ReportingRound
 from organisations.access import Action, can, organisation_for
 from publication.models import Publication
@@ -103,8 +103,8 @@ def _attachment_from_query(request, organisation) -> dict | None:
     if kind not in {k.name for k in attachable_kinds()}:
         return None
     options = {}
-    if params.get("round", "").isdigit() and len(params["round"]) < 19:
-        options["round_id"] = int(params["round"])
+    if (round_id := parse_id(params.get("round"))) is not None:
+        options["round_id"] = round_id
     layout = params.get("layout", "")
     if layout and layout_or_default(kind, layout) == layout:
         options["layout"] = layout
@@ -368,10 +368,10 @@ def chain_templates(request, code: str):
     has_chain = ChainTemplate.objects.filter(organisation=organisation).exists()
     initial = {"is_default": not has_chain, "name": "" if has_chain else "ลำดับการเสนอหลัก"}
     editing = None
-    if request.GET.get("edit", "").isdigit():
+    if (edit_pk := parse_id(request.GET.get("edit"))) is not None:
         # "แก้ไข" fills the form with the chain as it is; saving under its name replaces it.
         editing = (
-            ChainTemplate.objects.filter(organisation=organisation, pk=int(request.GET["edit"]))
+            ChainTemplate.objects.filter(organisation=organisation, pk=edit_pk)
             .prefetch_related("steps")
             .first()
         )

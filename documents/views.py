@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from ita_portal.forms import parse_id
 from measures.selectors import rounds_for_year
 from organisations.access import Action, can, organisation_for
 
@@ -43,7 +44,7 @@ def _document_options(request, organisation, year) -> DocumentOptions:
     return DocumentOptions(
         thai_digits=params.get("thai_digits") in {"1", "on", "true"},
         show_metadata=params.get("show_metadata") in {"1", "on", "true"},
-        round_id=int(round_id) if round_id.isdigit() and int(round_id) in round_ids else None,
+        round_id=parse_id(round_id) if parse_id(round_id) in round_ids else None,
         layout=layout_or_default("measure-results", layout),
         preface=params.get("preface", "")[:MAX_TEXT_OPTION],
         introduction=params.get("introduction", "")[:MAX_TEXT_OPTION],

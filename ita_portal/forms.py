@@ -37,6 +37,15 @@ def _out_of_range(value) -> bool:
     return len(digits.lstrip("0")) > len(str(MAX_PK)) or int(digits) > MAX_PK
 
 
+def parse_id(value) -> int | None:
+    """A primary key typed in a query or a form field, or None: plain ASCII digits within 64
+    bits ("²" and "๑" are digits to isdigit(), not to int(); a 30-digit id overflows)."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
+
+
 #: The empty choice of a drop-down, instead of Django's "---------".
 EMPTY_LABEL = "— เลือก —"
 

@@ -25,7 +25,7 @@ from assessments.analysis import (
 from assessments.models import AnalysisArea, Assessment
 from assessments.selectors import framework_for_organisation
 from ita_portal.files import stored_file_response
-from ita_portal.forms import add_service_errors
+from ita_portal.forms import add_service_errors, parse_id
 from ita_portal.thai import dates as thai
 from ita_portal.uploads import MB, max_request_bytes
 from organisations.access import Action, can, organisation_for
@@ -62,7 +62,7 @@ def measure_list(request, code: str, year: int):
         if request.GET.get("status") in ProgressStatus.values
         else None,
         "indicator": int(request.GET["indicator"])
-        if request.GET.get("indicator", "").isdigit() and 1 <= int(request.GET["indicator"]) <= 10
+        if (parse_id(request.GET.get("indicator")) or 0) in range(1, 11)
         else None,
     }
     measures = selectors.measures_for_year(organisation, year, **filters)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ita_portal.files import stored_file_response
-from ita_portal.forms import add_service_errors
+from ita_portal.forms import add_service_errors, parse_id
 from ita_portal.thai import dates as thai
 from ita_portal.uploads import MB, max_request_bytes
 from measures.services import measure_create_from_oit_item
@@ -304,7 +304,8 @@ def evidence_download(request, code: str, year: int, pk: int):
 def submit(request, code: str, year: int):
     """A memo asking to publish the chosen evidence; the author then sends it up the chain."""
     organisation = organisation_for(request.user, code, Action.EDIT)
-    ids = [int(v) for v in request.POST.getlist("evidence") if v.isdigit()]
+    # Plain digits only ("²" is a digit to isdigit(), not to int()), within a 64-bit id.
+    ids = [pk for pk in map(parse_id, request.POST.getlist("evidence")) if pk is not None]
     unit = organisation.units.filter(pk=request.POST.get("unit") or 0).first()
     unit = unit or organisation.units.first()
     if unit is None:

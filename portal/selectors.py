@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from approvals.models import ChainTemplate, Delegation, Memo
 from documents.registry import KINDS
+from ita_portal.forms import parse_id
 from ita_portal.thai import dates as thai
 from measures.models import Measure
 from oit.services import OIT_FILE_KIND
@@ -112,7 +113,7 @@ class ValueNames:
                 )
         self.names: dict[type, dict[str, str]] = {}
         for model, pks in wanted.items():
-            valid = [pk for pk in pks if pk.isdigit() and len(pk) < 19]
+            valid = [pk for pk in pks if parse_id(pk) is not None]
             self.names[model] = {
                 str(obj.pk): _object_name(obj)
                 for obj in model._default_manager.filter(pk__in=valid)
@@ -210,7 +211,7 @@ def object_links(entries) -> dict[int, str]:
     wanted: dict[type, set[str]] = {}
     for entry in entries:
         model = entry.content_type.model_class()
-        if model in pages and entry.object_pk.isdigit():
+        if model in pages and parse_id(entry.object_pk) is not None:
             wanted.setdefault(model, set()).add(entry.object_pk)
     found: dict[tuple[type, str], object] = {}
     for model, pks in wanted.items():

@@ -24,6 +24,7 @@ from approvals.selectors import (
 from assessments.models import Framework
 from assessments.selectors import years_for
 from documents.registry import KINDS
+from ita_portal.forms import parse_id
 from ita_portal.thai import dates as thai
 from oit.selectors import oit_board
 from organisations.access import Action, is_central_admin, organisation_for
@@ -114,9 +115,9 @@ def _audit_page(request, organisation):
     object_pk = request.GET.get("object", "")[:20]
     entries, labels = selectors.audit_entries(
         organisation=organisation,
-        content_type_id=int(model) if model.isdigit() else None,
+        content_type_id=parse_id(model),
         actor=actor,
-        object_pk=object_pk if object_pk.isdigit() else "",
+        object_pk=object_pk if parse_id(object_pk) is not None else "",
     )
     page = Paginator(entries, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     names = selectors.ValueNames(page.object_list)
@@ -134,7 +135,7 @@ def _audit_page(request, organisation):
             "content_types": sorted(labels.items(), key=lambda kv: str(kv[1])),
             "model": model,
             "actor": actor,
-            "object_pk": object_pk if object_pk.isdigit() else "",
+            "object_pk": object_pk if parse_id(object_pk) is not None else "",
         },
     )
 

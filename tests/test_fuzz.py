@@ -652,7 +652,10 @@ def post_as(user, url: str, data, files=None) -> int:
         if files:
             payload.update(files.lists())
         response = client.post(url, payload)
-    assert response.status_code in (200, 302), f"{url}: {response.status_code}"
+    # A NUL anywhere is refused before any view, in Thai (RejectUnusableInputMiddleware).
+    has_nul = any("\x00" in key or any("\x00" in v for v in vs) for key, vs in data.lists())
+    allowed = (200, 302, 400) if has_nul else (200, 302)
+    assert response.status_code in allowed, f"{url}: {response.status_code}"
     if any(HOSTILE in value for values in data.lists() for value in values[1]):
         assert HOSTILE not in response.content.decode(errors="replace"), f"{url} echoes it raw"
     return response.status_code
@@ -712,6 +715,9 @@ def test_switch_organisation_survives_any_post_and_stays_on_site(staff, post):
     client = Client()
     client.force_login(staff)
     response = client.post(reverse("organisations:switch"), as_post(post))
+    if any("\x00" in key or any("\x00" in v for v in values) for key, values in post.lists()):
+        assert response.status_code == 400  # a NUL is refused before any view, in Thai
+        return
     assert response.status_code == 302
     location = response["Location"]
     assert location.startswith("/") and not location.startswith(("//", "/\\")), location
