@@ -17,14 +17,15 @@ import re
 
 from ita_portal.thai.dates import to_arabic_digits, to_thai_digits
 
-#: a tag, a comment or a doctype; everything between two of them is text
-_MARKUP = re.compile(r"<!--.*?-->|<![^>]*>|<[^>]*>", re.S)
-_TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
+#: a tag, a comment or a doctype; everything between two of them is text (shared with
+#: documents.linebreaks, which walks the same HTML)
+MARKUP = re.compile(r"<!--.*?-->|<![^>]*>|<[^>]*>", re.S)
+TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
 _KEEP = re.compile(r"""\sdata-digits\s*=\s*["']?keep\b""")
 #: elements whose content is not text for a reader
 _RAW = {"style", "script"}
 #: elements that never have a closing tag
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
 def apply_digits(html: str, thai: bool) -> str:
@@ -35,18 +36,18 @@ def apply_digits(html: str, thai: bool) -> str:
     skipping: str | None = None
     depth = 0
     position = 0
-    for match in _MARKUP.finditer(html):
+    for match in MARKUP.finditer(html):
         text = html[position : match.start()]
         out.append(text if skipping or not text else convert(text))
         tag = match.group()
         out.append(tag)
         position = match.end()
-        name_match = _TAG_NAME.match(tag)
+        name_match = TAG_NAME.match(tag)
         if not name_match:
             continue
         name = name_match.group(1).lower()
         closing = tag.startswith("</")
-        self_closing = tag.endswith("/>") or name in _VOID
+        self_closing = tag.endswith("/>") or name in VOID
         if skipping:
             if name == skipping and not self_closing:
                 depth += -1 if closing else 1

@@ -39,9 +39,8 @@ import threading
 from contextvars import ContextVar
 from functools import lru_cache
 
-#: a tag, a comment or a doctype; everything between two of them is text
-_MARKUP = re.compile(r"<!--.*?-->|<![^>]*>|<[^>]*>", re.S)
-_TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
+from .digits import MARKUP, TAG_NAME, VOID
+
 #: a run of Thai letters (with a "ๆ" after a space: "อื่น ๆ")
 _THAI_RUN = re.compile(r"[\u0E01-\u0E4F]+(?:[ \u00a0]ๆ)?")
 #: the same, as laid out (segment_html joined "อื่น ๆ" with a no-break space)
@@ -52,20 +51,6 @@ _SKIP = {"style", "script", "svg", "title", "head"}
 #: elements whose phrases are kept whole: headings and captions (a table header may be a narrow
 #: column: its words are kept whole, as in running text, but it may break between them)
 _PHRASES = {"h1", "h2", "h3", "h4", "h5", "h6", "caption"}
-_VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "wbr",
-}
 
 ZWSP = "\u200b"
 #: the longest word kept whole (a longer one may be wider than a narrow column)
@@ -173,12 +158,12 @@ def segment_html(html: str) -> str:
             return text
         return segment_text(text, phrases=any(name in _PHRASES for name in stack))
 
-    for match in _MARKUP.finditer(html):
+    for match in MARKUP.finditer(html):
         out.append(convert(html[position : match.start()]))
         tag = match.group()
         out.append(tag)
         position = match.end()
-        name_match = _TAG_NAME.match(tag)
+        name_match = TAG_NAME.match(tag)
         if not name_match:
             continue
         name = name_match.group(1).lower()
@@ -186,7 +171,7 @@ def segment_html(html: str) -> str:
             if name in stack:
                 while stack and stack.pop() != name:
                     pass
-        elif not (tag.endswith("/>") or name in _VOID):
+        elif not (tag.endswith("/>") or name in VOID):
             stack.append(name)
     out.append(convert(html[position:]))
     result = "".join(out)
