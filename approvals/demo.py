@@ -80,7 +80,7 @@ def load_memos_demo() -> str:
     def act(username: str, decision: str, comment: str = "") -> None:
         memo.refresh_from_db()
         step = current_step(memo)
-        memos.memo_step_act(
+        demo_step_act(
             memo=memo, step_id=step.pk, user=users[username], decision=decision, comment=comment
         )
 
@@ -167,7 +167,18 @@ def _memo(organisation, author, year, unit, texts, kind) -> Memo:
 def _decide(memo: Memo, user, decision: str, comment: str = "") -> None:
     memo.refresh_from_db()
     step = current_step(memo)
-    memos.memo_step_act(memo=memo, step_id=step.pk, user=user, decision=decision, comment=comment)
+    demo_step_act(memo=memo, step_id=step.pk, user=user, decision=decision, comment=comment)
+
+
+def demo_step_act(*, memo: Memo, step_id: int, user, decision: str, comment: str = "") -> None:
+    """A decision as the web request makes it; a final approval's publication then runs at once
+    (the queued run that follows the commit finds it done and changes nothing), so the demo's
+    public pages exist however the demo is loaded."""
+    step = memos.memo_step_act(
+        memo=memo, step_id=step_id, user=user, decision=decision, comment=comment
+    )
+    if step.memo.status == MemoStatus.APPROVED:
+        memos.memo_publication_run(memo_pk=step.memo.pk)
 
 
 def _demo_delegation(organisation, today=None) -> None:

@@ -114,6 +114,16 @@ class MemoStatus(models.TextChoices):
     APPROVED = "approved", "อนุมัติแล้ว"
 
 
+class PublicationState(models.TextChoices):
+    """Where an approved memo's publication is: the final approval records the decision and
+    returns; a task renders and stores the files (the public URLs go live when it is done)."""
+
+    NONE = "", "-"
+    PENDING = "pending", "กำลังเผยแพร่"
+    PUBLISHED = "published", "เผยแพร่แล้ว"
+    FAILED = "failed", "เผยแพร่ไม่สำเร็จ"
+
+
 class Memo(OrganisationOwned, TimeStamped):
     """บันทึกข้อความ: ส่วนราชการ, ที่, วันที่, เรื่อง, เรียน; เรื่องเดิม / ข้อเท็จจริง / ข้อพิจารณา."""
 
@@ -153,6 +163,18 @@ class Memo(OrganisationOwned, TimeStamped):
         related_name="+",
         verbose_name="ลำดับการเสนอ",
     )
+    publication_state = models.CharField(
+        "การเผยแพร่",
+        max_length=10,
+        choices=PublicationState.choices,
+        default=PublicationState.NONE,
+        blank=True,
+    )
+    #: when the latest publication run was asked for (the final approval, or a retry)
+    publication_requested_at = models.DateTimeField("ขอเผยแพร่เมื่อ", null=True, blank=True)
+    #: runs of the latest request so far (each failed run is retried until PUBLISH_ATTEMPTS)
+    publication_attempts = models.PositiveSmallIntegerField("จำนวนครั้งที่ลองเผยแพร่", default=0)
+    publication_error = models.CharField("สาเหตุที่เผยแพร่ไม่สำเร็จ", max_length=limits.TITLE, blank=True)
 
     class Meta:
         # The table keeps the name it had in the former `reports` app (moved, not migrated).
@@ -166,6 +188,12 @@ class Memo(OrganisationOwned, TimeStamped):
             limits.length_check("memo", "proposal", limits.PARAGRAPH),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in MemoStatus]), name="memo_status_valid"
+            ),
+            # Only an approved memo is published, and every approved memo has a publication state.
+            models.CheckConstraint(
+                condition=(Q(status=MemoStatus.APPROVED) & ~Q(publication_state=""))
+                | (~Q(status=MemoStatus.APPROVED) & Q(publication_state="")),
+                name="memo_publication_state_valid",
             ),
             # One register per organisation and fiscal year of issue: a number is given once in
             # it, whatever year the memo's documents belong to (นม 93501/1 of 2568 and of 2570

@@ -1,4 +1,5 @@
-"""E-mails about memos: a step waits for someone, a memo came back, a memo was approved.
+"""E-mails about memos: a step waits for someone, a memo came back, a memo was approved and
+published (or its publication failed).
 
 Sent after the transaction commits (callers use `transaction.on_commit`), so nobody is told of a
 decision that was rolled back. Links are built on SITE_URL, never on the request's host.
@@ -12,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ita_portal.thai import dates as thai
+from organisations.models import Membership, Role
 
-from .models import ApprovalStep, Decision, Delegation, Memo, MemoStatus
+from .models import ApprovalStep, Decision, Delegation, Memo, PublicationState
 from .selectors import current_step, delegates_of
 
 WAITING = "มีบันทึกข้อความรอท่านพิจารณา"
@@ -62,12 +64,30 @@ def memo_notify_decision(*, step: ApprovalStep) -> None:
     memo = step.memo
     if step.decision == Decision.RETURNED:
         _send(memo.author, "บันทึกข้อความถูกส่งกลับแก้ไข", memo, f"ความเห็น: {step.comment}")
-    elif memo.status == MemoStatus.APPROVED:
-        _send(memo.author, "บันทึกข้อความได้รับอนุมัติแล้ว", memo, "เอกสารได้รับการเผยแพร่แล้ว")
     else:
         following = current_step(memo)
         if following is not None:
             _tell_deciders(memo, following)
+
+
+def memo_notify_published(*, memo: Memo) -> None:
+    """After the approval's publication run: the author; on failure the org admins too, since
+    only they may retry it."""
+    if memo.publication_state == PublicationState.PUBLISHED:
+        _send(memo.author, "บันทึกข้อความได้รับอนุมัติแล้ว", memo, "เอกสารได้รับการเผยแพร่แล้ว")
+        return
+    text = (
+        "บันทึกข้อความได้รับอนุมัติแล้ว แต่ระบบเผยแพร่เอกสารไม่สำเร็จ "
+        f"({memo.publication_error}) ผู้ดูแลหน่วยงานกด “เผยแพร่อีกครั้ง” ได้ที่หน้าบันทึกข้อความ"
+    )
+    admins = {
+        m.user
+        for m in Membership.objects.filter(
+            organisation=memo.organisation, role=Role.ORG_ADMIN, is_active=True
+        ).select_related("user")
+    }
+    for user in {memo.author, *admins}:
+        _send(user, "เผยแพร่เอกสารไม่สำเร็จ", memo, text)
 
 
 def delegation_notify_started(*, delegation: Delegation) -> None:

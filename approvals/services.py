@@ -1,9 +1,14 @@
 """Memos up the sign-off chain: document numbers, chain templates, drafting, submitting, deciding.
 
 Every transition locks the memo row first and checks the state inside the transaction, so two
-clicks at once (or a stale page) give exactly one transition. A final approval publishes the
-memo's attachments through `publication` (which knows every kind that can be attached), inside
-the same transaction: an approval is never recorded without its files.
+clicks at once (or a stale page) give exactly one transition.
+
+A final approval records the decision and returns at once: the memo is "กำลังเผยแพร่" and a task
+(`approvals.publish_memo`, on the queue; inline in the embedded default) publishes its
+attachments through `publication` (which knows every kind that can be attached). The files are
+stored and checksummed before the rows that make the public URLs live are committed, so nothing
+is public half-written; a failed run is retried, then shown with its Thai error and a retry
+button. The decision is never lost to a failed render.
 """
 
 from __future__ import annotations
@@ -13,18 +18,20 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from documents.errors import DocumentError
 from documents.registry import KINDS
 from ita_portal.thai import dates as thai
 from organisations.access import Action, check, may_decide_step
 from organisations.models import Organisation, Unit
 from publication.models import Publication
 from publication.registry import Attachment
-from publication.services import attachment_validate, attachments_publish
+from publication.services import PublicationError, attachment_validate, attachments_publish
 
 from .models import (
     ApprovalStep,
@@ -37,11 +44,13 @@ from .models import (
     Memo,
     MemoAttachment,
     MemoStatus,
+    PublicationState,
     ResubmitMode,
 )
 from .notifications import (
     delegation_notify_started,
     memo_notify_decision,
+    memo_notify_published,
     memo_notify_submitted,
 )
 from .selectors import DECIDED, approval_record, current_step, delegation_for
@@ -54,7 +63,19 @@ class MemoError(Exception):
 
 
 class PublicationFailed(MemoError):
-    """The final approval could not produce its files; nothing of it was kept."""
+    """A publication run could not produce its files; nothing of it was kept. `retryable` is
+    False when another run would fail the same way (a document the data cannot make yet, a
+    render over its time limit): the run is then not repeated, the error is shown at once."""
+
+    def __init__(self, message: str, *, retryable: bool = True):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+#: runs of one publication request before it is shown as failed (the first and two retries)
+PUBLISH_ATTEMPTS = 3
+#: a request still "กำลังเผยแพร่" after this long lost its worker: the org admin may retry it
+PUBLISH_STALL_SECONDS = 15 * 60
 
 
 # ---------------------------------------------------------------- document numbers
@@ -591,17 +612,15 @@ def decision_refusal(user, memo: Memo, step: ApprovalStep) -> str:
 def memo_step_act(
     *, memo: Memo, step_id: int, user, decision: str, comment: str = ""
 ) -> ApprovalStep:
-    """Decide the pending step, publish on the final approval, then tell the next person.
-
-    The three parts are separate functions; this one runs them in one transaction, so a failed
-    publication leaves the step pending and nobody is told of an approval that did not happen.
-    """
+    """Decide the pending step, then (once committed) tell the next person, or on the final
+    approval queue the publication. Rendering never runs here: the decision returns at once."""
     step = memo_step_decide(
         memo=memo, step_id=step_id, user=user, decision=decision, comment=comment
     )
     if step.memo.status == MemoStatus.APPROVED:
-        memo_publish(memo=step.memo)
-    transaction.on_commit(lambda: memo_notify_decision(step=step))
+        transaction.on_commit(lambda: memo_publication_enqueue(step.memo.pk))
+    else:
+        transaction.on_commit(lambda: memo_notify_decision(step=step))
     return step
 
 
@@ -637,6 +656,10 @@ def memo_step_decide(
         memo.save()
     elif step.is_final:
         memo.status = MemoStatus.APPROVED
+        memo.publication_state = PublicationState.PENDING
+        memo.publication_requested_at = step.acted_at
+        memo.publication_attempts = 0
+        memo.publication_error = ""
         memo.save()
     return step
 
@@ -645,7 +668,7 @@ def memo_publish(*, memo: Memo) -> list[Publication]:
     """Freeze every attachment of an approved memo (and the memo itself, if asked).
 
     Raises PublicationFailed (Thai) when any file cannot be made; the caller's transaction then
-    rolls the approval back, and no file is left behind.
+    rolls its rows back, and no file is left behind.
     """
     attachments = [
         Attachment(a.kind, a.fiscal_year, a.options, a.title) for a in memo.attachments.all()
@@ -663,7 +686,84 @@ def memo_publish(*, memo: Memo) -> list[Publication]:
         return attachments_publish(memo=memo, attachments=attachments, record=approval_record(memo))
     except Exception as exc:
         logger.exception("publication of memo %s failed", memo.pk)
+        refused = isinstance(exc, (DocumentError, PublicationError))
+        if isinstance(exc, SoftTimeLimitExceeded):
+            detail, refused = "ใช้เวลาสร้างเอกสารนานเกินกำหนด เอกสารอาจยาวมาก", True
+        else:
+            detail = str(exc) if refused else ""
         raise PublicationFailed(
-            "สร้างไฟล์เอกสารเพื่อเผยแพร่ไม่สำเร็จ จึงยังไม่ได้บันทึกการอนุมัติ "
-            "บันทึกข้อความยังรอท่านพิจารณาในขั้นนี้ กรุณาลองอีกครั้งหรือแจ้งผู้ดูแลระบบ"
+            "สร้างไฟล์เอกสารเพื่อเผยแพร่ไม่สำเร็จ" + (f": {detail}" if detail else ""),
+            retryable=not refused,
         ) from exc
+
+
+# ---------------------------------------------------------------- publication runs
+
+
+def memo_publication_enqueue(memo_pk: int) -> None:
+    """Hand the memo's publication to the queue (run inline when no broker is configured)."""
+    # Imported here: the tasks module imports this one.
+    from .tasks import publish_memo
+
+    publish_memo.delay(memo_pk)
+
+
+def memo_publication_run(*, memo_pk: int) -> str:
+    """One run of a memo's pending publication; returns the state it leaves.
+
+    The attempt is counted first (committed on its own, so a run that dies still counts); then,
+    under the memo's row lock, the files are rendered, stored and checksummed and the rows that
+    make them public committed together. A run for a memo no longer pending (a second delivery
+    of the same task, a retry already done) changes nothing. Raises PublicationFailed.
+    """
+    Memo.objects.filter(pk=memo_pk, publication_state=PublicationState.PENDING).update(
+        publication_attempts=F("publication_attempts") + 1
+    )
+    with transaction.atomic():
+        memo = _lock(memo_pk)
+        if memo.status != MemoStatus.APPROVED or memo.publication_state != PublicationState.PENDING:
+            return memo.publication_state
+        memo_publish(memo=memo)
+        memo.publication_state = PublicationState.PUBLISHED
+        memo.publication_error = ""
+        memo.save(update_fields=["publication_state", "publication_error", "updated_at"])
+        transaction.on_commit(lambda: memo_notify_published(memo=memo))
+    return memo.publication_state
+
+
+def memo_publication_failed(*, memo_pk: int, error: str) -> None:
+    """Every run of the request failed: show the Thai error, with a retry, and tell the author."""
+    with transaction.atomic():
+        memo = _lock(memo_pk)
+        if memo.publication_state != PublicationState.PENDING:
+            return
+        memo.publication_state = PublicationState.FAILED
+        memo.publication_error = error[: Memo._meta.get_field("publication_error").max_length]
+        memo.save(update_fields=["publication_state", "publication_error", "updated_at"])
+        transaction.on_commit(lambda: memo_notify_published(memo=memo))
+
+
+def publication_stalled(memo: Memo, now=None) -> bool:
+    """Still "กำลังเผยแพร่" long after it was asked for: its worker is gone."""
+    if memo.publication_state != PublicationState.PENDING or memo.publication_requested_at is None:
+        return False
+    waited = (now or timezone.now()) - memo.publication_requested_at
+    return waited.total_seconds() > PUBLISH_STALL_SECONDS
+
+
+def memo_publication_retry(*, memo: Memo, user) -> Memo:
+    """The org admin asks again for a failed (or stalled) publication."""
+    check(user, memo.organisation, Action.MANAGE, "การเผยแพร่ใหม่ต้องทำโดยผู้ดูแลหน่วยงาน")
+    with transaction.atomic():
+        memo = _lock(memo.pk)
+        if memo.status != MemoStatus.APPROVED or not (
+            memo.publication_state == PublicationState.FAILED or publication_stalled(memo)
+        ):
+            raise MemoError("บันทึกข้อความนี้ไม่ได้รอเผยแพร่ใหม่ (อาจเผยแพร่แล้วหรือกำลังเผยแพร่)")
+        memo.publication_state = PublicationState.PENDING
+        memo.publication_requested_at = timezone.now()
+        memo.publication_attempts = 0
+        memo.publication_error = ""
+        memo.save()
+        transaction.on_commit(lambda: memo_publication_enqueue(memo.pk))
+    return memo

@@ -12,6 +12,7 @@ urlpatterns = [
     path("memos/<int:pk>/edit/", views.memo_update, name="memo_update"),
     path("memos/<int:pk>/submit/", views.memo_submit, name="memo_submit"),
     path("memos/<int:pk>/act/", views.memo_act, name="memo_act"),
+    path("memos/<int:pk>/publish/", views.memo_publish_retry, name="memo_publish_retry"),
     path("memos/<int:pk>/pdf/", views.memo_pdf, name="memo_pdf"),
     path("memos/<int:pk>/docx/", views.memo_docx, name="memo_docx"),
     path("chains/", views.chain_templates, name="chain_templates"),

@@ -28,7 +28,7 @@ from publication.registry import other_kind
 from . import selectors
 from . import services as memos
 from .forms import ActForm, ChainTemplateForm, DelegationForm, MemoForm, SubmitForm
-from .models import ChainTemplate, Delegation, Memo, MemoStatus
+from .models import ChainTemplate, Delegation, Memo, MemoStatus, PublicationState
 
 MEMOS_PER_PAGE = 30
 
@@ -254,6 +254,11 @@ def memo_detail(request, code: str, pk: int):
             and memo.status in (MemoStatus.DRAFT, MemoStatus.RETURNED),
             "submit_form": SubmitForm(organisation=memo.organisation),
             "publications": list(memo.publications.order_by("kind")),
+            "publication_stalled": memos.publication_stalled(memo),
+            "may_retry_publication": can(request.user, memo.organisation, Action.MANAGE)
+            and (
+                memo.publication_state == PublicationState.FAILED or memos.publication_stalled(memo)
+            ),
         },
     )
 
@@ -303,7 +308,38 @@ def memo_act(request, code: str, pk: int):
     except memos.MemoError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"บันทึกผลการพิจารณา “{step.decision_label}” แล้ว")
+        messages.success(request, _decided_message(step))
+    return redirect("approvals:memo_detail", code=code, pk=pk)
+
+
+def _decided_message(step) -> str:
+    message = f"บันทึกผลการพิจารณา “{step.decision_label}” แล้ว"
+    if step.memo.status != MemoStatus.APPROVED:
+        return message
+    state = Memo.objects.values_list("publication_state", flat=True).get(pk=step.memo.pk)
+    if state == PublicationState.PUBLISHED:
+        return message + " และเผยแพร่เอกสารแล้ว"
+    if state == PublicationState.PENDING:
+        return message + " ระบบกำลังเผยแพร่เอกสาร หน้านี้จะแสดงลิงก์เมื่อเสร็จ"
+    return message  # failed: the page shows the error and the retry
+
+
+@login_required
+@require_POST
+def memo_publish_retry(request, code: str, pk: int):
+    """The org admin asks again for a failed (or stalled) publication."""
+    memo = _memo(request.user, code, pk, Action.MANAGE)
+    try:
+        memo = memos.memo_publication_retry(memo=memo, user=request.user)
+    except memos.MemoError as exc:
+        messages.error(request, str(exc))
+    else:
+        if memo.publication_state == PublicationState.PENDING:
+            memo.refresh_from_db(fields=["publication_state"])
+        if memo.publication_state == PublicationState.PUBLISHED:
+            messages.success(request, "เผยแพร่เอกสารแล้ว")
+        elif memo.publication_state == PublicationState.PENDING:
+            messages.success(request, "ระบบกำลังเผยแพร่เอกสารอีกครั้ง")
     return redirect("approvals:memo_detail", code=code, pk=pk)
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from approvals import services as memos
-from approvals.demo import DEMO_YEAR
+from approvals.demo import DEMO_YEAR, demo_step_act
 from approvals.models import Decision
 from approvals.selectors import current_step
 from assessments.selectors import years_for
@@ -165,7 +165,7 @@ def load_oit_demo() -> str:
     for username in ("orgadmin", "approver", "mayor"):
         published.refresh_from_db()
         step = current_step(published)
-        memos.memo_step_act(
+        demo_step_act(
             memo=published, step_id=step.pk, user=users[username], decision=Decision.APPROVED
         )
     waiting = services.oit_memo_create(

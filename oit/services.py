@@ -23,6 +23,7 @@ from ita_portal.public_cache import bump_public_version
 from measures.services import check_evidence_file, clean_link
 from organisations.access import Action, check
 from organisations.models import Organisation, Unit
+from publication.services import PublicationError
 
 from .models import EvidenceKind, OitCriterionCheck, OitEntry, OitEvidence
 from .selectors import BoardRow, oit_board, oit_framework
@@ -31,8 +32,9 @@ OIT_FILE_KIND = "oit-file"
 MAX_URL_LENGTH = 1000
 
 
-class OitError(Exception):
-    """A refused action, with a Thai message for the user."""
+class OitError(PublicationError):
+    """A refused action, with a Thai message for the user (a publication refusal when raised
+    while publishing: shown on the memo as the reason, and not run again)."""
 
 
 def _require_edit(user, organisation: Organisation) -> None:

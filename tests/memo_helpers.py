@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.management import call_command
 from django.db import connections
+from django.test import TestCase
 
 from approvals import selectors as approval_selectors
 from approvals import services as memos
@@ -79,11 +80,15 @@ def new_memo(org, staff, unit, rounds, **overrides):
 
 
 def act(memo, user, decision, comment=""):
+    """Decide the memo's pending step as `user`, as the web request does: what the decision
+    starts once committed (the notices; on the final approval, the publication, inline in the
+    tests as in the embedded default) runs before this returns."""
     memo.refresh_from_db()
     step = approval_selectors.current_step(memo)
-    return memos.memo_step_act(
-        memo=memo, step_id=step.pk, user=user, decision=decision, comment=comment
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return memos.memo_step_act(
+            memo=memo, step_id=step.pk, user=user, decision=decision, comment=comment
+        )
 
 
 def run_concurrently(target, count=2):

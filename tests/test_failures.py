@@ -1,4 +1,5 @@
-"""Nothing is lost on failure: imports, a killed worker, a failed publication, a lost database."""
+"""Nothing is lost on failure: imports, a killed worker, a lost database (a failed publication:
+tests/approvals/test_publication_runs.py)."""
 
 import io
 import os
@@ -16,12 +17,10 @@ from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.urls import reverse
 
-from approvals.models import Decision, MemoStatus
 from assessments import imports
 from assessments.imports import scores_import
 from assessments.models import Assessment, ImportStatus, Score, ScoreImport
 from assessments.tasks import read_progress
-from publication.models import Publication
 from tests.assessments.test_imports import seed_rows, workbook
 from tests.factories import OrganisationFactory
 
@@ -178,55 +177,6 @@ def test_task_marks_an_unexpected_failure_and_retry_needs_it(
     assert record.status == ImportStatus.DONE and Score.objects.count() == len(seed_rows())
     with pytest.raises(ValueError):
         score_import_retry(record=record, user=None)  # only failures are retried
-
-
-@pytest.fixture
-def chain(org, staff, org_admin, approver):
-    from tests.memo_helpers import setup_chain
-
-    return setup_chain(org, staff, org_admin, approver)
-
-
-def test_failed_pdf_render_leaves_the_memo_unapproved(
-    client, org, staff, org_admin, approver, chain, monkeypatch, settings
-):
-    from approvals import selectors as approval_selectors
-    from approvals import services as memos
-    from tests.memo_helpers import act, new_memo
-
-    memo = new_memo(org, staff, chain[0], chain[1])
-    memos.memo_submit(memo=memo, user=staff, template=chain[3])
-    for user in (org_admin, approver):
-        act(memo, user, Decision.APPROVED)
-    import documents.registry
-
-    real = documents.registry.html_to_pdf
-    calls = {"n": 0}
-
-    def flaky(html):
-        calls["n"] += 1
-        if calls["n"] == 2:  # the first document is written; the second one fails
-            raise RuntimeError("renderer crashed")
-        return real(html)
-
-    monkeypatch.setattr(documents.registry, "html_to_pdf", flaky)
-    published_dir = Path(settings.MEDIA_ROOT) / "published"
-    files_before = set(published_dir.rglob("*.*")) if published_dir.exists() else set()
-    mayor = chain[4]
-    client.force_login(mayor)
-    step = approval_selectors.current_step(memo)
-    response = client.post(
-        reverse("approvals:memo_act", args=[org.code, memo.pk]),
-        {"step": step.pk, "decision": "approved"},
-        follow=True,
-    )
-    assert "สร้างไฟล์เอกสารเพื่อเผยแพร่ไม่สำเร็จ" in response.content.decode()
-    memo.refresh_from_db()
-    step.refresh_from_db()
-    assert memo.status == MemoStatus.IN_REVIEW and step.decision == Decision.PENDING
-    assert Publication.objects.count() == 0
-    files_after = set(published_dir.rglob("*.*")) if published_dir.exists() else set()
-    assert files_after == files_before  # the first document's files were removed again
 
 
 def test_lost_database_during_save_shows_the_input_again(client, org, staff, monkeypatch):

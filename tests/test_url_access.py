@@ -265,6 +265,8 @@ EXPECTED: dict[str, list[Case]] = {
             label="in review",
         ),
     ],
+    # Only the org admin may ask again for a publication (on a draft: a message, nothing runs).
+    "approvals:memo_publish_retry": [Case("post", MANAGE, lambda w: code(w, pk=w.memo.pk))],
     "approvals:memo_pdf": [Case("get", VIEW, lambda w: code(w, pk=w.memo.pk))],
     "approvals:memo_docx": [Case("get", VIEW, lambda w: code(w, pk=w.memo.pk))],
     "approvals:chain_templates": [Case("get", MANAGE, code), Case("post", MANAGE, code)],

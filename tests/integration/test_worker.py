@@ -8,7 +8,6 @@ runs inline: the test process only sends tasks and reads the database, cache and
 import hashlib
 import io
 import json
-import os
 from decimal import Decimal
 
 import pytest
@@ -19,7 +18,7 @@ from django.core.management import call_command
 
 from approvals import selectors as approval_selectors
 from approvals import services as memos
-from approvals.models import Decision, MemoStatus
+from approvals.models import Decision, MemoStatus, PublicationState
 from assessments.models import Assessment, ImportStatus, Score, ScoreImport
 from assessments.services import score_import_commit, score_import_start
 from assessments.tasks import progress_key, read_progress
@@ -108,10 +107,18 @@ def chain(org, staff, org_admin, approver):
     return setup_chain(org, staff, org_admin, approver)
 
 
-def test_publication_runs_in_the_worker(services, client, org, staff, org_admin, approver, chain):
+def test_publication_runs_in_the_worker(
+    services, client, org, staff, org_admin, approver, chain, monkeypatch
+):
+    """The final approval returns at once; the worker renders, stores and checksums the files,
+    and only then do the public URLs answer."""
     services.require()
-    from tests.integration.tasks import approve_final_step
+    import documents.registry
 
+    def not_here(html):
+        raise AssertionError("the web process rendered a PDF")
+
+    monkeypatch.setattr(documents.registry, "html_to_pdf", not_here)
     unit, rounds, _, template, mayor = chain
     memo = new_memo(org, staff, unit, rounds)
     memos.memo_submit(memo=memo, user=staff, template=template)
@@ -122,16 +129,20 @@ def test_publication_runs_in_the_worker(services, client, org, staff, org_admin,
     assert step.is_final and step.assignee_id == mayor.pk
     assert not Publication.objects.exists()
 
-    # The final approval (which renders and stores the documents) runs in the worker.
-    result = approve_final_step.delay(memo.pk, step.pk, mayor.pk)
-    outcome = result.get(timeout=240)
-    assert outcome["pid"] == services.pid != os.getpid()
-
+    # The final approval, as the web request makes it: recorded, the publication queued.
+    act(memo, mayor, Decision.APPROVED)
     memo.refresh_from_db()
     assert memo.status == MemoStatus.APPROVED
+    assert memo.publication_state in (PublicationState.PENDING, PublicationState.PUBLISHED)
+
+    def published():
+        memo.refresh_from_db()
+        assert memo.publication_state != PublicationState.FAILED, memo.publication_error
+        return memo.publication_state == PublicationState.PUBLISHED
+
+    services.wait_for(published, timeout=240, what="the worker to publish the memo", every=0.2)
     publications = {p.kind: p for p in Publication.objects.filter(memo=memo)}
     assert set(publications) == {"measure-results", "memo"}
-    assert sorted(p.pk for p in publications.values()) == outcome["publications"]
     for publication in publications.values():
         for field, digest in (
             (publication.html, publication.html_sha256),
