@@ -112,6 +112,7 @@ def test_media_on_s3_is_private_never_overwritten_and_signed():
             "location": "media",
             "default_acl": None,
             "querystring_auth": True,
+            "signature_version": "s3v4",
             "file_overwrite": False,
             "max_memory_size": 5 * 1024 * 1024,
             "endpoint_url": "https://s3.example.go.th",

@@ -274,6 +274,7 @@ def media_storage(environ=os.environ) -> dict:
         "location": environ.get("MEDIA_S3_LOCATION", "").strip().strip("/"),
         "default_acl": None,  # no ACL header: objects are as private as the bucket
         "querystring_auth": True,  # a .url() would be signed, never a public address
+        "signature_version": "s3v4",  # AWS has retired the older signatures
         "file_overwrite": False,  # a stored publication is never replaced
         # A file read for serving is spooled: small ones in memory, larger ones on local disk.
         "max_memory_size": 5 * 1024 * 1024,
