@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from ita_portal.settings.base import env_bool
+from ita_portal.settings.base import env_bool, media_storage
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,8 +81,69 @@ def test_env_example_lists_every_variable_the_settings_read():
     read = set()
     for path in (ROOT / "ita_portal" / "settings").glob("*.py"):
         source = path.read_text(encoding="utf-8")
-        read |= set(re.findall(r'os\.environ(?:\.get)?[\[(]"([A-Z_]+)"', source))
+        read |= set(re.findall(r'(?:os\.)?environ(?:\.get)?[\[(]"([A-Z_]+)"', source))
         read |= set(re.findall(r'env_(?:bool|list)\("([A-Z_]+)"', source))
     listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
     assert read, "no variable found: the pattern above is out of date"
     assert read - listed == set()
+
+
+def test_media_is_a_folder_unless_a_bucket_is_named():
+    assert media_storage({}) == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert media_storage({"MEDIA_S3_BUCKET": " "})["BACKEND"].endswith("FileSystemStorage")
+
+
+def test_media_on_s3_is_private_never_overwritten_and_signed():
+    storage = media_storage(
+        {
+            "MEDIA_S3_BUCKET": "ita-media",
+            "MEDIA_S3_ENDPOINT_URL": "https://s3.example.go.th",
+            "MEDIA_S3_REGION": "ap-southeast-7",
+            "MEDIA_S3_ACCESS_KEY_ID": "AKIA-TEST",
+            "MEDIA_S3_SECRET_ACCESS_KEY": "secret",
+            "MEDIA_S3_LOCATION": "/media/",
+            "MEDIA_S3_ADDRESSING_STYLE": "Path",
+        }
+    )
+    assert storage == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "ita-media",
+            "location": "media",
+            "default_acl": None,
+            "querystring_auth": True,
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+            "max_memory_size": 5 * 1024 * 1024,
+            "endpoint_url": "https://s3.example.go.th",
+            "region_name": "ap-southeast-7",
+            "addressing_style": "path",
+            "access_key": "AKIA-TEST",
+            "secret_key": "secret",
+        },
+    }
+    # Without keys, boto3 finds its own (AWS_* variables, an instance role): none are passed.
+    bare = media_storage({"MEDIA_S3_BUCKET": "ita-media"})["OPTIONS"]
+    assert "access_key" not in bare and "endpoint_url" not in bare
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"MEDIA_S3_ACCESS_KEY_ID": "AKIA-TEST"},
+        {"MEDIA_S3_SECRET_ACCESS_KEY": "secret"},
+        {"MEDIA_S3_ADDRESSING_STYLE": "sideways"},
+    ],
+)
+def test_media_on_s3_refuses_half_a_configuration(extra):
+    with pytest.raises(ImproperlyConfigured):
+        media_storage({"MEDIA_S3_BUCKET": "ita-media", **extra})
+
+
+def test_the_s3_storage_opens_with_these_options():
+    """django-storages accepts every option given (it refuses unknown ones)."""
+    from storages.backends.s3 import S3Storage
+
+    storage = S3Storage(**media_storage({"MEDIA_S3_BUCKET": "ita-media"})["OPTIONS"])
+    assert storage.default_acl is None and storage.file_overwrite is False
+    assert storage.querystring_auth is True

@@ -241,10 +241,62 @@ STATICFILES_DIRS = [
     # Screenshots of the user guide (docs/images), shown on /help/.
     ("help", BASE_DIR / "docs" / "images"),
 ]
+
+
+_S3_ADDRESSING_STYLES = {"auto", "path", "virtual"}
+
+
+def media_storage(environ=os.environ) -> dict:
+    """The "default" storage (evidence, frozen publications, OIT files, score workbooks).
+
+    A folder (MEDIA_ROOT) unless MEDIA_S3_BUCKET names a bucket of S3-compatible storage
+    (docs/deploy.md). The bucket stays private: objects are written with no ACL (the bucket's
+    own, private), never overwritten, and every file goes out through the app's views
+    (`ita_portal.files`), never as a bucket URL. The integration tests build the worker's and
+    their own storage with this same function.
+    """
+    bucket = environ.get("MEDIA_S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    access_key = environ.get("MEDIA_S3_ACCESS_KEY_ID", "").strip()
+    secret_key = environ.get("MEDIA_S3_SECRET_ACCESS_KEY", "").strip()
+    if bool(access_key) != bool(secret_key):
+        raise ImproperlyConfigured(
+            "MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY go together "
+            "(or leave both empty for boto3's own credentials: AWS_* variables, an instance role)"
+        )
+    style = environ.get("MEDIA_S3_ADDRESSING_STYLE", "").strip().lower()
+    if style and style not in _S3_ADDRESSING_STYLES:
+        choices = ", ".join(sorted(_S3_ADDRESSING_STYLES))
+        raise ImproperlyConfigured(f"MEDIA_S3_ADDRESSING_STYLE={style!r}: use one of {choices}")
+    options = {
+        "bucket_name": bucket,
+        "location": environ.get("MEDIA_S3_LOCATION", "").strip().strip("/"),
+        "default_acl": None,  # no ACL header: objects are as private as the bucket
+        "querystring_auth": True,  # a .url() would be signed, never a public address
+        "signature_version": "s3v4",  # AWS has retired the older signatures
+        "file_overwrite": False,  # a stored publication is never replaced
+        # A file read for serving is spooled: small ones in memory, larger ones on local disk.
+        "max_memory_size": 5 * 1024 * 1024,
+    }
+    endpoint_url = environ.get("MEDIA_S3_ENDPOINT_URL", "").strip()
+    region = environ.get("MEDIA_S3_REGION", "").strip()
+    if endpoint_url:
+        options["endpoint_url"] = endpoint_url
+    if region:
+        options["region_name"] = region
+    if style:
+        options["addressing_style"] = style
+    if access_key:
+        options.update(access_key=access_key, secret_key=secret_key)
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Media on a folder (shared volume) when MEDIA_S3_BUCKET is not set.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 
