@@ -40,6 +40,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 from lxml import html as lxml_html
 
 from .rendering import PageSetup
@@ -484,6 +485,9 @@ class _Writer:
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         widths = self._widths(el, width)
+        # Each slot's cell element, taken once while the grid is whole: python-docx's
+        # table.cell(r, c) walks the whole table on every call (a 1,200-row plan took 100 s).
+        slots = [list(tr.tc_lst) for tr in table._tbl.tr_lst]
         done = set()
         for r, cells in enumerate(grid):
             for c, slot in enumerate(cells):
@@ -491,9 +495,9 @@ class _Writer:
                     continue
                 cell_el, rowspan, colspan = slot
                 done.add(id(cell_el))
-                cell = table.cell(r, c)
+                cell = _Cell(slots[r][c], table)
                 if rowspan > 1 or colspan > 1:
-                    cell = cell.merge(table.cell(r + rowspan - 1, c + colspan - 1))
+                    cell = cell.merge(_Cell(slots[r + rowspan - 1][c + colspan - 1], table))
                 cell._tc.remove(cell.paragraphs[0]._p)  # filled below
                 cell_style = _Style(bold=cell_el.tag == "th", size=SIZES["small"])
                 align = self._align(cell_el, None)
@@ -513,9 +517,13 @@ class _Writer:
             table.autofit = False
             for index, column in enumerate(table.columns):
                 column.width = widths[index]
-            for row in table.rows:
-                for index, cell in enumerate(row.cells[:width]):
-                    cell.width = widths[index]
+            for tr in table._tbl.tr_lst:  # a merged cell is as wide as its columns
+                column = 0
+                for tc in tr.tc_lst:
+                    span = tc.grid_span
+                    if column < width:
+                        _Cell(tc, table).width = sum(widths[column : column + span])
+                    column += span
         if container is self.document:
             self.document.add_paragraph()  # space after a table, as in the PDF
 

@@ -11,11 +11,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from assessments.analysis import area_measure_draft
 from assessments.models import AnalysisArea, Assessment, FiscalYear, Item
 from assessments.selectors import framework_for_organisation
+from ita_portal import limits
 from ita_portal.thai import dates as thai
 from organisations.access import Action, check
 from organisations.models import Organisation, Unit
@@ -149,10 +152,63 @@ def _validate_measure(
     ):
         if field not in errors and not _within_year(value, year):
             errors[field] = f"วันที่ต้องอยู่ใน{_fy_message(year)}"
-    if not [s for s in steps if s.strip()]:
+    filled = [s for s in steps if s.strip()]
+    if not filled:
         errors["steps"] = "กรุณาระบุขั้นตอน/วิธีการปฏิบัติอย่างน้อย 1 ขั้นตอน"
+    elif len(filled) > limits.STEPS_PER_MEASURE:
+        errors["steps"] = (
+            f"มาตรการหนึ่งมีขั้นตอนได้ไม่เกิน {limits.STEPS_PER_MEASURE} ขั้นตอน (กรอกมา {len(filled)} ขั้นตอน)"
+        )
     if errors:
         raise ValidationError(errors)
+
+
+MEASURE_TEXT_FIELDS = (
+    "title",
+    "problem",
+    "goal",
+    "monitoring",
+    "expected_output",
+    "expected_outcome",
+)
+PROGRESS_TEXT_FIELDS = ("output", "outcome", "recommendations")
+
+
+def year_text_length(organisation: Organisation, fiscal_year_id: int) -> int:
+    """Characters of every text of the organisation's measures of the year: the measures'
+    own, their steps' and every round's progress (three aggregate queries)."""
+
+    def total(queryset, fields) -> int:
+        lengths = {f: Coalesce(Sum(Length(f)), 0) for f in fields}
+        return sum(queryset.aggregate(**lengths).values())
+
+    measures = Measure.objects.filter(organisation=organisation, fiscal_year_id=fiscal_year_id)
+    return (
+        total(measures, MEASURE_TEXT_FIELDS)
+        + total(MeasureStep.objects.filter(measure__in=measures), ("text",))
+        + total(ProgressEntry.objects.filter(measure__in=measures), PROGRESS_TEXT_FIELDS)
+    )
+
+
+def _year_text_check(organisation: Organisation, fiscal_year_id: int, year: int) -> None:
+    """After a write, inside its transaction: refuse it (rolling it back) if the year's texts
+    now exceed what one document may carry (limits.YEAR_TEXT)."""
+    length = year_text_length(organisation, fiscal_year_id)
+    if length > limits.YEAR_TEXT:
+        raise ValidationError(
+            f"ข้อความของมาตรการทั้งปีงบประมาณ {year} (รวมขั้นตอนและผลการดำเนินการทุกรอบ) "
+            f"ยาวได้ไม่เกิน {limits.YEAR_TEXT:,} ตัวอักษร เพื่อให้เอกสารรายงานทั้งปีสร้างได้ทันเวลา "
+            f"(หากบันทึกจะเป็น {length:,} ตัวอักษร) กรุณาสรุปข้อความให้กระชับ ยังไม่ได้บันทึก"
+        )
+
+
+def _measures_count_check(organisation: Organisation, fiscal_year, adding: int) -> None:
+    count = Measure.objects.filter(organisation=organisation, fiscal_year=fiscal_year).count()
+    if count + adding > limits.MEASURES_PER_YEAR:
+        raise ValidationError(
+            f"หน่วยงานหนึ่งมีมาตรการได้ไม่เกิน {limits.MEASURES_PER_YEAR} มาตรการต่อปีงบประมาณ "
+            f"(มีอยู่แล้ว {count} มาตรการ)"
+        )
 
 
 def measure_check(**values) -> None:
@@ -221,6 +277,7 @@ def measure_create(
         steps=steps,
     )
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
+    _measures_count_check(organisation, fiscal_year, 1)
     # A year's rounds exist from its first measure (pages that show them never create them).
     rounds_ensure_defaults(organisation=organisation, year=year)
     if order is None:
@@ -247,6 +304,7 @@ def measure_create(
     measure.items.set(items)
     measure.responsible_units.set(responsible_units)
     _save_steps(measure, steps)
+    _year_text_check(organisation, fiscal_year.pk, year)
     return measure
 
 
@@ -290,6 +348,7 @@ def measure_update(
     measure.items.set(items)
     measure.responsible_units.set(responsible_units)
     _save_steps(measure, steps)
+    _year_text_check(measure.organisation, measure.fiscal_year_id, measure.fiscal_year.year)
     return measure
 
 
@@ -356,6 +415,7 @@ def measures_copy_from_previous_year(
     if not plan:
         raise ValidationError(f"ไม่มีมาตรการของปีงบประมาณ {year - 1} ให้คัดลอก")
     fiscal_year, _ = FiscalYear.objects.get_or_create(year=year)
+    _measures_count_check(organisation, fiscal_year, sum(not row.duplicate for row in plan))
     rounds_ensure_defaults(organisation=organisation, year=year)
     order = Measure.objects.filter(organisation=organisation, fiscal_year=fiscal_year).count()
     counts = dict.fromkeys(
@@ -393,6 +453,7 @@ def measures_copy_from_previous_year(
         counts["moved"] += row.moved_to_remaining_time
         for fate in ("carried", "relinked", "merged", "dropped"):
             counts[fate] += row.count(fate)
+    _year_text_check(organisation, fiscal_year.pk, year)
     return CopyResult(source_year=source_year, **counts)
 
 
@@ -436,10 +497,12 @@ def progress_entry_record(
         "reporter": user,
     }
     if entry is None:
-        return ProgressEntry.objects.create(measure=measure, round=round, **values)
-    for field, value in values.items():
-        setattr(entry, field, value)
-    entry.save()
+        entry = ProgressEntry.objects.create(measure=measure, round=round, **values)
+    else:
+        for field, value in values.items():
+            setattr(entry, field, value)
+        entry.save()
+    _year_text_check(measure.organisation, measure.fiscal_year_id, measure.fiscal_year.year)
     return entry
 
 

@@ -245,3 +245,19 @@ def test_a_skipped_year_copies_from_the_year_before_through_both_lineages(
     result = services.measures_copy_from_previous_year(organisation=org, year=2570, user=staff)
     assert (result.source_year, result.copied, result.relinked, result.merged) == (2568, 3, 1, 2)
     assert "คัดลอกมาตรการจากปีงบประมาณ 2568 แล้ว 3 รายการ" in result.summary(2570)
+
+
+def test_a_copy_past_the_years_limits_copies_nothing(
+    org, last_year, staff, time_machine, monkeypatch
+):
+    from ita_portal import limits
+
+    time_machine.move_to(TODAY, tick=False)
+    monkeypatch.setattr(limits, "YEAR_TEXT", 10)
+    with pytest.raises(ValidationError, match="ยาวได้ไม่เกิน 10 ตัวอักษร"):
+        services.measures_copy_from_previous_year(organisation=org, year=2569, user=staff)
+    monkeypatch.setattr(limits, "YEAR_TEXT", 250_000)
+    monkeypatch.setattr(limits, "MEASURES_PER_YEAR", 1)
+    with pytest.raises(ValidationError, match="ไม่เกิน 1 มาตรการต่อปีงบประมาณ"):
+        services.measures_copy_from_previous_year(organisation=org, year=2569, user=staff)
+    assert not Measure.objects.filter(fiscal_year__year=2569).exists()
