@@ -168,7 +168,6 @@ def _start_worker(log: Path, media_root: Path, media_env: dict[str, str]) -> sub
         "worker",
         "--pool=solo",
         "--concurrency=1",
-        "--include=tests.integration.tasks",
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",
