@@ -8,7 +8,10 @@ from django.utils import timezone
 from ita_portal.thai import dates as thai
 from organisations.models import Membership, formal_name
 
-from .models import ApprovalStep, Decision, Delegation, Memo, MemoStatus
+from .models import ApprovalStep, Decision, Delegation, Memo, MemoStatus, PublicationState
+
+#: a publication still "กำลังเผยแพร่" after this long lost its worker: the org admin may retry it
+PUBLISH_STALL_SECONDS = 15 * 60
 
 DECIDED = [Decision.APPROVED, Decision.ACKNOWLEDGED, Decision.RETURNED]
 
@@ -204,6 +207,30 @@ def delegations_in_force(organisation, on) -> list[Delegation]:
         .filter(organisation=organisation)
         .select_related("delegator", "delegate")
         .order_by("ends_on")
+    )
+
+
+def publication_stalled(memo: Memo, now=None) -> bool:
+    """Still "กำลังเผยแพร่" long after it was asked for: its worker is gone."""
+    if memo.publication_state != PublicationState.PENDING or memo.publication_requested_at is None:
+        return False
+    waited = (now or timezone.now()) - memo.publication_requested_at
+    return waited.total_seconds() > PUBLISH_STALL_SECONDS
+
+
+def publications_to_retry(organisation, now=None) -> list[Memo]:
+    """Approved memos whose publication failed, or stalled: the org admin's to ask again."""
+    stalled_before = (now or timezone.now()) - timezone.timedelta(seconds=PUBLISH_STALL_SECONDS)
+    return list(
+        Memo.objects.filter(organisation=organisation, status=MemoStatus.APPROVED)
+        .filter(
+            Q(publication_state=PublicationState.FAILED)
+            | Q(
+                publication_state=PublicationState.PENDING,
+                publication_requested_at__lt=stalled_before,
+            )
+        )
+        .order_by("publication_requested_at")
     )
 
 

@@ -53,7 +53,14 @@ from .notifications import (
     memo_notify_published,
     memo_notify_submitted,
 )
-from .selectors import DECIDED, approval_record, current_step, delegation_for
+from .selectors import (
+    DECIDED,
+    PUBLISH_STALL_SECONDS,  # noqa: F401 (part of this module's interface)
+    approval_record,
+    current_step,
+    delegation_for,
+    publication_stalled,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +81,6 @@ class PublicationFailed(MemoError):
 
 #: runs of one publication request before it is shown as failed (the first and two retries)
 PUBLISH_ATTEMPTS = 3
-#: a request still "กำลังเผยแพร่" after this long lost its worker: the org admin may retry it
-PUBLISH_STALL_SECONDS = 15 * 60
 
 
 # ---------------------------------------------------------------- document numbers
@@ -741,14 +746,6 @@ def memo_publication_failed(*, memo_pk: int, error: str) -> None:
         memo.publication_error = error[: Memo._meta.get_field("publication_error").max_length]
         memo.save(update_fields=["publication_state", "publication_error", "updated_at"])
         transaction.on_commit(lambda: memo_notify_published(memo=memo))
-
-
-def publication_stalled(memo: Memo, now=None) -> bool:
-    """Still "กำลังเผยแพร่" long after it was asked for: its worker is gone."""
-    if memo.publication_state != PublicationState.PENDING or memo.publication_requested_at is None:
-        return False
-    waited = (now or timezone.now()) - memo.publication_requested_at
-    return waited.total_seconds() > PUBLISH_STALL_SECONDS
 
 
 def memo_publication_retry(*, memo: Memo, user) -> Memo:

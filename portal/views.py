@@ -19,6 +19,7 @@ from approvals.selectors import (
     delegations_in_force,
     memo_counts,
     memos_of_author,
+    publications_to_retry,
     waiting_for,
 )
 from assessments.models import Framework
@@ -76,6 +77,7 @@ def dashboard(request):
         context["returned_memos"] = context["own_memos"]["returned"]
         if membership.role == Role.ORG_ADMIN:
             context["memo_counts"] = memo_counts(organisation)
+            context["publications_to_retry"] = publications_to_retry(organisation)
             context["delegations"] = delegations_in_force(organisation, timezone.localdate())
     if is_central_admin(request.user):
         context["missing_framework"] = not Framework.objects.filter(fiscal_year__year=year).exists()

@@ -207,3 +207,17 @@ def test_the_pending_page_says_so_and_reloads_itself(
     assert f"/p/{org.code}/" not in html  # no public link before the files are stored
     listing = client.get(reverse("approvals:memo_list", args=[org.code])).content.decode()
     assert "กำลังเผยแพร่" in listing
+
+
+def test_the_org_admins_dashboard_lists_what_to_publish_again(
+    client, org, org_admin, staff, at_final_step, chain, monkeypatch
+):
+    client.force_login(org_admin)
+    assert 'id="publications-to-retry"' not in client.get("/dashboard/").content.decode()
+    _failing_pdf(monkeypatch, fail_calls=set(range(1, 100)))
+    act(at_final_step, chain[4], Decision.APPROVED)
+    page = client.get("/dashboard/").content.decode()
+    assert 'id="publications-to-retry"' in page and "สร้างไฟล์เอกสารเพื่อเผยแพร่ไม่สำเร็จ" in page
+    assert f"/memos/{at_final_step.pk}/" in page
+    client.force_login(staff)  # only the org admin may ask again, so only they see the list
+    assert 'id="publications-to-retry"' not in client.get("/dashboard/").content.decode()
