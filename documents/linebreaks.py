@@ -87,6 +87,12 @@ def _tokenizer():
     return Tokenizer(dictionary(), engine="newmm", keep_whitespace=False)
 
 
+def warm_up() -> None:
+    """Build the segmenter now (its dictionary trie takes about 2 s) rather than in the first
+    render: a Celery worker calls this as it starts (documents.apps)."""
+    _tokenizer()
+
+
 @lru_cache(maxsize=8192)
 def thai_words(run: str) -> tuple[str, ...]:
     """The newmm words of a run of Thai letters; "ๆ" stays with the word before it ("อื่น ๆ"
