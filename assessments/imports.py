@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from assessments.catalogue import RowError
@@ -52,6 +52,10 @@ MAX_KEPT_ERRORS = 10_000
 #: Above this many scores on PostgreSQL, write through COPY + upsert instead of the ORM.
 COPY_THRESHOLD = 2_000
 PROGRESS_EVERY = 10_000
+#: The score table's foreign keys are dropped and added back around a COPY of at least this many
+#: scores of new assessments, if they are at least 1/FK_RECHECK_RATIO of the table's rows.
+FK_RECHECK_ROWS = 50_000
+FK_RECHECK_RATIO = 20
 #: Audit entries per query and per INSERT (one per changed assessment).
 AUDIT_BATCH = 2_000
 #: Organisations named in the preview whose official total goes stale; the rest are counted.
@@ -782,13 +786,36 @@ def _framework_label(framework: Framework) -> str:
 # ---------------------------------------------------------------- writing
 
 
+def _bulk_insert(model, objs: list) -> None:
+    """Insert model instances as bulk_create would store them, without their ids (the caller
+    reads them back by natural key). On PostgreSQL through COPY, with each field's own pre_save()
+    and get_db_prep_save(), the values bulk_create's INSERT would carry: bulk_create binds its
+    parameters client-side, quoting every value in Python, which for 8,300 organisations,
+    assessments or audit entries costs about a second each."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=2000)
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        write = copy.write_row
+        for obj in objs:
+            write([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+
+
 def _write(
     parsed: Parsed, plan: Plan, result: ImportResult, progress: ProgressCallback | None
 ) -> None:
     # Organisations to create.
     to_create = [index for index, pk in plan.org_ids.items() if pk == -1]
     if to_create:
-        created = Organisation.objects.bulk_create(
+        _bulk_insert(
+            Organisation,
             [
                 Organisation(
                     code=parsed.org_codes[i],
@@ -799,13 +826,15 @@ def _write(
                 )
                 for i in to_create
             ],
-            batch_size=2000,
         )
-        ids = dict(
-            Organisation.objects.filter(code__in=[o.code for o in created]).values_list(
-                "code", "id"
+        codes = [parsed.org_codes[i] for i in to_create]
+        ids: dict[str, int] = {}
+        for start in range(0, len(codes), 5000):
+            ids.update(
+                Organisation.objects.filter(code__in=codes[start : start + 5000]).values_list(
+                    "code", "id"
+                )
             )
-        )
         for i in to_create:
             plan.org_ids[i] = ids[parsed.org_codes[i]]
         result.organisations_created = len(to_create)
@@ -813,12 +842,18 @@ def _write(
     # Assessments: find, then create the missing ones.
     years = {y.year: y for y in FiscalYear.objects.filter(year__in={k[1] for k in plan.frameworks})}
     org_ids = sorted({plan.org_ids[o] for o, _ in plan.frameworks})
-    existing: dict[tuple[int, int], int] = {}
-    for start in range(0, len(org_ids), 5000):
-        for pk, org_id, year in Assessment.objects.filter(
-            organisation_id__in=org_ids[start : start + 5000], fiscal_year__year__in=list(years)
-        ).values_list("id", "organisation_id", "fiscal_year__year"):
-            existing[(org_id, year)] = pk
+
+    def assessment_ids(of_orgs: list[int]) -> dict[tuple[int, int], int]:
+        found: dict[tuple[int, int], int] = {}
+        for start in range(0, len(of_orgs), 5000):
+            for pk, org_id, year in Assessment.objects.filter(
+                organisation_id__in=of_orgs[start : start + 5000],
+                fiscal_year__year__in=list(years),
+            ).values_list("id", "organisation_id", "fiscal_year__year"):
+                found[(org_id, year)] = pk
+        return found
+
+    existing = assessment_ids(org_ids)
     missing = [
         Assessment(organisation_id=plan.org_ids[o], fiscal_year=years[y], framework=f)
         for (o, y), f in plan.frameworks.items()
@@ -826,12 +861,13 @@ def _write(
     ]
     new_ids: set[int] = set()
     if missing:
+        _bulk_insert(Assessment, missing)
         year_of = {y.pk: y.year for y in years.values()}
-        for assessment in Assessment.objects.bulk_create(missing, batch_size=2000):
-            existing[(assessment.organisation_id, year_of[assessment.fiscal_year_id])] = (
-                assessment.pk
-            )
-            new_ids.add(assessment.pk)
+        keys = {(a.organisation_id, year_of[a.fiscal_year_id]) for a in missing}
+        created_now = assessment_ids(sorted({org_id for org_id, _ in keys}))
+        for key in keys:
+            existing[key] = created_now[key]
+            new_ids.add(created_now[key])
         result.assessments_created = len(missing)
 
     def rows() -> Iterator[tuple[int, str, str, int]]:
@@ -846,7 +882,9 @@ def _write(
 
     total = len(plan.order)
     if connection.vendor == "postgresql" and total >= COPY_THRESHOLD:
-        effects = _write_copy(rows, total, result, progress, new_ids)
+        # Roughly how many scores go straight into the score table (those of new assessments).
+        direct = total * len(new_ids) // max(len(plan.frameworks), 1)
+        effects = _write_copy(rows, total, result, progress, new_ids, direct)
     else:
         effects = _write_orm(rows(), total, result, progress)
     _mark_stale(effects, result)
@@ -942,14 +980,62 @@ def _mark_stale(effects: WriteEffects, result: ImportResult) -> None:
     ]
 
 
-def _write_copy(rows, total, result, progress, new_ids: set[int]) -> WriteEffects:
+def _suspend_foreign_keys(cursor, table: str, rows: int) -> list[tuple[str, str]]:
+    """Drop the score table's foreign keys for a large COPY, to be added back (and so checked
+    in one pass) before the transaction ends; the dropped (name, definition) pairs.
+
+    A deferred foreign key checks each inserted row at commit with a query of its own: about
+    10 µs a row, 4–5 s for a national file. Adding the constraint back checks every row of the
+    table in one join instead, so this is done only when the new rows are many and not few
+    against the table (it holds an ACCESS EXCLUSIVE lock on the score table until commit:
+    readers of scores wait for the import to end). In a transaction with pending trigger
+    events it cannot run first, nothing is dropped."""
+    if rows < FK_RECHECK_ROWS:
+        return []
+    cursor.execute(
+        "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [table]
+    )
+    if rows * FK_RECHECK_RATIO < cursor.fetchone()[0]:
+        return []
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [table],
+    )
+    keys = cursor.fetchall()
+    try:
+        with transaction.atomic():
+            # The organisations and assessments just written have deferred checks pending, and
+            # PostgreSQL alters no table with pending trigger events: run those checks now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for name, _ in keys:
+                cursor.execute(
+                    f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}"
+                )
+    except DatabaseError:
+        keys = []
+    # Every deferrable constraint of the schema is a foreign key, initially deferred: back to that.
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return keys
+
+
+def _restore_foreign_keys(cursor, table: str, keys: list[tuple[str, str]]) -> None:
+    for name, definition in keys:
+        cursor.execute(
+            f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+        )
+
+
+def _write_copy(rows, total, result, progress, new_ids: set[int], estimate: int) -> WriteEffects:
     """COPY the scores of assessments this import created straight into the score table (none
-    can exist yet); the rest go through a staging table and an upsert. Returns what changed."""
+    can exist yet); the rest go through a staging table and an upsert. Returns what changed.
+    `estimate` is about how many scores go straight in (see _suspend_foreign_keys)."""
     table = Score._meta.db_table
     now = timezone.now()
     direct = 0
     with connection.cursor() as cursor:
         if new_ids:
+            suspended = _suspend_foreign_keys(cursor, table, estimate)
             # Every value is ASCII without tab, newline or backslash (ids, validated codes,
             # formatted numbers), so COPY's text format needs no escaping: write it in blocks.
             stamp = now.isoformat()
@@ -972,6 +1058,7 @@ def _write_copy(rows, total, result, progress, new_ids: set[int]) -> WriteEffect
                 if lines:
                     copy.write("".join(lines))
                     direct += len(lines)
+            _restore_foreign_keys(cursor, table, suspended)
         result.created = direct
         effects = WriteEffects(changed=set(new_ids))
         if direct == total:
@@ -1055,7 +1142,8 @@ def _audit(changed: set[int], *, actor, file_name: str, import_id: str) -> None:
             .order_by("pk")
             .values_list("pk", "organisation_id", "organisation__code", "fiscal_year__year")
         )
-        LogEntry.objects.bulk_create(
+        _bulk_insert(
+            LogEntry,
             [
                 LogEntry(
                     content_type=content_type,
@@ -1070,7 +1158,7 @@ def _audit(changed: set[int], *, actor, file_name: str, import_id: str) -> None:
                     timestamp=now,
                 )
                 for pk, org_id, code, year in assessments
-            ]
+            ],
         )
 
 

@@ -1,55 +1,50 @@
-"""Benchmark: the national score import against the bare floor and django-import-export.
+"""Benchmark: the score import as a whole process against the floor, on an empty database.
 
-A national-scale long-layout .xlsx (org_code, fiscal_year, item_code, score): ORGS อบต.
-organisations × the given fiscal years × every item of the 2568 local-government framework
-(8,300 × 2 × 50 = 830,000 rows by default). Each measured variant runs in its own fresh process;
-peak memory is that process's own peak resident set size, VmHWM (calamine and psycopg allocate
-outside Python, so tracemalloc would under-count; ru_maxrss is not used because Linux carries the
-parent's high-water mark into a child across fork + exec).
+The issue's measure (issue 18, "Speed, measured in bench/"): `manage.py import_scores FILE
+--create-orgs` as a whole process (interpreter and Django start-up included), on an empty
+database (freshly migrated, catalogue loaded, no organisations), for a national file: ORGS
+local-government organisations × every item of the 2568 "อปท." framework (8,300 × 50 = 415,000
+rows by default), against the floor: a separate process (bench/import_floor.py) that reads the
+same .xlsx with python-calamine and COPYs its rows into an UNLOGGED staging table with the same
+columns, committed. Goal: import / floor ≤ 1.5× and the import's peak memory ≤ 500 MB.
 
-    .venv/bin/pip install -r bench/requirements.txt          # the peer (django-import-export)
-    .venv/bin/python bench/import_scores.py                  # full scale, prints Markdown
-    .venv/bin/python bench/import_scores.py --orgs 500 --peer-seconds 20   # a quick look
-    .venv/bin/python bench/import_scores.py --peer-modes bulk bulk-upsert default
+    .venv/bin/python bench/import_scores.py                 # 3 rounds, about 3 minutes
+    .venv/bin/python bench/import_scores.py --orgs 500 --rounds 1    # a quick look
+    .venv/bin/python bench/import_scores.py --also before=/work/main/manage.py   # another tree too
+    .venv/bin/pip install -r bench/requirements.txt && \
+        .venv/bin/python bench/import_scores.py --peer-modes bulk    # + django-import-export
+
+Each round runs the import, then the floor (then any --also variants), each on its own fresh
+copy of a template database (`CREATE DATABASE … TEMPLATE`, not timed) after a CHECKPOINT. A
+small launcher process starts each measured process and reports its wall time (spawn to exit)
+and its resource usage from wait4(): peak RSS (ru_maxrss) and CPU (user + system). The launcher
+is a bare `python -I -S` so the high-water mark Linux carries across fork + exec is the
+launcher's own (about 10 MB), not this script's. The import's phases are read from its progress
+lines ("… read", "… validate", "… write", "… done"), time-stamped as they arrive.
 
 Options:
     --orgs N             organisations (default 8300)
-    --years Y [Y ...]    fiscal years (default 2568 2569); the 2568 "อปท." framework is copied
-                         to any year that has none
-    --peer-seconds S     cut each django-import-export run after the chunk that passes S seconds
-                         (default 120)
-    --peer-chunk N       rows per django-import-export chunk (default 20000)
-    --peer-modes M ...   bulk: use_bulk, batch_size 1000, skip_diff; import_id_fields left at
-                           its default ("id", absent from the file), so every row is new and
-                           no instance is looked up: insert-only, the peer's fastest path and
-                           the one the ≥ 30× target is judged against;
-                         bulk-upsert: the same plus import_id_fields = (assessment, code), the
-                           portal's semantics (a re-import updates instead of failing);
-                         default: row by row, instance.save() (its default mode)
-                         (default: bulk bulk-upsert)
+    --years Y [Y ...]    fiscal years (default 2568); the 2568 "อปท." framework is copied to any
+                         year that has none
+    --rounds N           rounds of import + floor, alternating (default 3); figures are medians
+    --settings M         the import's DJANGO_SETTINGS_MODULE (default ita_portal.settings.prod,
+                         given SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; no REDIS_URL)
+    --manage PATH        the manage.py to time (default: this tree's)
+    --also LABEL=PATH    also time that manage.py (another tree, same interpreter) each round
     --xlsx PATH          reuse this file if it exists (else write it there and keep it)
-    --portal-module M    time M.scores_import instead of assessments.imports (to try a
-                         candidate change; put its folder on PYTHONPATH)
-    --json PATH          also write the raw figures (phases, loads, counts) as JSON
-    --keep-db            keep the bench database (its name is printed)
+    --peer-modes M ...   also time django-import-export once per mode after the rounds
+                         (bulk, bulk-upsert, default; none by default): see child_peer
+    --peer-seconds S     cut each peer run after the chunk that passes S seconds (default 60)
+    --json PATH          also write the raw figures as JSON
+    --keep-db            keep the template database (its name is printed), e.g. to profile:
+                         createdb -T <template> x, then py-spy record -- python manage.py ...
 
-Variants:
-    portal    `assessments.imports.scores_import(content=Path(f).read_bytes(), file_name=...)`
-              timed end to end: read, validate, one transaction committed. Run 1 on empty score
-              and assessment tables, then a re-import of the same file (every score unchanged),
-              then both tables are truncated and run 2 repeats run 1.
-    floor     calamine read of the same bytes (iterate rows; int() on the year) + one psycopg
-              COPY straight into assessments_score, committed. Its assessments are created by
-              plain SQL beforehand, NOT timed; the (org_code, year) → id map query is timed.
-    peer      django-import-export ModelResource for Score (ForeignKeyWidget for assessment),
-              fed a CSV export of the same rows whose assessment column is the assessment id,
-              precomputed outside the timed region (CSV rather than its openpyxl-based xlsx
-              format, to be fair to it). Timed: reading the CSV, tablib Dataset.load per chunk,
-              import_data per chunk (its own transaction, committed), on an empty score table.
-
-The bench database `ita_bench_import_<pid>` is created on 127.0.0.1:5432 (user postgres),
-migrated, loaded with the catalogue and dropped at the end unless --keep-db. Each timed run is
-preceded by a CHECKPOINT so one run's dirty pages are not written during the next.
+The peer (optional): django-import-export's ModelResource for Score, fed a CSV export of the same
+rows whose assessment column is the assessment id (precomputed, not timed), on a database where
+an untimed import has created the organisations and assessments and the scores were truncated.
+Timed in its process, after its start-up: reading the CSV, tablib Dataset.load and import_data
+per chunk. bulk: use_bulk, batch_size 1000, skip_diff, every row new (its fastest path);
+bulk-upsert: the same with import_id_fields = (assessment, code), the portal's semantics.
 """
 
 from __future__ import annotations
@@ -57,15 +52,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import importlib
-import importlib.util
-import io
 import json
 import os
-import platform
 import random
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -75,6 +66,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+FLOOR_SCRIPT = Path(__file__).resolve().parent / "import_floor.py"
 SERVER = "postgres://postgres@127.0.0.1:5432"
 ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 VARIANT = "อปท."
@@ -83,9 +75,37 @@ BASE_FILE = "framework-2568-lao.json"
 SEED = 2568
 SCORE_TABLE = "assessments_score"
 ASSESSMENT_TABLE = "assessments_assessment"
+ORGANISATION_TABLE = "organisations_organisation"
 TARGET_FLOOR_RATIO = 1.5
-TARGET_PEER_RATIO = 30
 TARGET_RSS_MB = 500
+#: Organisation types in the file, by share (all local government: the อปท. framework).
+ORG_TYPES = (("อบต.", 65), ("ทต.", 27), ("ทม.", 5), ("ทน.", 1), ("อบจ.", 2))
+#: Environment variables the measured processes do not inherit (the bench sets its own).
+DROPPED_ENV = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL", "CELERY_BROKER_URL")
+
+#: The launcher: a bare interpreter that starts the measured command, time-stamps its output
+#: lines, and reports wall time and wait4()'s resource usage (peak RSS, CPU) as JSON.
+MEASURE = r"""
+import json, os, subprocess, sys, time
+def hwm():
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+launcher_kb = hwm()
+t0 = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+lines = []
+for raw in child.stdout:
+    lines.append((time.perf_counter() - t0, raw.decode("utf-8", "replace").rstrip("\n")))
+_, status, usage = os.wait4(child.pid, 0)
+wall = time.perf_counter() - t0
+child.returncode = code = os.waitstatus_to_exitcode(status)
+print(json.dumps({"wall": wall, "exit": code, "maxrss_kb": usage.ru_maxrss,
+    "user": usage.ru_utime, "system": usage.ru_stime, "launcher_kb": launcher_kb,
+    "lines": lines}))
+"""
 
 
 # ---------------------------------------------------------------- helpers
@@ -93,6 +113,25 @@ TARGET_RSS_MB = 500
 
 def dsn(db: str) -> str:
     return f"host=127.0.0.1 port=5432 user=postgres dbname={db}"
+
+
+def admin_sql(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def sql(db: str, statement: str, params=None) -> list[tuple]:
+    import psycopg
+
+    with psycopg.connect(dsn(db), autocommit=True) as conn:
+        cursor = conn.execute(statement, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def count(db: str, table: str) -> int:
+    return sql(db, f"SELECT count(*) FROM {table}")[0][0]
 
 
 def setup_django(db: str) -> None:
@@ -114,6 +153,198 @@ def tidy_settings_dirs() -> None:
             os.rmdir(path)
 
 
+def fresh_db(template: str, db: str) -> None:
+    admin_sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    admin_sql(f'CREATE DATABASE "{db}" TEMPLATE "{template}"')
+
+
+def import_env(db: str, settings_module: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
+    env.update(
+        DJANGO_SETTINGS_MODULE=settings_module,
+        DATABASE_URL=f"{SERVER}/{db}",
+        SECRET_KEY="bench-import-scores-not-a-secret-" + "x" * 32,
+        ALLOWED_HOSTS="localhost",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def backend_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a PostgreSQL backend on this machine has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(command: list[str], env: dict[str, str], timeout: float) -> dict:
+    """Run command under the launcher, after a CHECKPOINT; its figures, with the load before.
+
+    Its PostgreSQL backends are found by application_name (PGAPPNAME) and their CPU read from
+    /proc every 50 ms while it runs (the last 50 ms of a backend can be missed)."""
+    import psycopg
+
+    admin_sql("CHECKPOINT")
+    marker = f"ita-bench-import-{time.monotonic_ns()}"
+    env = {**env, "PGAPPNAME": marker}
+    load = os.getloadavg()
+    backends: dict[int, float] = {}
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as watch:
+        process = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", MEASURE, *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        started = time.monotonic()
+        while process.poll() is None:
+            for (pid,) in watch.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [marker]
+            ):
+                cpu = backend_cpu(pid)
+                if cpu is not None:
+                    backends[pid] = cpu
+            if time.monotonic() - started > timeout:
+                process.kill()
+            time.sleep(0.05)
+        stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        sys.stderr.write(stdout + stderr)
+        raise SystemExit("the launcher failed")
+    figures = json.loads(stdout)
+    figures["server_cpu"] = sum(backends.values())
+    figures["backends"] = len(backends)
+    if figures["exit"] != 0:
+        sys.stderr.write("\n".join(line for _, line in figures["lines"]) + "\n")
+        raise SystemExit(f"{command[:3]} exited with {figures['exit']}")
+    figures["load_before"] = load
+    figures["peak_rss_mb"] = figures["maxrss_kb"] / 1024
+    figures["cpu"] = figures["user"] + figures["system"]
+    return figures
+
+
+def import_phases(figures: dict) -> dict[str, float]:
+    """Seconds from process start to the first progress line, then each phase, then exit."""
+    marks: dict[str, float] = {}
+    for at, line in figures["lines"]:
+        if line.startswith("… "):
+            marks.setdefault(line[2:].strip(), at)
+    phases: dict[str, float] = {}
+    if "read" in marks:
+        phases["start-up + file checks"] = marks["read"]
+    order = ["read", "validate", "write", "done"]
+    for here, after in zip(order, order[1:], strict=False):
+        if here in marks and after in marks:
+            phases[here] = marks[after] - marks[here]
+    if "done" in marks:
+        phases["summary + exit"] = figures["wall"] - marks["done"]
+    return phases
+
+
+# ---------------------------------------------------------------- set-up (not timed)
+
+
+def ensure_frameworks(years: list[int]) -> list[str]:
+    """The 2568 "อปท." framework, copied to every year that has no "อปท." one; its item codes."""
+    from django.conf import settings
+
+    from assessments.catalogue import framework_save, load_json_file
+    from assessments.models import Framework
+
+    base = Framework.objects.get(fiscal_year__year=BASE_YEAR, variant=VARIANT)
+    for year in years:
+        if not Framework.objects.filter(fiscal_year__year=year, variant=VARIANT).exists():
+            data = load_json_file(Path(settings.ITA_FRAMEWORK_DIR) / BASE_FILE)
+            data.fiscal_year = year
+            data.name = data.name.replace(str(BASE_YEAR), str(year))
+            framework_save(data=data)
+    return list(
+        base.items.filter(is_retired=False)
+        .order_by("tool", "order", "code")
+        .values_list("code", flat=True)
+    )
+
+
+def organisations(count_: int) -> list[tuple[str, str, str, str, str]]:
+    """(code, name, type, district, province) of each organisation in the file."""
+    rng = random.Random(SEED)
+    words, weights = zip(*ORG_TYPES, strict=True)
+    names = {"อบต.": "องค์การบริหารส่วนตำบล", "ทต.": "เทศบาลตำบล", "ทม.": "เทศบาลเมือง"}
+    names |= {"ทน.": "เทศบาลนคร", "อบจ.": "องค์การบริหารส่วนจังหวัด"}
+    out = []
+    for i in range(1, count_ + 1):
+        kind = rng.choices(words, weights)[0]
+        out.append(
+            (
+                f"{i:07d}",
+                f"{names[kind]}ทดสอบ {i}",
+                kind,
+                f"อำเภอทดสอบ {i % 878 + 1}",
+                f"จังหวัดทดสอบ {i % 76 + 1}",
+            )
+        )
+    return out
+
+
+def write_xlsx(path: Path, orgs: list[tuple], years: list[int], items: list[str]) -> int:
+    from openpyxl import Workbook
+
+    rng = random.Random(SEED)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("scores")
+    sheet.append(
+        [
+            "org_code",
+            "org_name",
+            "org_type",
+            "district",
+            "province",
+            "fiscal_year",
+            "item_code",
+            "score",
+        ]
+    )
+    rows = 0
+    for org in orgs:
+        for year in years:
+            for item in items:
+                sheet.append([*org, year, item, rng.randint(4000, 10000) / 100])
+                rows += 1
+    book.save(path)
+    return rows
+
+
+def write_peer_csv(db: str, xlsx: Path, path: Path) -> int:
+    """The same rows as CSV, with the assessment's id in place of org_code + fiscal_year."""
+    from python_calamine import CalamineWorkbook
+
+    ids = {
+        (code, year): pk
+        for pk, code, year in sql(
+            db,
+            f"SELECT a.id, o.code, y.year FROM {ASSESSMENT_TABLE} a "
+            f"JOIN {ORGANISATION_TABLE} o ON o.id = a.organisation_id "
+            "JOIN assessments_fiscalyear y ON y.id = a.fiscal_year_id",
+        )
+    }
+    rows = iter(CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).iter_rows())
+    next(rows)
+    written = 0
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["assessment", "kind", "code", "score"])
+        for code, _name, _kind, _district, _province, year, item, score in rows:
+            writer.writerow([ids[(code, int(year))], "item", item, f"{score:.2f}"])
+            written += 1
+    return written
+
+
+# ---------------------------------------------------------------- the peer (optional)
+
+
 def _status_mb(key: str) -> float:
     with open("/proc/self/status") as fh:
         for line in fh:
@@ -122,171 +353,11 @@ def _status_mb(key: str) -> float:
     return 0.0
 
 
-def peak_rss_mb() -> float:
-    """This process's own peak RSS (VmHWM).
-
-    `getrusage(RUSAGE_SELF).ru_maxrss` is not used for the figure: Linux carries the parent's
-    high-water mark into a child across fork/vfork + exec, so every child would report at least
-    the parent's RSS. It is kept in the raw figures as ru_maxrss_mb.
-    """
-    return _status_mb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def ru_maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def current_rss_mb() -> float:
-    return _status_mb("VmRSS")
-
-
 def client_cpu() -> float:
+    import resource
+
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def backend_cpu(pid: int) -> float:
-    """CPU seconds a PostgreSQL backend (on this machine) has used since it started."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def django_backend_cpu() -> float:
-    from django.db import connection
-
-    return backend_cpu(connection.connection.info.backend_pid)
-
-
-def emit(payload: dict) -> None:
-    print("RESULT " + json.dumps(payload), flush=True)
-
-
-def admin_sql(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def sql(db: str, statement: str, params=None) -> list[tuple]:
-    import psycopg
-
-    with psycopg.connect(dsn(db), autocommit=True) as conn:
-        cursor = conn.execute(statement, params)
-        return cursor.fetchall() if cursor.description else []
-
-
-# ---------------------------------------------------------------- children (fresh processes)
-
-
-def child_portal(args: argparse.Namespace) -> None:
-    started = time.perf_counter()
-    setup_django(args.db)
-    scores_import = importlib.import_module(args.portal_module).scores_import
-
-    ready = time.perf_counter()
-    base_rss = current_rss_mb()
-    marks: dict[str, float] = {}
-
-    def progress(phase: str, done: int, total: int) -> None:
-        marks.setdefault(phase, time.perf_counter())
-
-    def run():
-        content = Path(args.file).read_bytes()
-        return scores_import(content=content, file_name=Path(args.file).name, progress=progress)
-
-    cpu0 = client_cpu()
-    t0 = time.perf_counter()
-    if args.cprofile:
-        import cProfile
-
-        profiler = cProfile.Profile()
-        result = profiler.runcall(run)
-        profiler.dump_stats(args.cprofile)
-    else:
-        result = run()
-    seconds = time.perf_counter() - t0
-    cpu = {"client": client_cpu() - cpu0, "server": django_backend_cpu()}
-    phases = {}
-    order = ["read", "validate", "write", "done"]
-    for here, after in zip(order, order[1:], strict=False):
-        if here in marks and after in marks:
-            phases[here] = round(marks[after] - marks[here], 3)
-    if "read" in marks:
-        phases["file+checks"] = round(marks["read"] - t0, 3)
-    emit(
-        {
-            "seconds": seconds,
-            "rows": result.rows,
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "assessments_created": result.assessments_created,
-            "phases": phases,
-            "cpu": cpu,
-            "startup": ready - started,
-            "base_rss_mb": base_rss,
-            "peak_rss_mb": peak_rss_mb(),
-            "ru_maxrss_mb": ru_maxrss_mb(),
-        }
-    )
-    tidy_settings_dirs()
-
-
-def child_floor(args: argparse.Namespace) -> None:
-    import psycopg
-    from python_calamine import CalamineWorkbook
-
-    base_rss = current_rss_mb()
-    now = datetime.now(UTC)
-    cpu0 = client_cpu()
-    t0 = time.perf_counter()
-    content = Path(args.file).read_bytes()
-    with psycopg.connect(dsn(args.db)) as conn:
-        ids = {
-            (code, year): pk
-            for pk, code, year in conn.execute(
-                f"SELECT a.id, o.code, y.year FROM {ASSESSMENT_TABLE} a "
-                "JOIN organisations_organisation o ON o.id = a.organisation_id "
-                "JOIN assessments_fiscalyear y ON y.id = a.fiscal_year_id"
-            )
-        }
-        mapped = time.perf_counter()
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
-        rows = iter(sheet.iter_rows())
-        next(rows)  # header
-        count = 0
-        with (
-            conn.cursor() as cursor,
-            cursor.copy(
-                f"COPY {SCORE_TABLE} (assessment_id, kind, code, score, updated_at) FROM STDIN"
-            ) as copy,
-        ):
-            for org_code, year, item_code, score in rows:
-                copy.write_row((ids[(org_code, int(year))], "item", item_code, score, now))
-                count += 1
-        copied = time.perf_counter()
-        conn.commit()
-        seconds = time.perf_counter() - t0
-        cpu = {"client": client_cpu() - cpu0, "server": backend_cpu(conn.info.backend_pid)}
-    emit(
-        {
-            "seconds": seconds,
-            "rows": count,
-            "phases": {
-                "map query": round(mapped - t0, 3),
-                "read+copy": round(copied - mapped, 3),
-                "commit": round(seconds - (copied - t0), 3),
-            },
-            "cpu": cpu,
-            "base_rss_mb": base_rss,
-            "peak_rss_mb": peak_rss_mb(),
-            "ru_maxrss_mb": ru_maxrss_mb(),
-        }
-    )
 
 
 def peer_resource(mode: str, batch_size: int):
@@ -316,13 +387,13 @@ def peer_resource(mode: str, batch_size: int):
 
 
 def child_peer(args: argparse.Namespace) -> None:
+    """django-import-export on the CSV, in chunks, until --peer-seconds have passed."""
     started = time.perf_counter()
     setup_django(args.db)
     import tablib
 
     resource_class = peer_resource(args.mode, args.batch_size)
     ready = time.perf_counter()
-    base_rss = current_rss_mb()
     cpu0 = client_cpu()
     t0 = time.perf_counter()
     header, *lines = Path(args.csv).read_text(encoding="utf-8").splitlines()
@@ -341,178 +412,54 @@ def child_peer(args: argparse.Namespace) -> None:
         chunks += 1
         if time.perf_counter() - t0 >= args.peer_seconds:
             break
-    seconds = time.perf_counter() - t0
-    cpu = {"client": client_cpu() - cpu0, "server": django_backend_cpu()}
-    emit(
-        {
-            "seconds": seconds,
-            "rows": done,
-            "chunks": chunks,
-            "total_rows": len(lines),
-            "totals": totals,
-            "cpu": cpu,
-            "startup": ready - started,
-            "base_rss_mb": base_rss,
-            "peak_rss_mb": peak_rss_mb(),
-            "ru_maxrss_mb": ru_maxrss_mb(),
-        }
-    )
+    payload = {
+        "seconds": time.perf_counter() - t0,
+        "rows": done,
+        "chunks": chunks,
+        "total_rows": len(lines),
+        "totals": totals,
+        "cpu_timed": client_cpu() - cpu0,
+        "startup": ready - started,
+    }
+    print("RESULT " + json.dumps(payload), flush=True)
     tidy_settings_dirs()
 
 
-# ---------------------------------------------------------------- parent: setup
-
-
-def ensure_frameworks(years: list[int]) -> list[str]:
-    """The 2568 "อปท." framework, copied to every year that has no "อปท." one; its item codes."""
-    from django.conf import settings
-
-    from assessments.catalogue import framework_save, load_json_file
-    from assessments.models import Framework
-
-    base = Framework.objects.get(fiscal_year__year=BASE_YEAR, variant=VARIANT)
-    for year in years:
-        if not Framework.objects.filter(fiscal_year__year=year, variant=VARIANT).exists():
-            data = load_json_file(Path(settings.ITA_FRAMEWORK_DIR) / BASE_FILE)
-            data.fiscal_year = year
-            data.name = data.name.replace(str(BASE_YEAR), str(year))
-            framework_save(data=data)
-    return list(
-        base.items.filter(is_retired=False)
-        .order_by("tool", "order", "code")
-        .values_list("code", flat=True)
-    )
-
-
-def create_organisations(count: int) -> list[str]:
-    from organisations.models import Organisation, OrganisationType
-
-    codes = [f"{i:07d}" for i in range(1, count + 1)]
-    Organisation.objects.bulk_create(
-        [
-            Organisation(
-                code=code,
-                name=f"องค์การบริหารส่วนตำบลทดสอบ {int(code)}",
-                type=OrganisationType.SAO,
-                province="จังหวัดทดสอบ",
-            )
-            for code in codes
-        ],
-        batch_size=2000,
-    )
-    return codes
-
-
-def write_xlsx(path: Path, codes: list[str], years: list[int], items: list[str]) -> int:
-    from openpyxl import Workbook
-
-    rng = random.Random(SEED)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("scores")
-    sheet.append(["org_code", "fiscal_year", "item_code", "score"])
-    rows = 0
-    for code in codes:
-        for year in years:
-            for item in items:
-                sheet.append([code, year, item, rng.randint(4000, 10000) / 100])
-                rows += 1
-    book.save(path)
-    return rows
-
-
-def write_peer_csv(db: str, xlsx: Path, path: Path) -> int:
-    """The same rows as CSV, with the assessment's id in place of org_code + fiscal_year."""
-    from python_calamine import CalamineWorkbook
-
-    ids = {
-        (code, year): pk
-        for pk, code, year in sql(
-            db,
-            f"SELECT a.id, o.code, y.year FROM {ASSESSMENT_TABLE} a "
-            "JOIN organisations_organisation o ON o.id = a.organisation_id "
-            "JOIN assessments_fiscalyear y ON y.id = a.fiscal_year_id",
+def run_peers(args, template: str, db: str, xlsx: Path, rows: int, workdir: Path, step) -> dict:
+    fresh_db(template, db)
+    env = import_env(db, args.settings)
+    step("peer set-up: an untimed import creates the organisations and assessments")
+    measure([sys.executable, args.manage, "import_scores", str(xlsx), "--create-orgs"], env, 3600)
+    sql(db, f"TRUNCATE {SCORE_TABLE}")
+    csv_path = workdir / "scores-peer.csv"
+    assert write_peer_csv(db, xlsx, csv_path) == rows
+    peers = {}
+    for mode in args.peer_modes:
+        sql(db, f"TRUNCATE {SCORE_TABLE}")
+        step(f"peer: django-import-export {mode} (≤ {args.peer_seconds} s + one chunk)")
+        command = [sys.executable, str(Path(__file__).resolve()), "--child", "peer"]
+        command += ["--db", db, "--csv", str(csv_path), "--mode", mode]
+        command += ["--chunk", str(args.peer_chunk), "--batch-size", str(args.batch_size)]
+        command += ["--peer-seconds", str(args.peer_seconds)]
+        figures = measure(command, {**os.environ, "PYTHONUNBUFFERED": "1"}, 3600)
+        result = next(
+            json.loads(line[len("RESULT ") :])
+            for _, line in reversed(figures["lines"])
+            if line.startswith("RESULT ")
         )
-    }
-    rows = iter(CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).iter_rows())
-    next(rows)
-    count = 0
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["assessment", "kind", "code", "score"])
-        for org_code, year, item_code, score in rows:
-            writer.writerow([ids[(org_code, int(year))], "item", item_code, f"{score:.2f}"])
-            count += 1
-    return count
+        figures.update(result)
+        assert count(db, SCORE_TABLE) == result["rows"]
+        peers[mode] = figures
+        step(f"  {result['rows']:,} rows in {result['seconds']:.2f} s")
+    admin_sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    return peers
 
 
-def create_assessments_sql(db: str, codes: list[str], years: list[int]) -> int:
-    sql(
-        db,
-        f"INSERT INTO {ASSESSMENT_TABLE} (organisation_id, fiscal_year_id, framework_id, "
-        "created_at, updated_at) "
-        "SELECT o.id, y.id, f.id, now(), now() FROM organisations_organisation o "
-        "CROSS JOIN assessments_fiscalyear y "
-        "JOIN assessments_framework f ON f.fiscal_year_id = y.id AND f.variant = %s "
-        "WHERE o.code = ANY(%s) AND y.year = ANY(%s)",
-        (VARIANT, codes, years),
-    )
-    return sql(db, f"SELECT count(*) FROM {ASSESSMENT_TABLE}")[0][0]
-
-
-def truncate(db: str, assessments: bool = True) -> None:
-    tables = f"{SCORE_TABLE}, {ASSESSMENT_TABLE}" if assessments else SCORE_TABLE
-    sql(db, f"TRUNCATE {tables} CASCADE")
-
-
-def count_scores(db: str) -> int:
-    return sql(db, f"SELECT count(*) FROM {SCORE_TABLE}")[0][0]
-
-
-def run_child(mode: str, extra: list[str], timeout: float) -> dict:
-    admin_sql("CHECKPOINT")
-    load = os.getloadavg()[0]
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", mode, *extra]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"child {mode} failed ({done.returncode})")
-    for line in reversed(done.stdout.splitlines()):
-        if line.startswith("RESULT "):
-            payload = json.loads(line[len("RESULT ") :])
-            payload["process_wall"] = wall
-            payload["load_before"] = load
-            return payload
-    sys.stderr.write(done.stdout + done.stderr)
-    raise SystemExit(f"child {mode} printed no result")
-
-
-def code_version(module: str) -> tuple[str, str]:
-    """The commit, and whether the portal's import module differs from it (others edit too)."""
-    import hashlib
-
-    spec = importlib.util.find_spec(module)
-    path = Path(spec.origin) if spec and spec.origin else None
-    if path is None:
-        return module, ""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-
-    def git(*words: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", *words], cwd=ROOT, capture_output=True, text=True)
-
-    commit = git("rev-parse", "--short", "HEAD").stdout.strip() or "?"
-    try:
-        relative = path.resolve().relative_to(ROOT)
-    except ValueError:
-        return f"{path} (sha256 {digest}), outside the repository at commit {commit}", digest
-    changed = git("diff", "--quiet", "HEAD", "--", str(relative)).returncode != 0
-    state = "modified in the working tree" if changed else "as committed"
-    return f"{relative} {state} (sha256 {digest}), commit {commit}", digest
+# ---------------------------------------------------------------- report
 
 
 def machine(db: str) -> dict[str, str]:
-    cpu = platform.processor() or "?"
+    cpu = "?"
     with open("/proc/cpuinfo") as fh:
         for line in fh:
             if line.startswith("model name"):
@@ -524,321 +471,288 @@ def machine(db: str) -> dict[str, str]:
             if line.startswith("MemTotal:"):
                 memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
                 break
-    system = platform.platform()
+    system = "?"
     if Path("/etc/os-release").exists():
         for line in Path("/etc/os-release").read_text().splitlines():
             if line.startswith("PRETTY_NAME="):
                 system = line.split("=", 1)[1].strip('"')
-    libraries = ", ".join(
-        f"{name} {version(name)}"
-        for name in (
-            "Django",
-            "psycopg",
-            "python-calamine",
-            "openpyxl",
-            "django-import-export",
-            "tablib",
-        )
-    )
+    names = ["Django", "psycopg", "python-calamine", "openpyxl"]
+    with contextlib.suppress(Exception):
+        version("django-import-export")
+        names.append("django-import-export")
     return {
-        "cpu": f"{cpu}, {os.cpu_count()} cores",
+        "nproc": subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip(),
+        "cpu": cpu,
         "ram": memory,
         "os": system,
-        "python": platform.python_version(),
-        "postgres": sql(db, "SELECT version()")[0][0],
-        "libraries": libraries,
+        "python": sys.version.split()[0],
+        "postgres": sql(db, "SHOW server_version")[0][0],
+        "libraries": ", ".join(f"{name} {version(name)}" for name in names),
     }
 
 
-# ---------------------------------------------------------------- parent: report
+def git_commit(manage: str) -> str:
+    folder = Path(manage).resolve().parent
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=folder, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return f"{folder} at {head or '?'}" + (" (with uncommitted changes)" if dirty else "")
 
 
-def row_line(name: str, rows: int, seconds: float, rss: float) -> str:
-    rate = rows / seconds if seconds else 0
-    return f"| {name} | {rows:,} | {seconds:.2f} | {rate:,.0f} | {rss:.0f} |"
-
-
-def verdict(ok: bool) -> str:
-    return "met" if ok else "MISSED"
+def median(values: list[float]) -> float:
+    return statistics.median(values)
 
 
 def report(info: dict) -> str:
-    out = []
+    out: list[str] = []
     add = out.append
     m = info["machine"]
-    add(f"Machine: {m['cpu']}, {m['ram']} RAM, {m['os']}, Python {m['python']}")
-    add(f"PostgreSQL: {m['postgres']}")
+    add(
+        f"Machine: nproc {m['nproc']}, {m['cpu']}, {m['ram']} RAM, {m['os']}, "
+        f"Python {m['python']}, PostgreSQL {m['postgres']}"
+    )
     add(f"Libraries: {m['libraries']}")
-    add(f"Date: {info['date']}")
-    add(f"Code: {info['code']}")
-    if info["portal_module"] != "assessments.imports":
+    add(f"Date: {info['date']} (UTC {info['started']}–{info['ended']})")
+    for label, where in info["code"].items():
+        add(f"Code, {label}: {where}")
+    add(
+        f"File: {info['rows']:,} rows ({info['orgs']:,} organisations × "
+        f"{', '.join(map(str, info['years']))} × {info['items']} items), long layout with "
+        f"org_name/org_type/district/province, {info['size'] / 1024 / 1024:.1f} MB"
+    )
+    add(f"Import command: python manage.py import_scores FILE --create-orgs ({info['settings']})")
+    add("Floor command: python bench/import_floor.py DSN FILE")
+    add("")
+    add(
+        "| round | variant | seconds | peak RSS MB | CPU s, process | CPU s, PostgreSQL backend "
+        "| load before (1, 5, 15 min) |"
+    )
+    add("|---|---|---|---|---|---|---|")
+    for run in info["runs"]:
+        load = ", ".join(f"{x:.2f}" for x in run["load_before"])
         add(
-            f"Portal variant: {info['portal_module']}.scores_import (a candidate, not the shipped code)"
+            f"| {run['round']} | {run['variant']} | {run['wall']:.2f} | "
+            f"{run['peak_rss_mb']:.0f} | {run['cpu']:.2f} | {run['server_cpu']:.2f} | {load} |"
         )
-    add(
-        f"File: {info['rows']:,} rows ({info['orgs']:,} organisations × {len(info['years'])} years "
-        f"× {info['items']} items), long layout .xlsx, {info['size'] / 1024 / 1024:.1f} MB"
-    )
     add("")
-    add("| variant | rows | seconds | rows/s | peak RSS MB |")
-    add("|---|---|---|---|---|")
-    p1, p2, again, floor = info["portal1"], info["portal2"], info["reimport"], info["floor"]
-    add(row_line("portal, run 1 (empty tables)", p1["rows"], p1["seconds"], p1["peak_rss_mb"]))
-    add(row_line("portal, run 2 (empty tables)", p2["rows"], p2["seconds"], p2["peak_rss_mb"]))
+    floor = [r for r in info["runs"] if r["variant"] == "floor"]
+    floor_s = median([r["wall"] for r in floor])
     add(
-        row_line(
-            "portal, re-import (all unchanged)",
-            again["rows"],
-            again["seconds"],
-            again["peak_rss_mb"],
-        )
+        "| variant | runs | median seconds | median rows/s | peak RSS MB (max) "
+        "| median CPU s, process + backend |"
     )
-    add(row_line("floor: calamine + COPY", floor["rows"], floor["seconds"], floor["peak_rss_mb"]))
-    labels = {
-        "bulk": "django-import-export, bulk",
-        "bulk-upsert": "django-import-export, bulk, import_id_fields = assessment + code",
-        "default": "django-import-export, default mode",
-    }
-    for mode, peer in info["peers"].items():
-        cut = "" if peer["rows"] >= peer["total_rows"] else f" (cut at {info['peer_seconds']} s)"
-        add(row_line(labels[mode] + cut, peer["rows"], peer["seconds"], peer["peak_rss_mb"]))
+    add("|---|---|---|---|---|---|")
+    verdicts = []
+    for label in info["variants"]:
+        runs = [r for r in info["runs"] if r["variant"] == label]
+        seconds = median([r["wall"] for r in runs])
+        rss = max(r["peak_rss_mb"] for r in runs)
+        add(
+            f"| {label} | {len(runs)} | {seconds:.2f} | {info['rows'] / seconds:,.0f} | "
+            f"{rss:.0f} | {median([r['cpu'] + r['server_cpu'] for r in runs]):.2f} |"
+        )
+        if label == "floor":
+            continue
+        ratio = seconds / floor_s
+        rounds = ", ".join(
+            f"{r['wall'] / f['wall']:.2f}" for r, f in zip(runs, floor, strict=False)
+        )
+        verdicts.append(
+            f"- {label} / floor, medians: {seconds:.2f} / {floor_s:.2f} s = **{ratio:.2f}×** "
+            f"(goal ≤ {TARGET_FLOOR_RATIO}×: {'met' if ratio <= TARGET_FLOOR_RATIO else 'MISSED'}); "
+            f"each round: {rounds}"
+        )
+        cpu = median([r["cpu"] + r["server_cpu"] for r in runs])
+        floor_cpu = median([r["cpu"] + r["server_cpu"] for r in floor])
+        verdicts.append(
+            f"- for reference, CPU (process + its PostgreSQL backend, less sensitive to other "
+            f"work on the machine; WAL and checkpoint writing by other server processes not "
+            f"included): {cpu:.2f} / {floor_cpu:.2f} s = {cpu / floor_cpu:.2f}×"
+        )
+        verdicts.append(
+            f"- {label}, peak RSS (worst run): **{rss:.0f} MB** (goal ≤ {TARGET_RSS_MB} MB: "
+            f"{'met' if rss <= TARGET_RSS_MB else 'MISSED'})"
+        )
     add("")
-    best = min(p1, p2, key=lambda r: r["seconds"])
-    portal_rate = best["rows"] / best["seconds"]
-    floor_ratio = best["seconds"] / floor["seconds"]
-    rss = max(p1["peak_rss_mb"], p2["peak_rss_mb"], again["peak_rss_mb"])
-    add(
-        f"- portal / floor (seconds, better portal run): {floor_ratio:.2f}× "
-        f"(target ≤ {TARGET_FLOOR_RATIO}×): {verdict(floor_ratio <= TARGET_FLOOR_RATIO)}"
-    )
-    for mode, peer in info["peers"].items():
-        ratio = portal_rate / (peer["rows"] / peer["seconds"])
-        target = (
-            f" (target ≥ {TARGET_PEER_RATIO}×): {verdict(ratio >= TARGET_PEER_RATIO)}"
-            if mode == "bulk"
-            else ""
-        )
-        add(f"- portal rows/s ÷ {labels[mode]} rows/s: {ratio:,.0f}×{target}")
-    add(
-        f"- portal peak RSS (worst of its three runs): {rss:.0f} MB "
-        f"(target < {TARGET_RSS_MB} MB): {verdict(rss < TARGET_RSS_MB)}"
-    )
-
-    def cpu_total(run: dict) -> float:
-        return run["cpu"]["client"] + run["cpu"]["server"]
-
-    add(
-        f"- for reference, CPU seconds (this process + its PostgreSQL backend; less sensitive to "
-        f"other work on the machine): portal {cpu_total(best):.2f} / floor "
-        f"{cpu_total(floor):.2f} = {cpu_total(best) / cpu_total(floor):.2f}×; portal rows per "
-        "CPU second ÷ the peer's: "
-        + ", ".join(
-            f"{mode} {(best['rows'] / cpu_total(best)) / (peer['rows'] / cpu_total(peer)):,.0f}×"
-            for mode, peer in info["peers"].items()
-        )
-    )
+    out.extend(verdicts)
     add("")
     add("Notes:")
-    loads = [("portal 1", p1), ("re-import", again), ("portal 2", p2), ("floor", floor)]
-    loads += [(f"peer {mode}", peer) for mode, peer in info["peers"].items()]
-    add(
-        "- 1-minute load average just before each run (2 cores; other work on the machine "
-        "shows here): " + ", ".join(f"{name} {run['load_before']:.2f}" for name, run in loads)
-    )
-    for name, run in (("run 1", p1), ("run 2", p2), ("re-import", again)):
-        phases = ", ".join(f"{k} {v:.2f} s" for k, v in run["phases"].items())
-        add(
-            f"- portal {name}: {phases}; scores created {run['created']:,}, updated "
-            f"{run['updated']:,}, unchanged {run['unchanged']:,}, assessments created "
-            f"{run['assessments_created']:,}; CPU {run['cpu']['client']:.2f} s + PostgreSQL "
-            f"{run['cpu']['server']:.2f} s; process start + django.setup {run['startup']:.2f} s "
-            f"(not in seconds), RSS after setup {run['base_rss_mb']:.0f} MB"
+    for label in info["variants"]:
+        if label == "floor":
+            continue
+        runs = [r for r in info["runs"] if r["variant"] == label]
+        keys = list(dict.fromkeys(k for r in runs for k in r["phases"]))
+        phases = ", ".join(
+            f"{k} {median([r['phases'][k] for r in runs if k in r['phases']]):.2f} s" for k in keys
         )
-    phases = ", ".join(f"{k} {v:.2f} s" for k, v in floor["phases"].items())
+        add(f"- {label}, phases (medians, from its progress lines): {phases}")
+        add(f"- {label}, its last line: {runs[-1]['last_line']}")
+    launcher = max(r["launcher_kb"] for r in info["runs"]) / 1024
     add(
-        f"- floor: {phases}; CPU {floor['cpu']['client']:.2f} s + PostgreSQL "
-        f"{floor['cpu']['server']:.2f} s; its {info['assessments']:,} assessments were created "
-        "by plain SQL beforehand (not timed)"
+        f"- Peak RSS is ru_maxrss from wait4(); it includes the launcher's own {launcher:.0f} MB "
+        "carried across fork + exec, a lower bound only"
     )
     for mode, peer in info["peers"].items():
+        import_rate = info["rows"] / median(
+            [r["wall"] for r in info["runs"] if r["variant"] == info["variants"][0]]
+        )
+        peer_rate = peer["rows"] / peer["seconds"]
+        cut = "" if peer["rows"] >= peer["total_rows"] else f", cut at {info['peer_seconds']} s"
         add(
-            f"- {labels[mode]}: {peer['chunks']} chunk(s) of {info['peer_chunk']:,} rows from a CSV "
-            f"export of the same rows (assessment id precomputed, not timed); totals "
-            f"{peer['totals']}; CPU {peer['cpu']['client']:.2f} s + PostgreSQL "
-            f"{peer['cpu']['server']:.2f} s; process start + django.setup {peer['startup']:.2f} s "
-            "(not in seconds)"
+            f"- django-import-export {mode}: {peer['rows']:,} rows in {peer['seconds']:.2f} s "
+            f"({peer_rate:,.0f} rows/s{cut}; start-up {peer['startup']:.2f} s and its CSV's "
+            f"assessment ids not timed), peak RSS {peer['peak_rss_mb']:.0f} MB, totals "
+            f"{peer['totals']}; the import's median rows/s (start-up included) is "
+            f"{import_rate / peer_rate:,.0f}× its rows/s"
         )
     return "\n".join(out)
 
 
-# ---------------------------------------------------------------- parent: main
+# ---------------------------------------------------------------- main
 
 
 def main(args: argparse.Namespace) -> None:
-    db = args.db or f"ita_bench_import_{os.getpid()}"
-    if not db.startswith("ita_bench_"):
-        raise SystemExit("the bench database's name must start with ita_bench_")
+    template = f"ita_bench_import_{os.getpid()}"
+    run_db = f"{template}_run"
     workdir = Path(tempfile.mkdtemp(prefix="ita-bench-import-"))
-    admin_sql(f'CREATE DATABASE "{db}"')
-    print(f"bench database: {db}", file=sys.stderr)
+    started = datetime.now(UTC)
+
+    def step(message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    variants = {"import": args.manage}
+    for spec in args.also:
+        label, _, path = spec.partition("=")
+        if not path:
+            raise SystemExit(f"--also needs LABEL=PATH, not {spec!r}")
+        variants[label] = path
+    admin_sql(f'CREATE DATABASE "{template}"')
+    step(f"template database: {template}")
     try:
-        setup_django(db)
+        setup_django(template)
         from django.core.management import call_command
         from django.db import connections
 
-        from assessments.models import Assessment, Score
-
-        assert Score._meta.db_table == SCORE_TABLE
-        assert Assessment._meta.db_table == ASSESSMENT_TABLE
-
-        def step(message: str) -> None:
-            print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-        code_before = code_version(args.portal_module)
         step("migrate + load_framework")
         call_command("migrate", verbosity=0)
-        call_command("load_framework", stdout=io.StringIO())
+        call_command("load_framework", stdout=open(os.devnull, "w"))  # noqa: SIM115
         items = ensure_frameworks(args.years)
-        step(f"create {args.orgs:,} organisations")
-        codes = create_organisations(args.orgs)
         connections.close_all()
+        tidy_settings_dirs()
 
         xlsx = Path(args.xlsx) if args.xlsx else workdir / "scores-national.xlsx"
+        orgs = organisations(args.orgs)
         if args.xlsx and xlsx.exists():
             step(f"reuse {xlsx}")
             rows = args.orgs * len(args.years) * len(items)
         else:
             step(f"write {xlsx.name}")
-            rows = write_xlsx(xlsx, codes, args.years, items)
+            rows = write_xlsx(xlsx, orgs, args.years, items)
         size = xlsx.stat().st_size
         step(f"{rows:,} rows, {size / 1024 / 1024:.1f} MB")
-        limit = 3600
-        common = ["--db", db, "--file", str(xlsx), "--portal-module", args.portal_module]
+        code = {label: git_commit(path) for label, path in variants.items()}
 
-        step("portal, run 1")
-        truncate(db)
-        portal1 = run_child("portal", common, limit)
-        assert count_scores(db) == rows, "portal run 1 stored a different number of scores"
-        step(f"  {portal1['seconds']:.2f} s; re-import")
-        reimport = run_child("portal", common, limit)
-        assert reimport["unchanged"] == rows
-        step(f"  {reimport['seconds']:.2f} s; portal, run 2")
-        truncate(db)
-        portal2 = run_child("portal", common, limit)
-        assert count_scores(db) == rows
-        step(f"  {portal2['seconds']:.2f} s; floor")
-
-        truncate(db)
-        assessments = create_assessments_sql(db, codes, args.years)
-        floor = run_child("floor", common, limit)
-        assert count_scores(db) == rows, "the floor stored a different number of scores"
-        step(f"  {floor['seconds']:.2f} s; peer CSV")
-
-        csv_path = workdir / "scores-peer.csv"
-        assert write_peer_csv(db, xlsx, csv_path) == rows
-        peers = {}
-        for mode in args.peer_modes:
-            truncate(db, assessments=False)
-            step(f"peer: django-import-export {mode} (≤ {args.peer_seconds} s + one chunk)")
-            peers[mode] = run_child(
-                "peer",
-                [
-                    "--db",
-                    db,
-                    "--csv",
-                    str(csv_path),
-                    "--mode",
-                    mode,
-                    "--chunk",
-                    str(args.peer_chunk),
-                    "--batch-size",
-                    str(args.batch_size),
-                    "--peer-seconds",
-                    str(args.peer_seconds),
-                ],
-                args.peer_seconds + limit,
-            )
-            assert count_scores(db) == peers[mode]["rows"]
-            step(f"  {peers[mode]['rows']:,} rows in {peers[mode]['seconds']:.2f} s")
-
+        runs = []
+        for number in range(1, args.rounds + 1):
+            order = [*variants, "floor"]
+            order.insert(1, order.pop())  # the import, the floor, then any --also
+            for label in order:
+                fresh_db(template, run_db)
+                if label == "floor":
+                    command = [sys.executable, str(FLOOR_SCRIPT), dsn(run_db), str(xlsx)]
+                    env = {k: v for k, v in os.environ.items() if k not in DROPPED_ENV}
+                else:
+                    command = [sys.executable, variants[label], "import_scores", str(xlsx)]
+                    command.append("--create-orgs")
+                    env = import_env(run_db, args.settings)
+                figures = measure(command, env, 3600)
+                if label == "floor":
+                    assert count(run_db, "score_stage") == rows, "the floor lost rows"
+                    figures["phases"] = {}
+                else:
+                    assert count(run_db, SCORE_TABLE) == rows, f"{label} stored a different count"
+                    assert count(run_db, ORGANISATION_TABLE) == args.orgs
+                    figures["phases"] = import_phases(figures)
+                figures["last_line"] = figures["lines"][-1][1] if figures["lines"] else ""
+                figures.update(round=number, variant=label)
+                del figures["lines"]
+                runs.append(figures)
+                step(
+                    f"round {number}, {label}: {figures['wall']:.2f} s, "
+                    f"{figures['peak_rss_mb']:.0f} MB (load {figures['load_before'][0]:.2f})"
+                )
+        admin_sql(f'DROP DATABASE IF EXISTS "{run_db}" WITH (FORCE)')
+        peers = (
+            run_peers(args, template, run_db, xlsx, rows, workdir, step) if args.peer_modes else {}
+        )
         info = {
-            "machine": machine(db),
-            "date": datetime.now().date().isoformat(),
+            "machine": machine(template),
+            "date": started.date().isoformat(),
+            "started": started.strftime("%H:%M"),
+            "ended": datetime.now(UTC).strftime("%H:%M"),
+            "settings": args.settings,
+            "code": code,
             "rows": rows,
             "orgs": args.orgs,
             "years": args.years,
             "items": len(items),
             "size": size,
-            "portal1": portal1,
-            "portal2": portal2,
-            "reimport": reimport,
-            "floor": floor,
-            "assessments": assessments,
+            "variants": [*variants, "floor"],
+            "runs": runs,
             "peers": peers,
             "peer_seconds": args.peer_seconds,
-            "peer_chunk": args.peer_chunk,
-            "portal_module": args.portal_module,
-            "code": code_before[0]
-            if code_version(args.portal_module)[1] == code_before[1]
-            else f"{code_before[0]}, CHANGED during the run: the figures may mix versions",
         }
         print(report(info))
         if args.json:
             Path(args.json).write_text(json.dumps(info, indent=1, ensure_ascii=False))
     finally:
-        try:
+        with contextlib.suppress(Exception):  # Django may not have been set up
             from django.db import connections
 
             connections.close_all()
-            tidy_settings_dirs()
-        except Exception:  # Django may not have been set up
-            pass
+        admin_sql(f'DROP DATABASE IF EXISTS "{run_db}" WITH (FORCE)')
         if args.keep_db:
-            print(f"kept database {db}", file=sys.stderr)
+            print(f"kept the template database {template}", file=sys.stderr)
         else:
-            admin_sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            admin_sql(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
         shutil.rmtree(workdir, ignore_errors=True)  # a --xlsx file lives outside it
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orgs", type=int, default=8300)
-    parser.add_argument("--years", type=int, nargs="+", default=[2568, 2569])
-    parser.add_argument("--peer-seconds", type=float, default=120)
-    parser.add_argument("--peer-chunk", type=int, default=20_000)
-    parser.add_argument(
-        "--peer-modes",
-        nargs="+",
-        default=["bulk", "bulk-upsert"],
-        choices=["bulk", "bulk-upsert", "default"],
-    )
-    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--years", type=int, nargs="+", default=[BASE_YEAR])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--settings", default="ita_portal.settings.prod")
+    parser.add_argument("--manage", default=str(ROOT / "manage.py"))
+    parser.add_argument("--also", action="append", default=[], metavar="LABEL=PATH")
     parser.add_argument("--xlsx", help="reuse this .xlsx if it exists, else write it there")
+    parser.add_argument(
+        "--peer-modes", nargs="*", default=[], choices=["bulk", "bulk-upsert", "default"]
+    )
+    parser.add_argument("--peer-seconds", type=float, default=60)
+    parser.add_argument("--peer-chunk", type=int, default=20_000)
+    parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--json", help="also write the raw figures to this file")
-    parser.add_argument(
-        "--portal-module",
-        default="assessments.imports",
-        help="module whose scores_import is the portal variant (to try a candidate change)",
-    )
-    # Child processes (one fresh process per measured run).
-    parser.add_argument("--child", choices=["portal", "floor", "peer"], help=argparse.SUPPRESS)
+    # The peer's child process.
+    parser.add_argument("--child", choices=["peer"], help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
-    parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="bulk", help=argparse.SUPPRESS)
     parser.add_argument("--chunk", type=int, default=20_000, help=argparse.SUPPRESS)
-    parser.add_argument("--cprofile", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 if __name__ == "__main__":
     arguments = parse_args()
-    if arguments.child == "portal":
-        child_portal(arguments)
-    elif arguments.child == "floor":
-        child_floor(arguments)
-    elif arguments.child == "peer":
+    if arguments.child == "peer":
         child_peer(arguments)
     else:
         main(arguments)
