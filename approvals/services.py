@@ -418,6 +418,7 @@ def memo_create(
             organisation=organisation,
             kind=attachment["kind"],
             options=attachment.get("options", {}),
+            fiscal_year=attachment.get("fiscal_year", fiscal_year),
         )
     memo = Memo.objects.create(
         organisation=organisation,

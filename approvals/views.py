@@ -308,20 +308,28 @@ def memo_act(request, code: str, pk: int):
     except memos.MemoError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _decided_message(step))
+        _decided_message(request, step)
     return redirect("approvals:memo_detail", code=code, pk=pk)
 
 
-def _decided_message(step) -> str:
+def _decided_message(request, step) -> None:
     message = f"บันทึกผลการพิจารณา “{step.decision_label}” แล้ว"
     if step.memo.status != MemoStatus.APPROVED:
-        return message
-    state = Memo.objects.values_list("publication_state", flat=True).get(pk=step.memo.pk)
+        messages.success(request, message)
+        return
+    state, error = Memo.objects.values_list("publication_state", "publication_error").get(
+        pk=step.memo.pk
+    )
     if state == PublicationState.PUBLISHED:
-        return message + " และเผยแพร่เอกสารแล้ว"
-    if state == PublicationState.PENDING:
-        return message + " ระบบกำลังเผยแพร่เอกสาร หน้านี้จะแสดงลิงก์เมื่อเสร็จ"
-    return message  # failed: the page shows the error and the retry
+        messages.success(request, message + " และเผยแพร่เอกสารแล้ว")
+    elif state == PublicationState.PENDING:
+        messages.success(request, message + " ระบบกำลังเผยแพร่เอกสาร หน้านี้จะแสดงลิงก์เมื่อเสร็จ")
+    else:
+        messages.warning(
+            request,
+            f"{message} แต่เผยแพร่เอกสารไม่สำเร็จ: {error} "
+            "ผู้ดูแลหน่วยงานสั่งเผยแพร่อีกครั้งได้ที่หน้านี้",
+        )
 
 
 @login_required
@@ -335,11 +343,15 @@ def memo_publish_retry(request, code: str, pk: int):
         messages.error(request, str(exc))
     else:
         if memo.publication_state == PublicationState.PENDING:
-            memo.refresh_from_db(fields=["publication_state"])
+            memo.refresh_from_db(fields=["publication_state", "publication_error"])
         if memo.publication_state == PublicationState.PUBLISHED:
             messages.success(request, "เผยแพร่เอกสารแล้ว")
         elif memo.publication_state == PublicationState.PENDING:
             messages.success(request, "ระบบกำลังเผยแพร่เอกสารอีกครั้ง")
+        else:
+            messages.error(
+                request, f"ลองเผยแพร่อีกครั้งแล้ว ยังไม่สำเร็จ: {memo.publication_error}"
+            )
     return redirect("approvals:memo_detail", code=code, pk=pk)
 
 

@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments.catalogue import RowError
@@ -52,10 +52,6 @@ MAX_KEPT_ERRORS = 10_000
 #: Above this many scores on PostgreSQL, write through COPY + upsert instead of the ORM.
 COPY_THRESHOLD = 2_000
 PROGRESS_EVERY = 10_000
-#: The score table's foreign keys are dropped and added back around a COPY of at least this many
-#: scores of new assessments, if they are at least 1/FK_RECHECK_RATIO of the table's rows.
-FK_RECHECK_ROWS = 50_000
-FK_RECHECK_RATIO = 20
 #: Audit entries per query and per INSERT (one per changed assessment).
 AUDIT_BATCH = 2_000
 #: Organisations named in the preview whose official total goes stale; the rest are counted.
@@ -882,9 +878,7 @@ def _write(
 
     total = len(plan.order)
     if connection.vendor == "postgresql" and total >= COPY_THRESHOLD:
-        # Roughly how many scores go straight into the score table (those of new assessments).
-        direct = total * len(new_ids) // max(len(plan.frameworks), 1)
-        effects = _write_copy(rows, total, result, progress, new_ids, direct)
+        effects = _write_copy(rows, total, result, progress, new_ids)
     else:
         effects = _write_orm(rows(), total, result, progress)
     _mark_stale(effects, result)
@@ -980,62 +974,14 @@ def _mark_stale(effects: WriteEffects, result: ImportResult) -> None:
     ]
 
 
-def _suspend_foreign_keys(cursor, table: str, rows: int) -> list[tuple[str, str]]:
-    """Drop the score table's foreign keys for a large COPY, to be added back (and so checked
-    in one pass) before the transaction ends; the dropped (name, definition) pairs.
-
-    A deferred foreign key checks each inserted row at commit with a query of its own: about
-    10 µs a row, 4–5 s for a national file. Adding the constraint back checks every row of the
-    table in one join instead, so this is done only when the new rows are many and not few
-    against the table (it holds an ACCESS EXCLUSIVE lock on the score table until commit:
-    readers of scores wait for the import to end). In a transaction with pending trigger
-    events it cannot run first, nothing is dropped."""
-    if rows < FK_RECHECK_ROWS:
-        return []
-    cursor.execute(
-        "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [table]
-    )
-    if rows * FK_RECHECK_RATIO < cursor.fetchone()[0]:
-        return []
-    cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-        [table],
-    )
-    keys = cursor.fetchall()
-    try:
-        with transaction.atomic():
-            # The organisations and assessments just written have deferred checks pending, and
-            # PostgreSQL alters no table with pending trigger events: run those checks now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for name, _ in keys:
-                cursor.execute(
-                    f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}"
-                )
-    except DatabaseError:
-        keys = []
-    # Every deferrable constraint of the schema is a foreign key, initially deferred: back to that.
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    return keys
-
-
-def _restore_foreign_keys(cursor, table: str, keys: list[tuple[str, str]]) -> None:
-    for name, definition in keys:
-        cursor.execute(
-            f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
-        )
-
-
-def _write_copy(rows, total, result, progress, new_ids: set[int], estimate: int) -> WriteEffects:
+def _write_copy(rows, total, result, progress, new_ids: set[int]) -> WriteEffects:
     """COPY the scores of assessments this import created straight into the score table (none
-    can exist yet); the rest go through a staging table and an upsert. Returns what changed.
-    `estimate` is about how many scores go straight in (see _suspend_foreign_keys)."""
+    can exist yet); the rest go through a staging table and an upsert. Returns what changed."""
     table = Score._meta.db_table
     now = timezone.now()
     direct = 0
     with connection.cursor() as cursor:
         if new_ids:
-            suspended = _suspend_foreign_keys(cursor, table, estimate)
             # Every value is ASCII without tab, newline or backslash (ids, validated codes,
             # formatted numbers), so COPY's text format needs no escaping: write it in blocks.
             stamp = now.isoformat()
@@ -1058,7 +1004,6 @@ def _write_copy(rows, total, result, progress, new_ids: set[int], estimate: int)
                 if lines:
                     copy.write("".join(lines))
                     direct += len(lines)
-            _restore_foreign_keys(cursor, table, suspended)
         result.created = direct
         effects = WriteEffects(changed=set(new_ids))
         if direct == total:

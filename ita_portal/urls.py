@@ -44,7 +44,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        login_limits.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -82,3 +82,17 @@ class PasswordResetView(auth_views.PasswordResetView):
             return super().form_valid(form)
         logger.warning("password reset not sent: over the limit of its account or address")
         return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password through the e-mailed link lifts the account's login lockout: the
+    lockout page tells a locked-out user to reset, and the done page says the new password
+    works at once. (Whoever holds the link controls the account's e-mail, so the lockout, which
+    guards against guessing, has nothing left to guard.)"""
+
+    def form_valid(self, form):
+        from axes.utils import reset
+
+        response = super().form_valid(form)
+        reset(username=form.user.get_username())
+        return response

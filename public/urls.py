@@ -6,7 +6,7 @@ from . import views
 
 app_name = "public"
 KIND = r"(?P<kind>[a-z-]+)"
-VARIANT = r"(?P<variant>round-[0-9]{1,2}(?:-[0-9]{1,2})?)"
+VARIANT = r"(?P<variant>round-[0-9]{1,2}(?:-[0-9]{1,2})?|year)"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("<str:code>/", views.organisation, name="organisation"),

@@ -186,7 +186,9 @@ def _other_variants(publication: Publication, every: list[Publication]) -> list[
         return []
     newest: dict[str, Publication] = {}
     for other in every:  # newest first
-        if other.variant != publication.variant and other.withdrawn_at is None:
+        # "" is a kind's only document (and a whole-year report published before it had its
+        # own variant): it has no variant URL.
+        if other.variant not in (publication.variant, "") and other.withdrawn_at is None:
             newest.setdefault(other.variant, other)
     return sorted(newest.values(), key=lambda p: p.variant)
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from documents.docx import html_to_docx
-from documents.registry import document_render_all, document_variant, get_kind
+from documents.registry import blocked_reason, document_render_all, document_variant, get_kind
 from documents.rendering import DocumentOptions
 from ita_portal.public_cache import bump_public_version
 from ita_portal.thai import dates as thai
@@ -82,13 +82,22 @@ class PublicationError(Exception):
     """A refused action, with a Thai message for the user."""
 
 
-def attachment_validate(*, organisation: Organisation, kind: str, options: dict) -> None:
-    """May a memo of `organisation` carry this attachment? Raises ValidationError (Thai)."""
+def attachment_validate(
+    *, organisation: Organisation, kind: str, options: dict, fiscal_year: int | None = None
+) -> None:
+    """May a memo of `organisation` carry this attachment? Raises ValidationError (Thai),
+    also when the document cannot be made yet for `fiscal_year` (it would only fail to
+    publish after every executive had approved it)."""
     other = registry.other_kind(kind)
     if other is not None:
         other.validate(organisation, options)
-    elif kind not in registry.attachable_names():
+        return
+    if kind not in registry.attachable_names():
         raise ValidationError({"attachments": f"แนบเอกสารประเภท {kind} ไม่ได้"})
+    spec = get_kind(kind)
+    reason = blocked_reason(spec, organisation, fiscal_year) if fiscal_year else ""
+    if reason:
+        raise ValidationError({"attachments": f"“{spec.title}” ยังสร้างไม่ได้: {reason}"})
 
 
 def _next_revision(organisation: Organisation, fiscal_year: int, kind: str) -> int:

@@ -238,10 +238,15 @@ def _round_of(rounds: list[ReportingRound], round_id: int | None) -> ReportingRo
     raise DocumentError("ไม่พบรอบการรายงานที่เลือกในปีงบประมาณนี้ของหน่วยงาน")
 
 
+#: the variant of a report of the whole fiscal year (no round chosen)
+WHOLE_YEAR_VARIANT = ("year", "ทั้งปีงบประมาณ")
+
+
 def round_variant(*, organisation, fiscal_year, options) -> tuple[str, str]:
-    """A report per round: each round has its own latest public URL (6 and 12 months differ)."""
+    """A report per round: each round has its own latest public URL (6 and 12 months differ),
+    and so has the whole year's report."""
     if options.round_id is None:
-        return "", ""
+        return WHOLE_YEAR_VARIANT
     round = _round_of(rounds_for_year(organisation, _require_year(fiscal_year)), options.round_id)
     return round.public_key, round.name
 

@@ -121,53 +121,6 @@ def test_copy_path_when_postgresql(agency, monkeypatch):
     assert Score.objects.count() == len(seed_rows())
 
 
-def test_large_copy_checks_the_foreign_key_in_one_pass(db, monkeypatch):
-    """On PostgreSQL, a large COPY of new assessments' scores drops the score table's foreign
-    key and adds it back (checked in one join) in the same transaction: the scores, audit
-    entries and the constraint (deferrable, initially deferred, validated) are as before."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only")
-    monkeypatch.setattr(imports, "COPY_THRESHOLD", 1)
-    monkeypatch.setattr(imports, "FK_RECHECK_ROWS", 1)
-    header = ("org_code", "org_name", "fiscal_year", "item_code", "score")
-    rows = [
-        (code, f"อบต.ทดสอบ {code}", y, k, v)
-        for code in ("9999001", "9999002")
-        for _, y, k, v in seed_rows(code)
-    ]
-    statements = []
-
-    def record(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        result = scores_import(
-            content=workbook(rows, header=header),
-            file_name="x.xlsx",
-            create_organisations=True,
-            import_id="t",
-        )
-    assert any("DROP CONSTRAINT" in sql for sql in statements)
-    assert any("ADD CONSTRAINT" in sql for sql in statements)
-    assert (result.created, result.organisations_created) == (len(rows), 2)
-    assert Score.objects.count() == len(rows)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT condeferrable, condeferred, convalidated FROM pg_constraint "
-            "WHERE conrelid = 'assessments_score'::regclass AND contype = 'f'"
-        )
-        assert cursor.fetchall() == [(True, True, True)]
-    from auditlog.models import LogEntry
-
-    entries = LogEntry.objects.filter(additional_data__score_import="t")
-    assert sorted(e.object_repr for e in entries) == ["9999001 ITA 2568", "9999002 ITA 2568"]
-    again = scores_import(content=workbook(rows, header=header), file_name="x.xlsx")
-    assert again.unchanged == len(rows)
-
-
 def test_create_missing_organisations(db):
     header = (
         "org_code",

@@ -33,8 +33,8 @@ def publish(org, staff, chain, round):
             {
                 "kind": "measure-results",
                 "fiscal_year": YEAR,
-                "options": {"round_id": round.pk},
-                "title": f"รายงานผล {round.name}",
+                "options": {"round_id": round.pk} if round else {},
+                "title": f"รายงานผล {round.name if round else 'ทั้งปี'}",
             }
         ],
     )
@@ -119,3 +119,34 @@ def test_existing_publications_learn_their_round_from_the_memo(org, staff, chain
         Publication.objects.filter(kind="measure-results").values_list("revision", "variant")
     ) == {1: "round-6", 2: "round-12"}
     assert set(Publication.objects.filter(kind="memo").values_list("variant", flat=True)) == {""}
+
+
+def test_the_whole_years_report_has_its_own_url_beside_the_rounds(org, staff, chain):
+    """A trial found /measure-results/ and /round-6/ answering 500 once the whole year's report
+    (no round) was published beside the 6-month one."""
+    six, _ = chain[1]
+    base = f"/p/{org.code}/{YEAR}/measure-results"
+    first = publish(org, staff, chain, six)
+    whole = publish(org, staff, chain, None)
+    assert (whole.variant, whole.variant_label) == ("year", "ทั้งปีงบประมาณ")
+    assert frozen(f"{base}/") == frozen(f"{base}/round-6/") == frozen(f"{base}/r{first.revision}/")
+    assert frozen(f"{base}/year/") == frozen(f"{base}/r{whole.revision}/")
+    assert get(f"{base}/year.pdf") == whole.pdf.open("rb").read()
+    six_page = get(f"{base}/round-6/").decode()
+    assert f'href="{base}/year/">ทั้งปีงบประมาณ</a>' in six_page
+    assert f'href="{base}/round-6/">รอบ 6 เดือน</a>' in get(f"{base}/year/").decode()
+    organisation_page = get(f"/p/{org.code}/").decode()
+    assert f'href="{base}/year/"' in organisation_page
+
+
+def test_a_whole_year_report_published_before_its_variant_keeps_working(org, staff, chain):
+    six, _ = chain[1]
+    base = f"/p/{org.code}/{YEAR}/measure-results"
+    publish(org, staff, chain, six)
+    old = publish(org, staff, chain, None)
+    Publication.objects.filter(pk=old.pk).update(variant="", variant_label="")
+    assert get(f"{base}/round-6/") and get(f"{base}/r{old.revision}/")
+    migration = importlib.import_module("publication.migrations.0006_whole_year_variant")
+    migration.whole_year(apps, None)
+    assert Publication.objects.get(pk=old.pk).variant == "year"
+    assert frozen(f"{base}/year/") == frozen(f"{base}/r{old.revision}/")
