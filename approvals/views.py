@@ -327,8 +327,7 @@ def _decided_message(request, step) -> None:
     else:
         messages.warning(
             request,
-            f"{message} แต่เผยแพร่เอกสารไม่สำเร็จ: {error} "
-            "ผู้ดูแลหน่วยงานสั่งเผยแพร่อีกครั้งได้ที่หน้านี้",
+            f"{message} แต่เผยแพร่เอกสารไม่สำเร็จ: {error} ผู้ดูแลหน่วยงานสั่งเผยแพร่อีกครั้งได้ที่หน้านี้",
         )
 
 
@@ -349,9 +348,7 @@ def memo_publish_retry(request, code: str, pk: int):
         elif memo.publication_state == PublicationState.PENDING:
             messages.success(request, "ระบบกำลังเผยแพร่เอกสารอีกครั้ง")
         else:
-            messages.error(
-                request, f"ลองเผยแพร่อีกครั้งแล้ว ยังไม่สำเร็จ: {memo.publication_error}"
-            )
+            messages.error(request, f"ลองเผยแพร่อีกครั้งแล้ว ยังไม่สำเร็จ: {memo.publication_error}")
     return redirect("approvals:memo_detail", code=code, pk=pk)
 
 
