@@ -97,3 +97,8 @@ class ThaiLengthMixin:
             field.validators = [
                 v for v in field.validators if not isinstance(v, MaxLengthValidator)
             ] + [ThaiMaxLengthValidator(int(limit), label)]
+            # No `maxlength` in the page: a browser would cut a pasted text at the limit without
+            # a word (mid-word, too). portal.js counts the letters instead, and the server
+            # refuses a longer text with the message above, keeping what was typed.
+            if field.widget.attrs.pop("maxlength", None) is not None:
+                field.widget.attrs["data-maxlength"] = str(limit)

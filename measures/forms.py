@@ -127,8 +127,21 @@ class StepForm(ThaiLengthMixin, forms.Form):
     )
 
 
+class BaseStepFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": (
+            f"มาตรการหนึ่งมีขั้นตอนได้ไม่เกิน {limits.STEPS_PER_MEASURE} ขั้นตอน กรุณารวมขั้นตอนที่ใกล้เคียงกัน"
+        ),
+    }
+
+
 StepFormSet = forms.formset_factory(
-    StepForm, extra=2, can_delete=True, max_num=30, validate_max=True
+    StepForm,
+    formset=BaseStepFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=limits.STEPS_PER_MEASURE,
+    validate_max=True,
 )
 
 

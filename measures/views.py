@@ -123,10 +123,11 @@ def _other_problems(form, formset, organisation, year) -> None:
     """The form's own checks failed: add the measure rules' findings for the other fields, so
     one submit shows every problem (not the steps only once the title is fixed)."""
     data = form.cleaned_data
+    # A step with an error of its own (too long) is still a step: the rules see what was typed.
     steps = [
-        f.cleaned_data.get("text", "")
+        f.cleaned_data.get("text", "") if f.is_valid() else f.data.get(f.add_prefix("text"), "")
         for f in formset.forms
-        if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
+        if not (getattr(f, "cleaned_data", None) or {}).get("DELETE")
     ]
     try:
         services.measure_check(

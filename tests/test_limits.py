@@ -2,6 +2,7 @@
 
 import importlib
 import inspect
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -74,3 +75,20 @@ def test_the_message_names_the_field_the_limit_and_the_length():
         "“มาตรการ / โครงการ / กิจกรรม” ยาวได้ไม่เกิน 500 ตัวอักษร (กรอกมา 200,000 ตัวอักษร)"
     ]
     assert too_long_message("ก", 5_000, 5_001).endswith("(กรอกมา 5,001 ตัวอักษร)")
+
+
+def test_the_page_counts_letters_instead_of_cutting_a_paste(client, db):
+    """No `maxlength` reaches the browser (it cut a pasted 600-letter title at 500, mid-word,
+    without a word): the field carries data-maxlength for portal.js's counter instead."""
+    from measures.forms import MeasureForm
+    from tests.factories import OrganisationFactory
+    from tests.measures.conftest import make_framework
+
+    form = MeasureForm(
+        organisation=OrganisationFactory(), framework=make_framework(2568), year=2568
+    )
+    html = str(form["title"]) + str(form["problem"])
+    assert "maxlength=" not in html.replace("data-maxlength=", "")
+    assert 'data-maxlength="500"' in html and 'data-maxlength="5000"' in html
+    script = (Path(__file__).resolve().parent.parent / "static/js/portal.js").read_text()
+    assert "[data-maxlength]" in script and "ตัวอักษร" in script

@@ -112,4 +112,32 @@
     };
     setTimeout(tick, 500);
   }
+  // <textarea|input data-maxlength>: "120 / 500 ตัวอักษร" under the field once the text nears its
+  // limit, red past it (the form keeps the text; the server says which field is too long).
+  var countLetters = function (field) {
+    var limit = parseInt(field.getAttribute("data-maxlength"), 10);
+    var length = Array.from(field.value || "").length;
+    var note = field.parentNode.querySelector(".length-count");
+    if (length < limit * 0.8) {
+      if (note) { note.hidden = true; }
+      return;
+    }
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "form-text length-count";
+      note.setAttribute("aria-live", "polite");
+      field.parentNode.insertBefore(note, field.nextSibling);
+    }
+    note.hidden = false;
+    var over = length > limit;
+    note.classList.toggle("text-danger", over);
+    note.textContent = length.toLocaleString("th-TH") + " / " + limit.toLocaleString("th-TH") +
+      " ตัวอักษร" + (over ? " เกินกำหนด " + (length - limit).toLocaleString("th-TH") +
+      " ตัวอักษร กรุณาตัดให้สั้นลง" : "");
+  };
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("[data-maxlength]")) { countLetters(el); }
+  });
+  document.querySelectorAll("[data-maxlength]").forEach(countLetters);
 })();

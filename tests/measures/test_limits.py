@@ -133,3 +133,26 @@ def test_measures_and_steps_have_a_count_limit(org, units, framework, staff, mon
         "มาตรการหนึ่งมีขั้นตอนได้ไม่เกิน 30 ขั้นตอน (กรอกมา 31 ขั้นตอน)"
     ]
     assert Measure.objects.count() == 1
+
+
+def test_a_too_long_step_is_named_and_not_mistaken_for_no_step(
+    client, org, units, framework, staff
+):
+    """A trial saw "กรุณาระบุขั้นตอน…อย่างน้อย 1 ขั้นตอน" when the only problem was a step
+    over its limit, and "ส่งได้ไม่เกิน 30 รายการ" for a 31st step."""
+    from django.urls import reverse
+
+    from tests.measures.helpers import valid_post
+
+    client.force_login(staff)
+    url = reverse("measures:measure_create", args=[org.code, 2568])
+    page = client.post(
+        url, valid_post(units, framework, **{"steps-0-text": "ก" * (limits.SHORT + 1)})
+    ).content.decode()
+    assert f"ยาวได้ไม่เกิน {limits.SHORT:,} ตัวอักษร (กรอกมา {limits.SHORT + 1:,} ตัวอักษร)" in page
+    assert "อย่างน้อย 1 ขั้นตอน</div>" not in page and 'id="steps-errors"' not in page
+    many = {"steps-TOTAL_FORMS": "31"} | {f"steps-{n}-text": f"ขั้น {n}" for n in range(31)}
+    page = client.post(url, valid_post(units, framework, **many)).content.decode()
+    assert 'id="steps-errors"' in page
+    assert "มาตรการหนึ่งมีขั้นตอนได้ไม่เกิน 30 ขั้นตอน กรุณารวมขั้นตอนที่ใกล้เคียงกัน" in page
+    assert Measure.objects.count() == 0
