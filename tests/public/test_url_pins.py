@@ -24,13 +24,13 @@ PUBLIC_ROUTES = [
     "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/r(?P<revision>[0-9]+)/$",
     "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/r(?P<revision>[0-9]+)\\.pdf$",
     # Added by issue 15: each round's own latest report, and evidence frozen with a revision.
-    "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/(?P<variant>round-[0-9]{1,2}(?:-[0-9]{1,2})?)/$",
-    "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/(?P<variant>round-[0-9]{1,2}(?:-[0-9]{1,2})?)\\.pdf$",
+    "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/(?P<variant>round-[0-9]{1,2}(?:-[0-9]{1,2})?|year)/$",
+    "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/(?P<variant>round-[0-9]{1,2}(?:-[0-9]{1,2})?|year)\\.pdf$",
     "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/r(?P<revision>[0-9]+)/files/(?P<number>[0-9]{1,5})/$",
     # Added by issue 17: the Word copy of each address's document.
     "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)\\.docx$",
     "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/r(?P<revision>[0-9]+)\\.docx$",
-    "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/(?P<variant>round-[0-9]{1,2}(?:-[0-9]{1,2})?)\\.docx$",
+    "p/^(?P<code>[0-9A-Za-z_-]+)/(?P<year>[0-9]{4})/(?P<kind>[a-z-]+)/(?P<variant>round-[0-9]{1,2}(?:-[0-9]{1,2})?|year)\\.docx$",
 ]
 
 # One concrete address per route of the whole site (the admin aside) and its URL name.
@@ -51,6 +51,7 @@ PATHS = [
     ("/p/ORG1/2568/measure-plan/r2/", "document_revision"),
     ("/p/ORG1/2568/measure-plan/r2.pdf", "document_revision_pdf"),
     ("/p/ORG1/2568/measure-results/round-6/", "document_variant"),
+    ("/p/ORG1/2568/measure-results/year/", "document_variant"),
     ("/p/ORG1/2568/measure-results/round-4-6.pdf", "document_variant_pdf"),
     ("/p/ORG1/2568/measure-results/r2/files/3/", "document_file"),
     ("/p/ORG1/2568/measure-plan.docx", "document_docx"),
