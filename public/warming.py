@@ -17,6 +17,7 @@ worker with a broker but no shared cache), and for more than PUBLIC_WARM_LOCAL_M
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import sys
 import time
@@ -158,7 +159,10 @@ def warm_paths(paths: Iterable[str]) -> Warmed:
     started = time.monotonic()
     for path in paths:
         try:
-            response = _handler.get_response(_request(path))
+            # In a copy of the context: run inline inside another request (the embedded
+            # default), the middleware's context (the audit log's actor, the language, the
+            # URLconf) must not replace that request's.
+            response = contextvars.copy_context().run(_handler.get_response, _request(path))
         except Exception:  # get_response turns a view's error into a 500; this is anything else
             logger.exception("warming %s failed", path)
             warmed.failed += 1

@@ -231,3 +231,19 @@ def test_the_organisation_pages_miss_runs_in_constant_queries(
         for _ in range(3):
             _publish_again(org, staff, org_admin, approver, chain)
     assert miss() == before == 4
+
+
+def test_warming_inside_a_request_leaves_that_requests_audit_actor(org, org_admin, published):
+    """Inline (the embedded default) warming runs inside the request that published: the
+    middleware of the pages it renders must not take over that request's audit context."""
+    from auditlog.context import set_actor
+    from auditlog.models import LogEntry
+
+    from public.warming import warm_organisations
+
+    cache.clear()
+    with set_actor(org_admin):
+        assert warm_organisations([org.code]).pages >= 3
+        org.name = "องค์การบริหารส่วนตำบลหลังอุ่นหน้า"
+        org.save()
+    assert LogEntry.objects.get_for_object(org).latest("timestamp").actor == org_admin
