@@ -15,7 +15,8 @@ organisation bumps only those organisations' versions and the lists'
 organisations) one agency's publication no longer turns every page of the site into a miss.
 
 Every version is seeded from the clock when it is missing, so a version lost from the cache
-never reuses an old number. This module imports no app: the public app registers the warmer
+never reuses an old number (a scope's version seeded by a visit expires after a day, so that
+requests for made-up codes leave nothing behind). This module imports no app: the public app registers the warmer
 (`WARMERS`) that renders the affected pages again once the change is committed.
 """
 
@@ -42,9 +43,15 @@ def organisation_key(code: str) -> str:
     return f"public:version:org:{code}"
 
 
-def _seed(key: str) -> int:
+# A scope's version first read by a visit expires after a day: /p/<any code>/ must not leave a
+# key behind forever. Losing one is harmless: it is seeded again from the clock, a larger number
+# than any it had, so the pages cached under the old one are misses.
+SEEDED_SCOPE_SECONDS = 24 * 3600
+
+
+def _seed(key: str, timeout: int | None = None) -> int:
     # Start from the clock, so a version lost from the cache never reuses an old number.
-    cache.add(key, int(time.time() * 1000), None)
+    cache.add(key, int(time.time() * 1000), timeout)
     return cache.get(key) or 0
 
 
@@ -61,7 +68,7 @@ def public_versions_and(scope: str, key: str) -> tuple[tuple[int, int], object |
     if version is None:
         version = _seed(VERSION_KEY)
     if scoped is None:
-        scoped = _seed(scope)
+        scoped = _seed(scope, SEEDED_SCOPE_SECONDS)
     return (version, scoped), found.get(key)
 
 

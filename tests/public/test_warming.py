@@ -247,3 +247,13 @@ def test_warming_inside_a_request_leaves_that_requests_audit_actor(org, org_admi
         org.name = "องค์การบริหารส่วนตำบลหลังอุ่นหน้า"
         org.save()
     assert LogEntry.objects.get_for_object(org).latest("timestamp").actor == org_admin
+
+
+def test_a_visit_to_a_made_up_code_leaves_no_key_forever(client):
+    """Versions seeded by a visit expire (a bumped one does not): /p/<anything>/ cannot fill Redis
+    with keys that never go."""
+    cache.clear()
+    assert client.get("/p/nosuchcode/").status_code == 404
+    key = cache.make_key(public_cache.organisation_key("nosuchcode"))
+    assert cache._expire_info[key] is not None  # local memory: when it expires
+    assert cache._expire_info[cache.make_key(public_cache.VERSION_KEY)] is None
