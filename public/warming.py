@@ -31,6 +31,7 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
+from django.http.request import validate_host
 from django.urls import reverse
 
 from publication.models import Publication
@@ -123,11 +124,14 @@ _handler: _Handler | None = None
 
 
 def _request(path: str) -> WSGIRequest:
-    site = urlsplit(settings.SITE_URL)
-    host = site.hostname or "localhost"
-    allowed = [h for h in settings.ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")]
-    if allowed and host not in allowed and "*" not in settings.ALLOWED_HOSTS:
-        host = allowed[0]
+    # The site's own name (pages show SITE_URL, never the request's host); another allowed name
+    # if that one is not (a request with a refused Host is a 400, not a page).
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    if not validate_host(host, settings.ALLOWED_HOSTS):
+        host = next(
+            (h for h in settings.ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")),
+            host,
+        )
     environ = {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": path,

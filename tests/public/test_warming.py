@@ -257,3 +257,13 @@ def test_a_visit_to_a_made_up_code_leaves_no_key_forever(client):
     key = cache.make_key(public_cache.organisation_key("nosuchcode"))
     assert cache._expire_info[key] is not None  # local memory: when it expires
     assert cache._expire_info[cache.make_key(public_cache.VERSION_KEY)] is None
+
+
+def test_warming_asks_for_the_sites_own_name_or_another_allowed_one(settings):
+    from public.warming import _request
+
+    settings.SITE_URL, settings.ALLOWED_HOSTS = "https://ita.example.go.th", [".example.go.th"]
+    assert _request("/p/").get_host() == "ita.example.go.th"
+    settings.ALLOWED_HOSTS = ["portal.internal", "127.0.0.1"]
+    assert _request("/p/").get_host() == "portal.internal"
+    assert _request("/p/").is_secure()
