@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
+from ita_portal.public_cache import bump_organisations
 from organisations.demo import DEMO_ORG_CODE
 from organisations.models import Organisation
 
@@ -104,6 +105,9 @@ def load_scores_demo() -> str:
     written += _write(
         latest, ScoreKind.ITEM, {code: _decimal(v) for code, v in data["items"].items()}
     )
+
+    # Its public page shows the scores (and may have been cached, or warmed, before them).
+    bump_organisations([organisation.code])
 
     # Read back prefetched, as the pages do, then draft the analysis where none exists yet.
     latest = next(

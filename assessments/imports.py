@@ -40,7 +40,7 @@ from assessments.models import (
     ScoreKind,
 )
 from assessments.selectors import LOCAL_GOVERNMENT_VARIANT
-from ita_portal.public_cache import bump_public_version
+from ita_portal.public_cache import bump_organisations
 from ita_portal.thai.dates import to_arabic_digits
 from ita_portal.uploads import zip_expanded_size
 from organisations.models import Organisation, OrganisationType
@@ -1074,15 +1074,13 @@ def _audit(changed: set[int], *, actor, file_name: str, import_id: str) -> None:
 
     if not changed:
         return
-    # Public pages show scores: bump their cache version once this is committed (the same key
-    # as reports.public_views; assessments may not import reports).
-    bump_public_version()
     content_type = ContentType.objects.get_for_model(Assessment)
     changes = {"คะแนน": ["", f"นำเข้าคะแนนจากไฟล์ {file_name}"]}
     now = timezone.now()
     ids = sorted(changed)
+    codes: set[str] = set()
     for start in range(0, len(ids), AUDIT_BATCH):
-        assessments = (
+        assessments = list(
             Assessment.objects.filter(pk__in=ids[start : start + AUDIT_BATCH])
             .order_by("pk")
             .values_list("pk", "organisation_id", "organisation__code", "fiscal_year__year")
@@ -1105,6 +1103,11 @@ def _audit(changed: set[int], *, actor, file_name: str, import_id: str) -> None:
                 for pk, org_id, code, year in assessments
             ],
         )
+        codes.update(code for _, _, code, _ in assessments)
+    # Public pages show scores: retire the pages of the organisations whose scores changed (the
+    # global version beyond ita_portal.public_cache.MAX_SCOPED of them), and once this is
+    # committed warm them again, in chunks on the queue (public.warming).
+    bump_organisations(codes)
 
 
 # ---------------------------------------------------------------- the service

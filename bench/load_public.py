@@ -5,7 +5,7 @@
     .venv/bin/python bench/load_public.py --profile             # + py-spy on pages that miss
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust), Redis on 127.0.0.1:6379 and `wrk`
-(Debian: apt-get install wrk). No Celery: nothing measured here uses it.
+(Debian: apt-get install wrk). No Celery: the warm-up task's service is run by hand (below).
 
 Set-up (not timed). A fresh database `ita_load_<pid>` is created, migrated and loaded with the
 catalogue; then:
@@ -43,6 +43,14 @@ First visits (the warm pass). Before anything is measured with wrk, every URL of
 time, by a small asyncio client in this process; the cache is empty, so each is a miss (a first
 visit) that renders the page and stores it. Reported per page: duration, req/s, p50/p95/p99 of
 those requests (exact, from every request's time), and the workers' CPU per request.
+
+Warm-up, then first visits again (what a citizen meets). After a publication, a withdrawal or an
+import the queue renders the affected organisations' pages (public.tasks.warm_public_pages). The
+bench has no Celery: it empties the cache again and runs `manage.py warm_public_pages --all` (the
+same service, every organisation, with the server's settings and Redis) in its own process, timed
+and reported as "warming: N pages in S s"; then it repeats the first-visit pass above. Those rows
+("first visit after the warm-up") are what a visitor gets after a change; the cold rows (cache
+emptied, no warm-up) stay, so nobody takes one for the other. `--no-warm` skips this.
 
 Load: wrk, closed loop, 1 thread, CLIENTS connections (20), on loopback. Per URL: a WARMUP-second
 run (discarded), then a SECONDS-second run; all URLs (the floor first) in ROUNDS rounds (3), and
@@ -376,6 +384,7 @@ def copy_to(orgs, sources) -> None:
                 facts=m.facts,
                 proposal=m.proposal,
                 status=MemoStatus.APPROVED,
+                publication_state=m.publication_state,
                 cycle=1,
                 author=m.author,
             )
@@ -731,8 +740,9 @@ async def _visit(port: int, queue: list[str], times: list[float], statuses: Coun
         statuses[int(data[9:12]) if data[:5] == b"HTTP/" else 0] += 1
 
 
-def first_visits(name, port, paths, args, master, db) -> dict:
-    """Every path once, CLIENTS at a time, on an empty cache: each request is a first visit."""
+def first_visits(name, port, paths, args, master, db, profile: bool = True) -> dict:
+    """Every path once, CLIENTS at a time: each request is a first visit (on an empty cache, a
+    miss; after the warm-up, what a citizen gets)."""
     queue = list(reversed(paths))
     times: list[float] = []
     statuses: Counter[int] = Counter()
@@ -743,7 +753,7 @@ def first_visits(name, port, paths, args, master, db) -> dict:
     load0 = os.getloadavg()[0]
     log(f"{name}: first visits, {len(paths)} URL(s) once each, {args.clients} at a time")
     raw = Path(tempfile.gettempdir()) / f"ita-load-pyspy-first-{name}-{os.getpid()}.txt"
-    spy = spy_start(worker_pids(master)[0], raw) if args.profile else None
+    spy = spy_start(worker_pids(master)[0], raw) if args.profile and profile else None
     started = time.perf_counter()
     with CpuMeter(master, db) as meter:
         asyncio.run(run())
@@ -779,6 +789,34 @@ def first_visits(name, port, paths, args, master, db) -> dict:
         f"statuses {dict(statuses)}"
     )
     return result
+
+
+def warm_up(env: dict[str, str]) -> dict:
+    """What the queue does after a publication or an import (public.tasks.warm_public_pages), for
+    every organisation at once: `manage.py warm_public_pages --all`, with the server's settings
+    and cache, in its own process (timed by the command itself, and as a whole process)."""
+    load0 = os.getloadavg()[0]
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "manage.py", "warm_public_pages", "--all"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    process_s = time.perf_counter() - started
+    log(f"warming: {out} ({process_s:.1f} s as a process)")
+    words = out.split()  # "warmed N pages of M organisations in S s (F failed)"
+    return {
+        "pages": int(words[1]),
+        "organisations": int(words[4]),
+        "seconds": float(words[7]),
+        "failed": int(words[9].lstrip("(")),
+        "process_s": process_s,
+        "loadavg_1min_before": load0,
+        "loadavg_1min_after": os.getloadavg()[0],
+    }
 
 
 def load_url(name, port, paths, tmp, args, master, db) -> dict:
@@ -986,7 +1024,9 @@ def _verdict(ratio: float, r: dict) -> str:
     return "**pass**" if not misses else "**miss**: " + "; ".join(misses)
 
 
-def report(results, cold, queries, info, args, setup_s, machine_text) -> str:
+def report(
+    results, cold, queries, info, args, setup_s, machine_text, *, warming=None, warmed=None
+) -> str:
     floor = results["floor"]["rps"]
     cache_text = (
         f"REDIS_URL={args.redis_url} (shared by the workers, emptied first)"
@@ -1037,6 +1077,16 @@ def report(results, cold, queries, info, args, setup_s, machine_text) -> str:
             "–",
             _verdict(r["rps"] / floor if floor else 0, r),
         )
+    for name, r in (warmed or {}).items():
+        row(
+            f"{LABELS[name]}, **first visit after the warm-up**",
+            f"{r['requests']:,} in {r['duration_s']:.1f} s",
+            name,
+            r,
+            queries[name][1],
+            "–",
+            _verdict(r["rps"] / floor if floor else 0, r),
+        )
     for name, r in results.items():
         verdict = "reference" if name == "floor" else _verdict(r["ratio"], r)
         steady = ", steady state (cache hit)" if args.redis_url else ", steady state"
@@ -1049,6 +1099,18 @@ def report(results, cold, queries, info, args, setup_s, machine_text) -> str:
             f"{r['single_client']['p50_us'] / 1000:.1f}",
             verdict,
         )
+    if warming:
+        lines += [
+            "",
+            f"Warming (`manage.py warm_public_pages --all`, what public.tasks.warm_public_pages does "
+            f"on the queue after a publication or an import, on the emptied cache): "
+            f"{warming['pages']:,} pages of {warming['organisations']:,} organisations in "
+            f"{warming['seconds']:.1f} s ({warming['process_s']:.1f} s as a process, "
+            f"{warming['failed']} failed; load avg {warming['loadavg_1min_before']:.1f}→"
+            f"{warming['loadavg_1min_after']:.1f}). The first visits after it are the rows "
+            "'first visit after the warm-up'; the cold misses (cache emptied, no warm-up) are the "
+            "rows 'first visit (cache miss)'.",
+        ]
     if not args.redis_url:
         lines += [
             "",
@@ -1093,6 +1155,11 @@ def main() -> int:
         "--redis-url",
         default=REDIS_URL,
         help=f"the workers' shared cache, emptied first (default {REDIS_URL}; '' for none)",
+    )
+    parser.add_argument(
+        "--no-warm",
+        action="store_true",
+        help="skip the warm-up and the first visits after it (cold misses only)",
     )
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument("--keep-db", action="store_true")
@@ -1145,6 +1212,17 @@ def main() -> int:
             for name, urls in url_sets.items()
             if name != "floor"
         }
+        warming, warmed = None, {}
+        if args.redis_url and not args.no_warm:
+            # What a citizen meets after a publication or an import: the queue has rendered the
+            # affected pages (here every organisation's) before anyone visits.
+            redis_flush(args.redis_url)
+            warming = warm_up(env)
+            warmed = {
+                name: first_visits(name, port, urls, args, server.pid, db, profile=False)
+                for name, urls in url_sets.items()
+                if name != "floor"
+            }
         info = check_urls(port, sample)
         rounds = []
         for n in range(1, args.rounds + 1):
@@ -1156,7 +1234,9 @@ def main() -> int:
                 }
             )
         results = combine(rounds)
-        text = report(results, cold, queries, info, args, setup_s, machine(db))
+        text = report(
+            results, cold, queries, info, args, setup_s, machine(db), warming=warming, warmed=warmed
+        )
         profiles = {}
         if args.profile:
             for name in results:  # the floor too: what every request pays
@@ -1183,6 +1263,8 @@ def main() -> int:
                 json.dumps(
                     {
                         "first_visits": cold,
+                        "warming": warming,
+                        "first_visits_warmed": warmed,
                         "rounds": rounds,
                         "results": results,
                         "queries": queries,

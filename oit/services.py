@@ -19,7 +19,7 @@ from approvals.models import Memo, MemoStatus
 from approvals.services import memo_create, memo_draft_texts
 from assessments.models import Item, Tool
 from documents.registry import attachable_kinds, get_kind
-from ita_portal.public_cache import bump_public_version
+from ita_portal.public_cache import bump_organisations
 from measures.services import check_evidence_file, clean_link
 from organisations.access import Action, check
 from organisations.models import Organisation, Unit
@@ -154,7 +154,8 @@ def evidence_add_url(*, entry: OitEntry, user, url: str, title: str = "") -> Oit
         url=url,
         created_by=user,
     )
-    bump_public_version()  # a URL is public at once: it is already on the agency's site
+    # A URL is public at once: it is already on the agency's site.
+    bump_organisations([entry.organisation.code], warm=False)
     return evidence
 
 
@@ -187,7 +188,7 @@ def evidence_delete(*, evidence: OitEvidence, user) -> None:
     evidence.memo = None
     evidence.delete()
     if was_url:
-        bump_public_version()
+        bump_organisations([evidence.entry.organisation.code], warm=False)
     if stored:
         transaction.on_commit(lambda: storage.delete(stored))
 
@@ -207,7 +208,7 @@ def evidence_withdraw(*, evidence: OitEvidence, user, reason: str) -> OitEvidenc
     evidence.withdrawn_at = timezone.now()
     evidence.withdraw_reason = reason.strip()
     evidence.save()
-    bump_public_version()
+    bump_organisations([evidence.entry.organisation.code], warm=False)
     return evidence
 
 

@@ -52,3 +52,12 @@ class PublicConfig(AppConfig):
             return list(latest.values())
 
         PUBLISHED.append(published)
+
+        # Once a publication, a withdrawal or an import is committed, its organisations' pages
+        # are rendered again on the queue (public.warming).
+        from ita_portal.public_cache import WARMERS
+
+        from .warming import warm_enqueue
+
+        if warm_enqueue not in WARMERS:
+            WARMERS.append(warm_enqueue)

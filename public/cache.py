@@ -1,8 +1,9 @@
 """The public site's HTTP cache: validators (ETag, Last-Modified), 304s, and the page cache.
 
 Every public page is the same for every anonymous visitor, so the whole response is kept in the
-shared cache (Redis in production) under its path, with the public version it was made under
-(`ita_portal.public_cache`): any public change retires every entry at once.
+shared cache (Redis in production) under its path, with the versions it was made under
+(`ita_portal.public_cache`): the global one and its scope's (its organisation's, or the lists'),
+so a change to one organisation retires only its pages and the directory.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.core.cache import cache
 from django.http import FileResponse, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
 
-from ita_portal.public_cache import public_version_and
+from ita_portal.public_cache import LISTS_KEY, organisation_key, public_versions_and
 from publication.models import Publication
 
 PUBLICATION_STORAGE = Publication._meta.get_field("pdf").storage
@@ -34,11 +35,12 @@ KEPT_HEADERS = (
 
 
 def cached_public(view):
-    """Serve a public page from the shared cache; any public change invalidates every entry.
+    """Serve a public page from the shared cache while the versions it was made under are current.
 
     Public pages are the same for every anonymous visitor (no user, no form), so the whole
-    response is kept, under its path, with the public version it was made under: a hit is one
-    cache round trip (the version and the entry together) and no database query. A response
+    response is kept, under its path, with the versions it was made under: the global one and
+    its scope's, the organisation's (`code` in the URL) or the lists' (the directory). A hit is
+    one cache round trip (the versions and the entry together) and no database query. A response
     that streams a stored file (the PDFs) keeps the file's storage name instead of its bytes,
     and a hit streams the file again.
     """
@@ -53,8 +55,9 @@ def cached_public(view):
             or request.user.is_authenticated
         ):
             return view(request, *args, **kwargs)
-        key = f"public:page:{request.get_full_path()}"
-        version, entry = public_version_and(key)
+        key = page_key(request.get_full_path())
+        scope = organisation_key(kwargs["code"]) if "code" in kwargs else LISTS_KEY
+        version, entry = public_versions_and(scope, key)
         if entry is not None and entry[0] == version:
             response = _from_entry(request, entry)
             if response is not None:
@@ -68,7 +71,11 @@ def cached_public(view):
     return wrapper
 
 
-def _to_entry(version: int, response) -> tuple | None:
+def page_key(full_path: str) -> str:
+    return f"public:page:{full_path}"
+
+
+def _to_entry(version: tuple[int, int], response) -> tuple | None:
     """(version, status, headers, body, stored file name), or None for what is not kept."""
     if response.status_code not in (200, 404, 410):
         return None

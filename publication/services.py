@@ -19,7 +19,7 @@ from django.utils import timezone
 from documents.docx import html_to_docx
 from documents.registry import blocked_reason, document_render_all, document_variant, get_kind
 from documents.rendering import DocumentOptions
-from ita_portal.public_cache import bump_public_version
+from ita_portal.public_cache import bump_organisations
 from ita_portal.thai import dates as thai
 from organisations.access import Action, check
 from organisations.models import Organisation
@@ -222,7 +222,9 @@ def attachments_publish(
                     written=written,
                 )
             )
-        bump_public_version()
+        # Only this organisation's pages and the directory; its pages are rendered again on the
+        # queue once this commits (public.tasks.warm_public_pages).
+        bump_organisations([memo.organisation.code])
         return published
     except Exception:
         for field in written:
@@ -243,5 +245,5 @@ def publication_withdraw(*, publication: Publication, user, reason: str) -> Publ
     publication.withdrawn_by = user
     publication.withdraw_reason = reason.strip()
     publication.save()
-    bump_public_version()
+    bump_organisations([publication.organisation.code])
     return publication

@@ -12,19 +12,9 @@ from approvals import services as memos
 from approvals.models import Decision
 from publication import services as publication_services
 from publication.models import Publication
-from tests.memo_helpers import YEAR, act, new_memo, setup_chain
+from tests.memo_helpers import YEAR, act, new_memo
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published(org, staff, org_admin, approver):
-    chain = setup_chain(org, staff, org_admin, approver)
-    memo = new_memo(org, staff, chain[0], chain[1])
-    memos.memo_submit(memo=memo, user=staff, template=chain[3])
-    for user in (org_admin, approver, chain[4]):
-        act(memo, user, Decision.APPROVED)
-    return Publication.objects.get(kind="measure-results"), chain
 
 
 def test_public_urls_scheme(client, org, published):
@@ -177,15 +167,6 @@ def test_logged_in_pages_are_never_cached_for_others(client, org, staff, publish
 
 
 # ---------------------------------------------------------------- the cache, page by page
-
-
-@pytest.fixture
-def scored(org, published):
-    """`published`, and five years of ITA scores for the organisation page."""
-    from assessments.demo import load_scores_demo
-
-    load_scores_demo()
-    return published
 
 
 def _count(client, url, **headers):
