@@ -12,7 +12,7 @@ are built at that ceiling in a fresh SQLite database, through the services (whic
   of output, outcome and recommendations of 5,000), as many as the year's limit holds, the last
   one filled up to it;
 * **200 measures**: 200 measures of five steps and two rounds of progress, the year's limit
-  spread evenly (1,250 characters each).
+  spread evenly (1,000 characters each).
 
 For each, the measure plan, the year's results in each layout (a, b, c) and each round's progress
 report are rendered once as PDF and as .docx, timed, and their pages counted.

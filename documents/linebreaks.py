@@ -214,31 +214,40 @@ def _kept_whole(run: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def _keep_words(layout) -> None:
-    """Add Pango "allow breaks: no" attributes over the Thai words of a layout's text that Pango
-    would otherwise break inside (most words have no break of Pango's inside them)."""
-    from weasyprint.text.ffi import ffi, pango
-
-    text = layout.text
-    attr_list = None
+@lru_cache(maxsize=4096)
+def _byte_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start byte, end byte) in UTF-8 of each word of `text` to keep whole. WeasyPrint sets the
+    same text on a layout several times while it splits a paragraph into lines: worked out once."""
+    spans = []
     position = byte = 0
     for match in _LAID_OUT_RUN.finditer(text):
         for start, end in _kept_whole(match.group()):
-            if attr_list is None:
-                attr_list = pango.pango_layout_get_attributes(layout.layout)
-                if attr_list == ffi.NULL:
-                    attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
             start += match.start()
             end += match.start()
             byte += len(text[position:start].encode())
             length = len(text[start:end].encode())
-            attr = pango.pango_attr_allow_breaks_new(False)
-            attr.start_index, attr.end_index = byte, byte + length
-            pango.pango_attr_list_insert(attr_list, attr)
+            spans.append((byte, byte + length))
             byte += length
             position = end
-    if attr_list is not None:
-        pango.pango_layout_set_attributes(layout.layout, attr_list)
+    return tuple(spans)
+
+
+def _keep_words(layout) -> None:
+    """Add Pango "allow breaks: no" attributes over the Thai words of a layout's text that Pango
+    would otherwise break inside (most words have no break of Pango's inside them)."""
+    spans = _byte_spans(layout.text)
+    if not spans:
+        return
+    from weasyprint.text.ffi import ffi, pango
+
+    attr_list = pango.pango_layout_get_attributes(layout.layout)
+    if attr_list == ffi.NULL:
+        attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    for start, end in spans:
+        attr = pango.pango_attr_allow_breaks_new(False)
+        attr.start_index, attr.end_index = start, end
+        pango.pango_attr_list_insert(attr_list, attr)
+    pango.pango_layout_set_attributes(layout.layout, attr_list)
 
 
 _PATCH_MARKER = "_ita_thai_words"

@@ -33,8 +33,8 @@ ANALYSIS = 10_000
 #: progress, together: the most one document (the plan, the year's results) can carry. A
 #: document this full renders as a PDF in under 10 s (bench/render_limits.py,
 #: docs/benchmarks.md); the largest realistic organisation, 200 measures of 5 steps with two
-#: rounds of progress, has 1,250 characters for each measure.
-YEAR_TEXT = 250_000
+#: rounds of progress, has 1,000 characters for each measure.
+YEAR_TEXT = 200_000
 #: measures in one organisation's fiscal year
 MEASURES_PER_YEAR = 200
 #: steps (ขั้นตอน) of one measure

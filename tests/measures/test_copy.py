@@ -256,7 +256,7 @@ def test_a_copy_past_the_years_limits_copies_nothing(
     monkeypatch.setattr(limits, "YEAR_TEXT", 10)
     with pytest.raises(ValidationError, match="ยาวได้ไม่เกิน 10 ตัวอักษร"):
         services.measures_copy_from_previous_year(organisation=org, year=2569, user=staff)
-    monkeypatch.setattr(limits, "YEAR_TEXT", 250_000)
+    monkeypatch.setattr(limits, "YEAR_TEXT", 200_000)
     monkeypatch.setattr(limits, "MEASURES_PER_YEAR", 1)
     with pytest.raises(ValidationError, match="ไม่เกิน 1 มาตรการต่อปีงบประมาณ"):
         services.measures_copy_from_previous_year(organisation=org, year=2569, user=staff)
