@@ -152,6 +152,9 @@ def test_chain_on_the_web_with_return(client, org, staff, org_admin, approver, c
     assert memo.status == MemoStatus.IN_REVIEW
     page = client.get(reverse("approvals:memo_detail", args=[org.code, memo.pk])).content.decode()
     assert 'id="act"' not in page  # the author is not a step: nothing to decide is offered
+    # The step list says whose turn it is: one step waits, the later ones are not reached yet.
+    assert page.count('aria-current="step"') == 1 and page.count("รอพิจารณาอยู่ที่ขั้นนี้") == 1
+    assert "ยังไม่ถึงขั้นนี้" in page
     step = approval_selectors.current_step(memo)
     assert step.assignee == org_admin
     assert (
