@@ -60,6 +60,28 @@ class LoginView(auth_views.LoginView):
             )
         return super().post(request, *args, **kwargs)
 
+    def form_invalid(self, form):
+        """Before the last tries, say how many are left (the lockout is not a surprise)."""
+        left = self._tries_left(form.data.get("username", ""))
+        response = super().form_invalid(form)
+        if left is not None and 0 < left <= 2:
+            response.context_data["tries_left"] = left
+        return response
+
+    def _tries_left(self, username: str) -> int | None:
+        if not getattr(settings, "AXES_ENABLED", True) or not username:
+            return None
+        from axes.models import AccessAttempt
+
+        failures = (
+            AccessAttempt.objects.filter(
+                username=username[:255], ip_address=client_ip(self.request)
+            )
+            .values_list("failures_since_start", flat=True)
+            .first()
+        )
+        return None if failures is None else settings.AXES_FAILURE_LIMIT - failures
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, limited per account and per address (same answer either way)."""

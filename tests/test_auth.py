@@ -45,10 +45,13 @@ def axes_on(settings):
 def test_five_failures_lock_the_user_from_that_address(client, axes_on, approver):
     """The combination: five failures lock this user from this address, even with the right
     password, and nobody else."""
-    for _ in range(4):
+    for attempt in range(1, 5):
         response = _login(client, "approver", "wrong", ip="192.0.2.1")
         assert response.status_code == 200
         assert LOGIN_FAILED in response.content.decode()
+        # The last two tries are announced (a trial found the lockout a surprise).
+        warning = f"ถ้ากรอกผิดอีก {5 - attempt} ครั้ง บัญชีนี้จะถูกระงับ"
+        assert (warning in response.content.decode()) == (attempt >= 3), attempt
     fifth = _login(client, "approver", "wrong", ip="192.0.2.1")
     assert fifth.status_code == 429
     assert LOCKED in fifth.content.decode()
