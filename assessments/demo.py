@@ -24,7 +24,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from ita_portal.public_cache import bump_organisations
-from organisations.demo import DEMO_ORG_CODE
+from organisations.demo import DEMO_NEIGHBOURS, DEMO_ORG_CODE
 from organisations.models import Organisation
 
 from .analysis import analysis_ensure
@@ -121,6 +121,32 @@ def load_scores_demo() -> str:
         f"คะแนนตัวอย่าง: ผลการประเมิน ITA ปี {first}–{LATEST_YEAR} ของ{organisation.name} "
         f"({written} คะแนน) และการวิเคราะห์ {len(analyses)} ประเด็นของปี {LATEST_YEAR}"
     )
+
+
+# The neighbours' made-up results (tools and total), so the province shows a spread of levels:
+# one rising into ผ่าน, one falling below it; the second has no 2568 result yet.
+NEIGHBOUR_SCORES: dict[str, dict[int, dict[str, str]]] = {
+    "6301902": {
+        2567: {"IIT": "88.10", "EIT": "84.20", "OIT": "79.50", "TOTAL": "82.91"},
+        2568: {"IIT": "90.40", "EIT": "86.75", "OIT": "88.00", "TOTAL": "88.12"},
+    },
+    "6301903": {
+        2567: {"IIT": "80.35", "EIT": "78.90", "OIT": "52.00", "TOTAL": "65.96"},
+    },
+}
+
+
+def load_neighbour_scores_demo() -> str:
+    written = 0
+    codes = [code for code, *_ in DEMO_NEIGHBOURS]
+    for organisation in Organisation.objects.filter(code__in=codes):
+        for year, scores in NEIGHBOUR_SCORES.get(organisation.code, {}).items():
+            assessment = _assessment(organisation, year)
+            tools = {k: _decimal(v) for k, v in scores.items() if k != "TOTAL"}
+            written += _write(assessment, ScoreKind.TOOL, tools)
+            written += _write(assessment, ScoreKind.TOTAL, {"TOTAL": _decimal(scores["TOTAL"])})
+    bump_organisations(codes)
+    return f"คะแนนตัวอย่างของหน่วยงานข้างเคียง {len(codes)} แห่ง ({written} คะแนน)" if written else ""
 
 
 def ensure_planning_framework(today=None) -> str:

@@ -592,22 +592,47 @@ class Plan:
     order: list[int] = field(default_factory=list)  # row indices, deduplicated, in file order
 
 
-def validate(parsed: Parsed, errors: Errors, *, create_organisations: bool) -> Plan:
+def validate(
+    parsed: Parsed,
+    errors: Errors,
+    *,
+    create_organisations: bool,
+    allowed: Callable[[Organisation], bool] | None = None,
+) -> Plan:
     """Pass 1 against the database: the organisations, then row by row the framework of its
-    year, its code and any duplicate. Errors are added in that order (and later sorted by row)."""
+    year, its code and any duplicate. Errors are added in that order (and later sorted by row).
+    `allowed` (an oversight scope) refuses organisations outside it, and creating any."""
     plan = Plan()
-    _validate_organisations(parsed, plan, errors, create_organisations=create_organisations)
+    _validate_organisations(
+        parsed, plan, errors, create_organisations=create_organisations, allowed=allowed
+    )
     _validate_rows(parsed, plan, errors, _Frameworks())
     return plan
 
 
 def _validate_organisations(
-    parsed: Parsed, plan: Plan, errors: Errors, *, create_organisations: bool
+    parsed: Parsed,
+    plan: Plan,
+    errors: Errors,
+    *,
+    create_organisations: bool,
+    allowed: Callable[[Organisation], bool] | None = None,
 ) -> None:
     """Each organisation's id and type; -1 for one the import will create."""
     known = _known_organisations(parsed.org_codes)
     for index, code in enumerate(parsed.org_codes):
         organisation = known.get(code)
+        if allowed is not None and (organisation is None or not allowed(organisation)):
+            errors.add(
+                parsed.sheet,
+                parsed.org_first_row[index],
+                ORG_CODE.verbose_name,
+                code,
+                "หน่วยงานรหัสนี้ไม่อยู่ในขอบเขตที่ท่านกำกับดูแล (นำเข้าได้เฉพาะหน่วยงานในจังหวัด/อำเภอของท่าน)"
+                if organisation is not None
+                else "ไม่พบหน่วยงานรหัสนี้ในขอบเขตที่ท่านกำกับดูแล (ผู้กำกับดูแลระดับจังหวัด/อำเภอสร้างหน่วยงานใหม่ไม่ได้)",
+            )
+            continue
         if organisation is not None:
             plan.org_ids[index] = organisation.pk
             plan.org_types[index] = organisation.type
@@ -622,7 +647,7 @@ def _known_organisations(codes: list[str]) -> dict[str, Organisation]:
     known: dict[str, Organisation] = {}
     for start in range(0, len(codes), 5000):
         for organisation in Organisation.objects.filter(code__in=codes[start : start + 5000]).only(
-            "id", "code", "type"
+            "id", "code", "type", "province", "district"
         ):
             known[organisation.code] = organisation
     return known
@@ -1122,6 +1147,7 @@ def scores_import(
     progress: ProgressCallback | None = None,
     actor=None,
     import_id: str = "",
+    allowed: Callable[[Organisation], bool] | None = None,
 ) -> ImportResult:
     """Validate the whole file, then write it all in one transaction (or roll back a dry run).
 
@@ -1138,7 +1164,7 @@ def scores_import(
     if progress:
         progress("validate", 0, parsed.rows_read)
     # Validate the rows that parsed, so one upload reports every problem at once.
-    plan = validate(parsed, errors, create_organisations=create_organisations)
+    plan = validate(parsed, errors, create_organisations=create_organisations, allowed=allowed)
     if errors:
         ordered = sorted(errors.kept, key=lambda e: (e.row is not None, e.row or 0))
         raise ScoreImportFailed(ordered, errors.total)

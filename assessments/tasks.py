@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from organisations.access import oversees, oversees_all
+
 from .imports import PHASES, ScoreImportFailed, scores_import
 from .models import ImportStatus, ScoreImport
 
@@ -169,6 +171,7 @@ def run_score_import(import_id: str) -> str:
                 progress=progress,
                 actor=record.created_by,
                 import_id=str(record.pk),
+                allowed=_scope_of(record.created_by),
             )
     except ScoreImportFailed as exc:  # the file's problems: named, nothing written
         record.status = ImportStatus.FAILED
@@ -218,3 +221,11 @@ def _fail(import_id, started: float) -> None:
         finished_at=timezone.now(),
     )
     cache.delete(progress_key(import_id))
+
+
+def _scope_of(user):
+    """The organisations an import may write: all for a central admin or a national scope (and
+    for an import with no user, run by the system); else those the user oversees."""
+    if user is None or oversees_all(user):
+        return None
+    return lambda organisation: oversees(user, organisation)

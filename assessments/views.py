@@ -12,8 +12,13 @@ from django.views.decorators.http import require_POST
 
 from ita_portal.thai import dates as thai
 from ita_portal.uploads import MB, max_request_bytes
-from organisations.access import is_central_admin
-from organisations.models import Organisation
+from organisations.access import (
+    is_central_admin,
+    is_oversight,
+    oversees_all,
+    oversight_organisations,
+    scope_labels,
+)
 
 from . import lineage
 from .forms import ScoreExportForm, ScoreImportForm, ScoreTemplateForm
@@ -94,6 +99,22 @@ def _central_admin(request) -> None:
         raise PermissionDenied("เฉพาะผู้ดูแลส่วนกลางเท่านั้น")
 
 
+def _importer(request) -> bool:
+    """Central admins and oversight users import scores (each for the organisations in their
+    scopes); True for those who oversee every organisation."""
+    if not is_oversight(request.user):
+        raise PermissionDenied("เฉพาะผู้ดูแลส่วนกลางและผู้กำกับดูแลระดับจังหวัด/อำเภอเท่านั้น")
+    return oversees_all(request.user)
+
+
+def _imports(request):
+    """The imports the user may open: every one for those who oversee all, else their own."""
+    imports = ScoreImport.objects.select_related("created_by")
+    if not oversees_all(request.user):
+        imports = imports.filter(created_by=request.user)
+    return imports
+
+
 IMPORTS_PER_PAGE = 20
 ERRORS_ON_PAGE = 200
 
@@ -101,11 +122,14 @@ ERRORS_ON_PAGE = 200
 @login_required
 @max_request_bytes(settings.SCORE_IMPORT_MAX_BYTES + MB)
 def import_list(request):
-    _central_admin(request)
+    everyone = _importer(request)
     form = ScoreImportForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
     )
+    if not everyone:
+        # Only a central admin creates organisations from a score file.
+        del form.fields["create_organisations"]
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         limit = getattr(settings, "SCORE_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
@@ -120,18 +144,19 @@ def import_list(request):
                 content=upload.read(),
                 file_name=upload.name,
                 dry_run=True,
-                create_organisations=form.cleaned_data["create_organisations"],
+                create_organisations=form.cleaned_data.get("create_organisations", False),
             )
             return redirect("assessments:import_detail", pk=record.pk)
-    page = Paginator(
-        ScoreImport.objects.select_related("created_by").order_by("-created_at"), IMPORTS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(_imports(request).order_by("-created_at"), IMPORTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "assessments/import_list.html",
         {
             "form": form,
             "page": page,
+            "scope_labels": scope_labels(request.user),
             # Two forms on one page share a field name (province): their ids must differ.
             **_import_form_defaults(),
         },
@@ -157,8 +182,8 @@ def _import_form_defaults() -> dict:
 
 @login_required
 def import_detail(request, pk):
-    _central_admin(request)
-    record = get_object_or_404(ScoreImport.objects.select_related("created_by"), pk=pk)
+    _importer(request)
+    record = get_object_or_404(_imports(request), pk=pk)
     progress = read_progress(record)
     return render(
         request,
@@ -177,16 +202,16 @@ def import_detail(request, pk):
 
 @login_required
 def import_progress(request, pk):
-    _central_admin(request)
-    record = get_object_or_404(ScoreImport, pk=pk)
+    _importer(request)
+    record = get_object_or_404(_imports(request), pk=pk)
     return JsonResponse(read_progress(record))
 
 
 @login_required
 @require_POST
 def import_commit(request, pk):
-    _central_admin(request)
-    record = get_object_or_404(ScoreImport, pk=pk)
+    _importer(request)
+    record = get_object_or_404(_imports(request), pk=pk)
     if record.status != ImportStatus.PREVIEWED:
         messages.error(request, "รายการนี้ยืนยันไม่ได้ (ต้องตรวจสอบผ่านก่อน และยืนยันได้ครั้งเดียว)")
     else:
@@ -198,8 +223,8 @@ def import_commit(request, pk):
 @login_required
 @require_POST
 def import_retry(request, pk):
-    _central_admin(request)
-    record = get_object_or_404(ScoreImport, pk=pk)
+    _importer(request)
+    record = get_object_or_404(_imports(request), pk=pk)
     try:
         score_import_retry(record=record, user=request.user)
     except ValueError:
@@ -211,8 +236,8 @@ def import_retry(request, pk):
 
 @login_required
 def import_errors(request, pk):
-    _central_admin(request)
-    record = get_object_or_404(ScoreImport, pk=pk)
+    _importer(request)
+    record = get_object_or_404(_imports(request), pk=pk)
     if not record.errors:
         raise Http404("ไม่มีข้อผิดพลาด")
     return _xlsx_response(errors_xlsx(record.errors), f"import-errors-{record.pk}.xlsx")
@@ -220,7 +245,7 @@ def import_errors(request, pk):
 
 @login_required
 def score_template(request):
-    _central_admin(request)
+    _importer(request)
     form = ScoreTemplateForm(request.GET or None)
     if not form.is_valid():
         messages.error(request, "กรุณาเลือกกรอบการประเมิน")
@@ -228,9 +253,13 @@ def score_template(request):
     framework = form.cleaned_data["framework"]
     organisations = []
     if form.cleaned_data["province"]:
-        organisations = Organisation.objects.filter(
-            province=form.cleaned_data["province"], is_active=True
-        ).order_by("code")
+        organisations = (
+            oversight_organisations(request.user)
+            .filter(province=form.cleaned_data["province"])
+            .order_by("code")
+        )
+    elif not oversees_all(request.user):
+        organisations = oversight_organisations(request.user).order_by("code")
     content = score_template_xlsx(framework, organisations)
     variant = "-lao" if framework.variant else ""
     return _xlsx_response(
@@ -240,13 +269,17 @@ def score_template(request):
 
 @login_required
 def score_export(request):
-    _central_admin(request)
+    everyone = _importer(request)
     form = ScoreExportForm(request.GET or None)
     if not form.is_valid():
         messages.error(request, "กรุณาระบุปีงบประมาณเป็นปี พ.ศ. เช่น 2568")
         return redirect("assessments:import_list")
     year = form.cleaned_data["year"]
-    out = scores_export_xlsx(year=year, province=form.cleaned_data["province"])
+    out = scores_export_xlsx(
+        year=year,
+        province=form.cleaned_data["province"],
+        organisations=None if everyone else oversight_organisations(request.user),
+    )
     response = FileResponse(
         out,
         as_attachment=True,

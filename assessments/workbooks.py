@@ -72,7 +72,9 @@ def score_template_xlsx(framework: Framework, organisations: Iterable = ()) -> b
     return out.getvalue()
 
 
-def scores_export_xlsx(*, year: int, province: str = "") -> tempfile.SpooledTemporaryFile:
+def scores_export_xlsx(
+    *, year: int, province: str = "", organisations=None
+) -> tempfile.SpooledTemporaryFile:
     """Every score of a year in the long layout (re-importable), streamed in bounded memory."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(f"คะแนน {year}")
@@ -80,6 +82,8 @@ def scores_export_xlsx(*, year: int, province: str = "") -> tempfile.SpooledTemp
     scores = Score.objects.filter(assessment__fiscal_year__year=year)
     if province:
         scores = scores.filter(assessment__organisation__province=province)
+    if organisations is not None:  # an oversight user's scopes
+        scores = scores.filter(assessment__organisation__in=organisations)
     rows = scores.order_by("assessment__organisation__code", "kind", "code").values_list(
         "assessment__organisation__code",
         "assessment__organisation__name",

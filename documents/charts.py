@@ -30,6 +30,7 @@ def bar_chart(
     width: int = 640,
     bar_height: int = 22,
     label_width: int = 260,
+    decimals: int = 2,
 ) -> SafeString:
     """A horizontal bar chart (scores 0–100 by default) as an inline <svg>."""
     top = 28 if title else 8
@@ -49,7 +50,9 @@ def bar_chart(
         value = None if bar.value is None else float(bar.value)
         length = 0 if value is None else max(0.0, min(value, maximum)) / maximum * plot
         colour = "#c0392b" if bar.highlight else "#1f5f99"
-        shown = "ไม่มีข้อมูล" if value is None else format_number(value, 2, thai_digits=thai_digits)
+        shown = (
+            "ไม่มีข้อมูล" if value is None else format_number(value, decimals, thai_digits=thai_digits)
+        )
         parts.append(
             f'<text x="{label_width - 8}" y="{y + bar_height * 0.72:.1f}" '
             f'text-anchor="end">{escape(bar.label)}</text>'

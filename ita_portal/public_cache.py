@@ -95,6 +95,11 @@ def bump_public_version() -> None:
     _twice([VERSION_KEY])
 
 
+def bump_lists() -> None:
+    """The pages that list organisations (the directory, the province and district pages)."""
+    _twice([LISTS_KEY])
+
+
 def bump_organisations(codes: Iterable[str], *, warm: bool = True) -> None:
     """The pages of these organisations and the pages that list organisations; then, once the
     change is committed, the registered warmers render the organisations' pages again (unless

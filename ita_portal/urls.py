@@ -71,5 +71,6 @@ urlpatterns = [
     path("o/<str:code>/", include("assessments.score_urls")),
     path("o/<str:code>/", include("oit.urls")),
     path("frameworks/", include("assessments.urls")),
+    path("oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,10 +8,11 @@ Every view fetches organisation-owned objects through these helpers:
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, Organisation, Role
+from .models import Membership, Organisation, OversightScope, Role, ScopeLevel
 
 
 class Action(StrEnum):
@@ -33,11 +34,70 @@ CENTRAL_ADMIN_ACTIONS = frozenset({Action.VIEW, Action.IMPORT_SCORES, Action.MAN
 
 CENTRAL_ADMIN_PERMISSION = "organisations.act_as_central_admin"
 
+# Oversight (provincial and district offices, and national scopes): they read the
+# organisations in their scopes and import scores for them; they never sign nor manage one.
+OVERSIGHT_ACTIONS = frozenset({Action.VIEW, Action.IMPORT_SCORES})
+
 
 def is_central_admin(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or user.has_perm(CENTRAL_ADMIN_PERMISSION)
+
+
+def oversight_scopes(user) -> list[OversightScope]:
+    """The user's scopes (cached on the user object for the request)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_oversight_scopes", None)
+    if cached is None:
+        cached = list(OversightScope.objects.filter(user=user))
+        user._oversight_scopes = cached
+    return cached
+
+
+def oversees_all(user) -> bool:
+    """Central admins, and holders of a national scope, oversee every organisation."""
+    return is_central_admin(user) or any(
+        s.level == ScopeLevel.NATIONAL for s in oversight_scopes(user)
+    )
+
+
+def is_oversight(user) -> bool:
+    """Does the user oversee any organisation (the oversight dashboard is theirs)?"""
+    return is_central_admin(user) or bool(oversight_scopes(user))
+
+
+def oversees(user, organisation: Organisation) -> bool:
+    return oversees_all(user) or any(s.covers(organisation) for s in oversight_scopes(user))
+
+
+def oversight_q(user, prefix: str = "") -> Q | None:
+    """A filter for the organisations the user oversees (`prefix` as "organisation__"), Q() for
+    all of them, None for none."""
+    if oversees_all(user):
+        return Q()
+    scopes = oversight_scopes(user)
+    if not scopes:
+        return None
+    q = Q(pk__in=[])
+    for scope in scopes:
+        q |= scope.as_q(prefix)
+    return q
+
+
+def oversight_organisations(user) -> QuerySet[Organisation]:
+    """The active organisations in the user's scopes (none for a user with no scope)."""
+    q = oversight_q(user)
+    if q is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(q, is_active=True)
+
+
+def scope_labels(user) -> list[str]:
+    if is_central_admin(user):
+        return ["ทั้งประเทศ"]
+    return [s.label for s in oversight_scopes(user)]
 
 
 def membership_for(user, organisation: Organisation) -> Membership | None:
@@ -63,7 +123,9 @@ def can(user, organisation: Organisation, action: Action) -> bool:
     membership = membership_for(user, organisation)
     if membership and action in ROLE_ACTIONS[membership.role]:
         return True
-    return is_central_admin(user) and action in CENTRAL_ADMIN_ACTIONS
+    if is_central_admin(user):
+        return action in CENTRAL_ADMIN_ACTIONS
+    return action in OVERSIGHT_ACTIONS and oversees(user, organisation)
 
 
 def may_decide_step(user, organisation: Organisation, *, assignee_id: int, delegated=False) -> bool:
@@ -93,8 +155,7 @@ def check(user, organisation: Organisation, action: Action, message: str = "") -
 def require(user, organisation: Organisation, action: Action) -> Membership | None:
     """Raise 404 for outsiders and 403 for members without the role; return the membership."""
     membership = membership_for(user, organisation)
-    central = is_central_admin(user)
-    if membership is None and not central:
+    if membership is None and not oversees(user, organisation):
         raise Http404("ไม่พบหน่วยงาน")
     if not can(user, organisation, action):
         raise PermissionDenied("บทบาทของท่านไม่มีสิทธิ์ทำรายการนี้")

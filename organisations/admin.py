@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Membership, Organisation, Unit
+from .models import Membership, Organisation, OversightScope, Unit
 
 admin.site.site_header = "ITA Portal – ระบบบริหารงานการประเมินคุณธรรมและความโปร่งใส"
 admin.site.site_title = "ITA Portal"
@@ -52,3 +52,20 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "organisation__name"]
     list_select_related = ["user", "organisation", "unit"]
     autocomplete_fields = ["user", "organisation", "unit"]
+
+
+@admin.register(OversightScope)
+class OversightScopeAdmin(admin.ModelAdmin):
+    """Who oversees which province or district (ผู้ดูแลระดับจังหวัด/อำเภอ)."""
+
+    list_display = ["user", "level", "province", "district", "granted_at"]
+    list_filter = ["level", "province"]
+    search_fields = [
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "province",
+        "district",
+    ]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]

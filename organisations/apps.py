@@ -21,11 +21,11 @@ class OrganisationsConfig(AppConfig):
         # Failed logins are counted per address (login_limits' receiver).
         # Organisation changes retire the cached public pages.
         from . import login_limits, signals  # noqa: F401
-        from .models import Membership, Organisation, Unit
+        from .models import Membership, Organisation, OversightScope, Unit
 
         signals.connect()
         post_migrate.connect(_central_admin_group, dispatch_uid="central-admin-group")
-        for model in (Organisation, Unit, Membership):
+        for model in (Organisation, Unit, Membership, OversightScope):
             auditlog.register(model)
         # Rights: accounts (active, staff, superuser, their groups and permissions) and groups
         # (their permissions): who changed whose rights, when, before and after. The password

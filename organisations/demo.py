@@ -1,4 +1,5 @@
-"""Demo data for local use: one อบต. with its units and one user per role.
+"""Demo data for local use: one อบต. with its units and one user per role, two neighbouring
+agencies in another district of the province, and a provincial oversight user.
 
 Content follows the real documents in the seeds (an อบต. in นครราชสีมา, its สำนักปลัด and
 กอง); people's names are fictional.
@@ -10,7 +11,15 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Membership, Organisation, OrganisationType, Role, Unit
+from .models import (
+    Membership,
+    Organisation,
+    OrganisationType,
+    OversightScope,
+    Role,
+    ScopeLevel,
+    Unit,
+)
 from .roles import central_admin_grant
 from .services import membership_set
 
@@ -27,6 +36,7 @@ class DemoUser:
     position: str
     unit: str | None
     prefix: str = ""  # คำนำหน้านาม, as signed under a memo
+    province_scope: str = ""  # an oversight user of this province (no membership)
 
 
 DEMO_UNITS = [
@@ -71,6 +81,30 @@ DEMO_USERS = [
         "นาย",
     ),
     DemoUser("central", "ธนพล", "ส่วนกลาง", None, "ผู้ดูแลส่วนกลาง", None),
+    DemoUser(
+        "province",
+        "อรุณี",
+        "กำกับดี",
+        None,
+        "ผู้กำกับดูแล สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดนครราชสีมา",
+        None,
+        province_scope="นครราชสีมา",
+    ),
+]
+
+DEMO_PROVINCE = "นครราชสีมา"
+
+# Two more agencies of the province, in another district, for the oversight pages (no users:
+# the provincial office follows them). Their names are places of the province; their data is
+# made up.
+DEMO_NEIGHBOURS = [
+    (
+        "6301902",
+        "เทศบาลตำบลด่านขุนทด",
+        OrganisationType.SUBDISTRICT_MUNICIPALITY,
+        "ด่านขุนทด",
+    ),
+    ("6301903", "องค์การบริหารส่วนตำบลห้วยบง", OrganisationType.SAO, "ด่านขุนทด"),
 ]
 
 
@@ -111,7 +145,12 @@ def load_demo() -> list[tuple[DemoUser, str]]:
         user.is_staff = False  # the central admin's door is opened by central_admin_grant
         user.set_password(password)
         user.save()
-        if spec.role is None:
+        if spec.province_scope:
+            OversightScope.objects.get_or_create(
+                user=user, level=ScopeLevel.PROVINCE, province=spec.province_scope, district=""
+            )
+            Membership.objects.filter(user=user).delete()
+        elif spec.role is None:
             central_admin_grant(user)
             Membership.objects.filter(user=user).delete()
         else:
@@ -124,4 +163,15 @@ def load_demo() -> list[tuple[DemoUser, str]]:
                 name_prefix=spec.prefix,
             )
         created.append((spec, password))
+    for code, name, org_type, district in DEMO_NEIGHBOURS:
+        Organisation.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "type": org_type,
+                "district": district,
+                "province": DEMO_PROVINCE,
+                "address": f"อำเภอ{district} จังหวัด{DEMO_PROVINCE}",
+            },
+        )
     return created

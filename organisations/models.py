@@ -195,3 +195,69 @@ class Membership(OrganisationOwned):
 def formal_name(user, prefix: str = "") -> str:
     name = user.get_full_name() or user.get_username()
     return f"{prefix}{name}" if prefix else name
+
+
+class ScopeLevel(models.TextChoices):
+    NATIONAL = "national", "ทั้งประเทศ"
+    PROVINCE = "province", "จังหวัด"
+    DISTRICT = "district", "อำเภอ"
+
+
+class OversightScope(models.Model):
+    """ผู้ดูแลระดับจังหวัด/อำเภอ: the organisations a user oversees (reads, imports scores for and
+    exports), by province, by district of a province, or the whole country. A user may hold
+    several. Central admins (organisations.act_as_central_admin) oversee the whole country
+    without a row here."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="oversight_scopes",
+        verbose_name="ผู้ใช้",
+    )
+    level = models.CharField("ระดับ", max_length=10, choices=ScopeLevel.choices)
+    province = models.CharField("จังหวัด", max_length=100, blank=True)
+    district = models.CharField("อำเภอ", max_length=100, blank=True)
+    granted_at = models.DateTimeField("ให้สิทธิ์เมื่อ", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ขอบเขตการกำกับดูแล"
+        verbose_name_plural = "ขอบเขตการกำกับดูแล"
+        ordering = ["user", "level", "province", "district"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "level", "province", "district"], name="scope_unique"
+            ),
+            models.CheckConstraint(
+                condition=(Q(level="national") & Q(province="") & Q(district=""))
+                | (Q(level="province") & ~Q(province="") & Q(district=""))
+                | (Q(level="district") & ~Q(province="") & ~Q(district="")),
+                name="scope_level_matches_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.label}"
+
+    @property
+    def label(self) -> str:
+        if self.level == ScopeLevel.NATIONAL:
+            return "ทั้งประเทศ"
+        if self.level == ScopeLevel.PROVINCE:
+            return f"จังหวัด{self.province}"
+        return f"อำเภอ{self.district} จังหวัด{self.province}"
+
+    def covers(self, organisation: Organisation) -> bool:
+        if self.level == ScopeLevel.NATIONAL:
+            return True
+        if organisation.province != self.province:
+            return False
+        return self.level == ScopeLevel.PROVINCE or organisation.district == self.district
+
+    def as_q(self, prefix: str = "") -> Q:
+        if self.level == ScopeLevel.NATIONAL:
+            return Q()
+        q = Q(**{f"{prefix}province": self.province})
+        if self.level == ScopeLevel.DISTRICT:
+            q &= Q(**{f"{prefix}district": self.district})
+        return q

@@ -18,6 +18,7 @@ CENTRAL_ADMIN_MODELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("organisations", "organisation", ("view", "add", "change")),
     ("organisations", "unit", ("view", "add", "change", "delete")),
     ("organisations", "membership", ("view", "add", "change", "delete")),
+    ("organisations", "oversightscope", ("view", "add", "change", "delete")),
     ("assessments", "fiscalyear", ("view", "add", "change")),
     ("assessments", "framework", ("view", "add", "change")),
     ("assessments", "indicator", ("view", "add", "change")),

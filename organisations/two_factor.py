@@ -37,7 +37,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 from qrcode.image.svg import SvgPathImage
 
-from .access import is_central_admin
+from .access import is_oversight
 from .models import Membership, Role
 
 logger = logging.getLogger(__name__)
@@ -53,11 +53,11 @@ THROTTLED = "ใส่รหัสยืนยันผิดหลายคร�
 
 
 def two_factor_eligible(user, memberships=None) -> bool:
-    """May `user` turn on two-factor sign-in? Approvers and org admins somewhere, central admins,
-    and Django staff (the admin site). Pass the user's active memberships when already loaded."""
+    """May `user` turn on two-factor sign-in? Approvers and org admins somewhere, central admins
+    and oversight users, and Django staff (the admin site). Pass the user's active memberships when already loaded."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_staff or is_central_admin(user):
+    if user.is_staff or is_oversight(user):
         return True
     if memberships is not None:
         return any(m.role in ELIGIBLE_ROLES for m in memberships)

@@ -28,14 +28,22 @@ from documents.registry import KINDS
 from ita_portal.forms import parse_id
 from ita_portal.thai import dates as thai
 from oit.selectors import oit_board
-from organisations.access import Action, is_central_admin, organisation_for
+from organisations.access import (
+    Action,
+    is_central_admin,
+    is_oversight,
+    organisation_for,
+    oversight_q,
+    scope_labels,
+)
 from organisations.active import active_membership
-from organisations.models import Organisation, Role
-from organisations.search import clean_query, organisation_search
+from organisations.models import Role
+from oversight.selectors import Filters as OversightFilters
+from oversight.selectors import agencies as oversight_agencies
+from oversight.selectors import summary as oversight_summary
 
 from . import selectors
 
-ORGANISATIONS_PER_PAGE = 50
 WAITING_ON_DASHBOARD = 10
 
 
@@ -79,15 +87,13 @@ def dashboard(request):
             context["memo_counts"] = memo_counts(organisation)
             context["publications_to_retry"] = publications_to_retry(organisation)
             context["delegations"] = delegations_in_force(organisation, timezone.localdate())
-    if is_central_admin(request.user):
+    if is_oversight(request.user):
         context["missing_framework"] = not Framework.objects.filter(fiscal_year__year=year).exists()
-        query = clean_query(request.GET.get("q", ""))
-        organisations = Organisation.objects.filter(is_active=True).order_by("province", "name")
-        if query:
-            organisations = organisations.filter(organisation_search(query))
-        context["query"] = query
-        context["organisations_page"] = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(
-            request.GET.get("page")
+        context["oversight_scopes"] = scope_labels(request.user)
+        context["oversight_counts"] = oversight_summary(
+            oversight_agencies(oversight_q(request.user), OversightFilters(year=year)),
+            timezone.localdate(),
+            7,
         )
     return render(request, "portal/dashboard.html", context)
 

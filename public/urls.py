@@ -9,6 +9,10 @@ KIND = r"(?P<kind>[a-z-]+)"
 VARIANT = r"(?P<variant>round-[0-9]{1,2}(?:-[0-9]{1,2})?|year)"
 urlpatterns = [
     path("", views.directory, name="directory"),
+    # Provinces and districts: Thai words no organisation code can contain (codes are ASCII).
+    path("จังหวัด/", views.provinces, name="provinces"),
+    path("จังหวัด/<str:province>/", views.province, name="province"),
+    path("จังหวัด/<str:province>/อำเภอ/<str:district>/", views.province, name="district"),
     path("<str:code>/", views.organisation, name="organisation"),
     # OIT before the documents: "oit" is not a document kind.
     path("<str:code>/<int:year>/oit/", views.oit_index, name="oit_index"),

@@ -17,6 +17,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
@@ -25,10 +26,12 @@ from assessments.selectors import assessments_for_organisation
 from documents.charts import Bar, bar_chart
 from documents.registry import DOCX_TYPE, KINDS
 from ita_portal import files
+from ita_portal.thai import dates as thai
 from oit.models import EvidenceKind, OitEvidence
 from oit.selectors import Board, oit_board
 from organisations.models import Organisation
 from organisations.search import clean_query, organisation_search
+from oversight import selectors as oversight
 from publication.models import Publication, PublishedFile, PublishedFileKind
 from publication.services import publication_docx
 
@@ -434,4 +437,54 @@ def oit_file(request, code: str, year: int, item_code: str, pk: int):
         filename=f"{code}-{year}-{evidence.entry.item.code}-e{pk}{extension}",
         sha256=evidence.file_sha256,
         at=evidence.published_at,
+    )
+
+
+# ---------------------------------------------------------------- provinces and districts
+
+AREA_AGENCIES_PER_PAGE = 100
+
+
+@require_safe
+@cached_public
+def provinces(request):
+    return render(request, "public/province_list.html", {"provinces": oversight.provinces_public()})
+
+
+@require_safe
+@cached_public
+def province(request, province: str, district: str = ""):
+    """Every agency of a province (or a district): its latest score and level, the documents
+    it has published this fiscal year, and the distribution by level (chart and table)."""
+    current = thai.fiscal_year_of(timezone.localdate())
+    years = [current, current - 1]
+    asked = request.GET.get("year", "")[:4]
+    year = int(asked) if asked.isdigit() and int(asked) in years else current
+    rows = oversight.area_agencies(province[:100], district[:100], year)
+    summary = oversight.summary(rows, timezone.localdate(), 7)
+    if not summary.agencies:
+        raise Http404("ไม่พบหน่วยงานในพื้นที่นี้")
+    page = Paginator(rows, AREA_AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
+    chart = bar_chart(
+        [Bar(level or "ยังไม่มีผลการประเมิน", n) for level, n in summary.levels],
+        title="จำนวนหน่วยงานตามระดับผลการประเมินล่าสุด",
+        maximum=max(n for _l, n in summary.levels) or 1,
+        decimals=0,
+        label_width=200,
+        width=560,
+    )
+    return render(
+        request,
+        "public/province.html",
+        {
+            "province": province,
+            "district": district,
+            "year": year,
+            "years": years,
+            "summary": summary,
+            "page": page,
+            "rows": oversight.rows_for(page.object_list, timezone.localdate(), 7),
+            "districts": [] if district else oversight.area_districts(province),
+            "chart": chart,
+        },
     )

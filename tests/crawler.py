@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 from django.urls import Resolver404, resolve
 
@@ -72,7 +72,7 @@ class CrawlResult:
 
 def _url_name(path: str) -> str:
     try:
-        match = resolve(path)
+        match = resolve(unquote(path))
     except Resolver404:
         return f"unresolved:{path}"
     return match.view_name

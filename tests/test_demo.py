@@ -18,9 +18,13 @@ def test_load_demo_twice(settings):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     call_command("load_demo", stdout=io.StringIO())
-    assert Organisation.objects.count() == 1
-    org = Organisation.objects.get()
+    # The demo agency and its two neighbours in another district of the province.
+    assert Organisation.objects.count() == 3
+    org = Organisation.objects.get(code="6301401")
     assert org.name == "องค์การบริหารส่วนตำบลขามสมบูรณ์"
+    neighbours = Organisation.objects.exclude(pk=org.pk)
+    assert {o.province for o in neighbours} == {org.province}
+    assert {o.district for o in neighbours} == {"ด่านขุนทด"} != {org.district}
     assert Unit.objects.filter(organisation=org).count() == 4
     roles = sorted(Membership.objects.values_list("role", flat=True))
     assert roles == sorted(
@@ -33,6 +37,14 @@ def test_load_demo_twice(settings):
     from django.contrib.auth import get_user_model
 
     assert is_central_admin(get_user_model().objects.get(username="central"))
+    # The provincial user oversees the three agencies (one scope, not duplicated by a re-run).
+    province = get_user_model().objects.get(username="province")
+    assert [s.label for s in province.oversight_scopes.all()] == ["จังหวัดนครราชสีมา"]
+    assert not province.memberships.exists() and not is_central_admin(province)
+    # Every agency has its row of this fiscal year for the oversight dashboard.
+    from oversight.models import AgencyStatus
+
+    assert AgencyStatus.objects.filter(year=2570).count() == 3
     assert "staff" in out.getvalue() and "รหัสผ่าน" in out.getvalue()
 
 
@@ -61,7 +73,7 @@ def test_the_demo_lives_in_todays_year(settings, client, time_machine, clock, qu
     call_command("load_framework", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())  # still idempotent
-    org = Organisation.objects.get()
+    org = Organisation.objects.get(code="6301401")
     planned = Measure.objects.filter(organisation=org, fiscal_year__year=2570)
     assert planned.count() == 3
     assert all(m.quarters == quarters for m in planned)
@@ -90,7 +102,7 @@ def test_the_demo_lives_in_todays_year(settings, client, time_machine, clock, qu
         page = landing(username)
         assert 'id="oit-window"' in page and "2570" in page
     central = landing("central")
-    assert 'id="landing-central-admin"' in central and org.name in central
+    assert 'id="landing-oversight"' in central and "ทั้งประเทศ" in central
     assert 'id="framework-missing-alert"' not in central
 
 
@@ -101,9 +113,10 @@ def test_load_demo_quietly_prints_the_logins_only(settings, mailoutbox):
     call_command("load_demo", verbosity=0, stdout=out)
     lines = out.getvalue().strip().splitlines()
     assert lines[0].startswith("ผู้ใช้สำหรับทดลอง")
-    assert len(lines) == 1 + 6  # the heading and one line per demo user
-    assert "deputy" in lines[-2] and "บทบาท: ผู้บริหาร (ผู้อนุมัติ)" in lines[-2]
-    assert "central" in lines[-1] and "บทบาท" not in lines[-1]
+    assert len(lines) == 1 + 7  # the heading and one line per demo user
+    assert "deputy" in lines[-3] and "บทบาท: ผู้บริหาร (ผู้อนุมัติ)" in lines[-3]
+    assert "central" in lines[-2] and "บทบาท" not in lines[-2]
+    assert "province" in lines[-1] and "ผู้กำกับดูแลจังหวัดนครราชสีมา" in lines[-1]
 
 
 def test_serve_demo_says_where_it_serves_in_thai_only():

@@ -112,6 +112,23 @@ EXPECTED: dict[str, list[Case]] = {
     ],
     "password_reset_complete": [Case("get", PUBLIC)],
     "public:directory": [Case("get", PUBLIC)],
+    "public:provinces": [Case("get", PUBLIC)],
+    "public:province": [
+        Case("get", PUBLIC, lambda w: {"province": w.org.province}, label="with agencies"),
+        Case("get", UNPUBLISHED, lambda w: {"province": "ไม่มีจังหวัดนี้"}, label="unknown"),
+    ],
+    "public:district": [
+        Case("get", PUBLIC, lambda w: {"province": w.org.province, "district": w.org.district}),
+        Case(
+            "get",
+            UNPUBLISHED,
+            lambda w: {"province": w.org.province, "district": "ไม่มีอำเภอนี้"},
+            label="unknown",
+        ),
+    ],
+    # -- oversight (central admins and scoped oversight users; see test_oversight_scopes_*)
+    "oversight:dashboard": [Case("get", CENTRAL)],
+    "oversight:export": [Case("get", CENTRAL)],
     "public:organisation": [Case("get", PUBLIC, code)],
     "public:memo_list": [
         Case("get", PUBLIC, lambda w: {"code": w.org.code, "year": YEAR}, label="published"),
@@ -712,3 +729,88 @@ def test_staff_central_admin_sees_no_model_data_in_the_admin(org, staff):
     client.force_login(user)
     assert client.get(reverse("admin:index")).status_code == 200
     assert not shown, "\n".join(shown)
+
+
+# ---------------------------------------------------------------- oversight scopes
+
+#: What an oversight user meets, by the group a case belongs to: (in scope, out of scope).
+#: They read and import for the organisations in their scopes; they never edit, sign or manage.
+OVERSIGHT_BY_GROUP = [
+    (PUBLIC, (OK, OK)),
+    (UNPUBLISHED, (404, 404)),
+    (LOGGED_IN, (OK, OK)),
+    (VIEW, (OK, 404)),
+    (EDIT, (403, 404)),
+    (MANAGE, (403, 404)),
+]
+
+#: Cases outside those groups, by URL name (and label): what a scoped oversight user gets.
+OVERSIGHT_CASES: dict[str, tuple[object, object]] = {
+    "oversight:dashboard": (OK, OK),
+    "oversight:export": (OK, OK),
+    # Score imports: their own (the world's import is the central admin's: not theirs).
+    "assessments:import_list": (OK, OK),
+    "assessments:import_detail": (404, 404),
+    "assessments:import_progress": (404, 404),
+    "assessments:import_commit": (404, 404),
+    "assessments:import_retry": (404, 404),
+    "assessments:import_errors": (404, 404),
+    "assessments:score_template": (OK, OK),
+    "assessments:score_export": (OK, OK),
+    # Two-factor sign-in is offered to whoever imports scores.
+    "two_factor:setup": (OK, OK),
+    # A decision is only ever its assignee's (or a delegate's).
+    "approvals:memo_act [in review]": (403, 404),
+    # Central admins only.
+    "audit_trail_all": (403, 403),
+    "assessments:framework_roll_forward": (403, 403),
+}
+
+
+def _oversight_expected(name: str, case: Case) -> tuple[object, object] | None:
+    for group, outcomes in OVERSIGHT_BY_GROUP:
+        if case.expected is group:
+            return outcomes
+    return OVERSIGHT_CASES.get(f"{name} [{case.label}]", OVERSIGHT_CASES.get(name))
+
+
+@pytest.mark.parametrize("level", ["province", "district"])
+def test_oversight_scopes_on_every_url(level, world):
+    """A provincial (or district) oversight user of `org`'s place reads `org` and gets 403 for
+    what only members do; one of another province gets 404 for `org` as any outsider does."""
+    from organisations.models import OversightScope
+
+    world.other_org.province, world.other_org.district = "บุรีรัมย์", "เมือง"
+    world.other_org.save()
+    inside, outside = UserFactory(username="inside"), UserFactory(username="outside")
+    OversightScope.objects.create(
+        user=inside,
+        level=level,
+        province=world.org.province,
+        district=world.org.district if level == "district" else "",
+    )
+    OversightScope.objects.create(
+        user=outside,
+        level=level,
+        province="บุรีรัมย์",
+        district="เมือง" if level == "district" else "",
+    )
+    client = Client()
+    mismatches, unknown, checked = [], [], 0
+    for name in EXPECTED:
+        for label, case in cases(name):
+            expected = _oversight_expected(name, case)
+            if expected is None:
+                unknown.append(label)
+                continue
+            url = url_of(name, case, world)
+            for user, want in zip((inside, outside), expected, strict=True):
+                checked += 1
+                got = run(client, user, case.method, url, case.data(world))
+                if got != want:
+                    mismatches.append(
+                        f"{user.username} {label} {url}: expected {want!r}, got {got!r}"
+                    )
+    assert not unknown, "no oversight expectation for: " + ", ".join(unknown)
+    assert checked > 200
+    assert not mismatches, "\n".join(mismatches)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "publication",
     "approvals",
     "oit",
+    "oversight",
     "public",
     "portal",
 ]
@@ -317,6 +318,11 @@ CELERY_BEAT_SCHEDULE = {
     "check-oit-links": {
         "task": "oit.check_oit_links",
         "schedule": float(os.environ.get("LINKCHECK_EVERY_SECONDS", 24 * 3600)),
+    },
+    # Every agency's row of the oversight dashboard, time-dependent columns included.
+    "refresh-agency-statuses": {
+        "task": "oversight.refresh_all_agency_statuses",
+        "schedule": 24 * 3600.0,
     },
     "notify-delegations-started": {
         "task": "approvals.notify_delegations_started",

@@ -330,7 +330,7 @@ def test_central_admin_imports_scores(journey, org, central_admin, tmp_path):
 
     page = journey.open(viewport=DESKTOP)
     journey.login(page, central_admin)
-    expect(page.locator("#landing-central-admin")).to_be_visible()
+    expect(page.locator("#landing-oversight")).to_be_visible()
     journey.shot(page, "dashboard")
     page.get_by_role("link", name="นำเข้าคะแนน ITA").click()
     page.wait_for_url("**/frameworks/scores/import/")

@@ -47,10 +47,10 @@ def test_control_characters_never_reach_the_database(agencies, central_admin):
     assert Client().get("/p/", {"q": "\x00"}).status_code == 400
     client = Client()
     client.force_login(central_admin)
-    response = client.get("/dashboard/", {"q": "อบต.\x07ขามสมบูรณ์"})
+    response = client.get("/oversight/", {"q": "อบต.\x07ขามสมบูรณ์"})
     assert response.status_code == 200
     assert agencies["full"].name in response.content.decode()
-    assert client.get("/dashboard/", {"q": "อบต.\x00ขาม"}).status_code == 400
+    assert client.get("/oversight/", {"q": "อบต.\x00ขาม"}).status_code == 400
 
 
 def test_an_abbreviation_inside_a_word_is_left_alone():

@@ -54,7 +54,7 @@ def test_framework_page_runs_in_constant_queries(client, django_assert_max_num_q
         ("staff", 'id="landing-staff"', "รอบการรายงานของปีนี้"),
         ("approver", 'id="landing-approver"', "ไม่มีบันทึกข้อความที่รอการพิจารณา"),
         ("org_admin", 'id="landing-org-admin"', "สมาชิกและส่วนราชการ"),
-        ("central_admin", 'id="landing-central-admin"', "หน่วยงานทั้งหมด"),
+        ("central_admin", 'id="landing-oversight"', "เปิดแดชบอร์ดติดตามหน่วยงาน"),
     ],
 )
 def test_each_role_lands_on_its_page(request, login, org, persona, marker, text):
@@ -82,10 +82,10 @@ def test_staff_sees_this_years_rounds_in_buddhist_era(login, staff, time_machine
 
 def test_central_admin_searches_and_pages_organisations(login, central_admin, org, other_org):
     client = login(central_admin)
-    page = client.get(reverse("dashboard"), {"q": "มะค่า"}).content.decode()
+    page = client.get(reverse("oversight:dashboard"), {"q": "มะค่า"}).content.decode()
     assert other_org.name in page and org.name not in page
-    page = client.get(reverse("dashboard"), {"q": "ไม่มีแน่นอน"}).content.decode()
-    assert "ไม่พบหน่วยงานที่ตรงกับ" in page
+    page = client.get(reverse("oversight:dashboard"), {"q": "ไม่มีแน่นอน"}).content.decode()
+    assert "ไม่พบหน่วยงานที่ตรงกับตัวกรอง" in page
 
 
 @pytest.mark.parametrize(

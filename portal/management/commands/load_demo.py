@@ -9,11 +9,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from approvals.demo import load_memos_demo, load_planning_year_memos
-from assessments.demo import ensure_planning_framework, load_scores_demo
+from assessments.demo import (
+    ensure_planning_framework,
+    load_neighbour_scores_demo,
+    load_scores_demo,
+)
 from measures.demo import load_measures_demo, load_planning_year_demo
 from oit.demo import load_oit_demo
 from organisations.demo import load_demo
-from organisations.models import Role
+from organisations.models import Organisation, Role
+from oversight.services import agency_statuses_refresh, status_years
 
 
 class Command(BaseCommand):
@@ -36,17 +41,26 @@ class Command(BaseCommand):
             oit_summary = load_oit_demo()
             planning_summary = load_planning_year_demo()
             planning_memos = load_planning_year_memos()
+            neighbours = load_neighbour_scores_demo()
+        # The oversight dashboard's rows, now (the queue keeps them current from here on).
+        statuses = agency_statuses_refresh(
+            organisation_ids=Organisation.objects.values_list("pk", flat=True),
+            years=status_years(),
+        )
         if options["verbosity"] >= 1:
             for line in (summary, scores_summary, memo_summary, oit_summary):
                 if line:
                     self.stdout.write(line)
-            for line in (framework_summary, planning_summary, planning_memos):
+            for line in (framework_summary, planning_summary, planning_memos, neighbours):
                 if line:
                     self.stdout.write(line)
+            self.stdout.write(f"สถานะสำหรับแดชบอร์ดติดตามหน่วยงาน: {statuses} แถว")
         # The logins, last (and even with -v0): what a newcomer needs from the output.
         self.stdout.write(self.style.SUCCESS("ผู้ใช้สำหรับทดลอง (ใช้ในเครื่องนี้เท่านั้น):"))
         for spec, password in users:
             role = Role(spec.role).label if spec.role else ""
+            if spec.province_scope:
+                role = f"ผู้กำกับดูแลจังหวัด{spec.province_scope}"
             self.stdout.write(
                 f"  {spec.username:<10} รหัสผ่าน {password:<16} {spec.position}"
                 + (f" · บทบาท: {role}" if role else "")
