@@ -1,0 +1,303 @@
+"""The oversight dashboard: scope, every column, sorting, filters, summary, constant queries,
+the .xlsx export read back; and the public province and district pages."""
+
+import datetime
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from ita_portal.thai import dates as thai
+from organisations.models import OrganisationType, OversightScope, ScopeLevel
+from oversight import selectors
+from oversight.models import AgencyStatus, FrameworkState
+from oversight.workbooks import HEADER
+from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+YEAR = thai.fiscal_year_of(TODAY)
+
+
+def _status(org, **values):
+    defaults = {
+        "year": YEAR,
+        "framework_state": FrameworkState.PROVISIONAL,
+        "refreshed_at": timezone.now(),
+    }
+    return AgencyStatus.objects.create(organisation=org, **{**defaults, **values})
+
+
+def _agencies(n, province="นครราชสีมา", district="คง", prefix="9"):
+    orgs = []
+    for i in range(n):
+        org = OrganisationFactory(
+            code=f"{prefix}{i:04d}",
+            name=f"องค์การบริหารส่วนตำบลทดสอบ{prefix}{i:03d}",
+            province=province,
+            district=district,
+        )
+        _status(
+            org,
+            measures_planned=i % 5,
+            round6_reported=i % 5,
+            round6_share=100 if i % 5 else 0,
+            oit_items=40,
+            oit_published=i % 41,
+            oit_share=round(100 * (i % 41) / 40),
+            oit_broken=i % 3,
+            total=Decimal("70") + i % 30,
+            level="ผ่าน" if i % 2 else "ผ่านดี",
+            score_year=2568,
+            published={"measures": "2026-11-01"} if i % 2 else {},
+            published_count=i % 2,
+            memos_waiting=[(TODAY - datetime.timedelta(days=i % 20)).isoformat()],
+            oldest_waiting_since=TODAY - datetime.timedelta(days=i % 20),
+        )
+        orgs.append(org)
+    return orgs
+
+
+def _oversight_user(level=ScopeLevel.PROVINCE, province="นครราชสีมา", district=""):
+    user = UserFactory()
+    OversightScope.objects.create(user=user, level=level, province=province, district=district)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _codes(page: str) -> list[str]:
+    table = page.split('id="oversight-table"')[1] if 'id="oversight-table"' in page else ""
+    return re.findall(r'<tr data-code="([^"]+)"', table)
+
+
+def test_a_provincial_user_sees_only_the_agencies_of_their_province():
+    mine = _agencies(3)
+    others = _agencies(2, province="บุรีรัมย์", prefix="8")
+    page = _oversight_user().get(reverse("oversight:dashboard")).content.decode()
+    assert sorted(_codes(page)) == sorted(o.code for o in mine)
+    assert all(o.name not in page for o in others)
+    assert "จังหวัดนครราชสีมา" in page
+
+
+def test_a_district_user_sees_only_their_district():
+    kong = _agencies(2)
+    _agencies(2, district="ด่านขุนทด", prefix="7")
+    client = _oversight_user(ScopeLevel.DISTRICT, district="คง")
+    page = client.get(reverse("oversight:dashboard")).content.decode()
+    assert sorted(_codes(page)) == sorted(o.code for o in kong)
+
+
+def test_the_page_costs_the_same_queries_for_3_or_60_agencies():
+    client = _oversight_user()
+    _agencies(3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("oversight:dashboard")).status_code == 200
+    _agencies(57, prefix="5")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("oversight:dashboard")).content.decode()
+    assert len(_codes(page)) == 50  # a page of 50, and the rest on page 2
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("sort", sorted(selectors.SORTS))
+def test_every_column_sorts_both_ways(sort):
+    _agencies(12)
+    client = _oversight_user()
+    field = selectors.SORTS[sort]
+    for descending in (False, True):
+        page = client.get(
+            reverse("oversight:dashboard"), {"sort": f"{'-' if descending else ''}{sort}"}
+        ).content.decode()
+        codes = _codes(page)
+        rows = selectors.agencies(
+            Q(),
+            selectors.Filters(year=YEAR, sort=sort, descending=descending),
+        )
+        values = [getattr(o, field) for o in rows]
+        assert codes == [o.code for o in rows]
+        present = [v for v in values if v is not None]
+        assert present == sorted(present, reverse=descending), sort
+
+
+def test_filters_and_thai_search():
+    orgs = _agencies(10)
+    orgs[3].type = OrganisationType.SUBDISTRICT_MUNICIPALITY
+    orgs[3].name = "เทศบาลตำบลด่านขุนทด"
+    orgs[3].save()
+    client = _oversight_user()
+    url = reverse("oversight:dashboard")
+    assert _codes(client.get(url, {"q": "ทต. ด่านขุนทด"}).content.decode()) == [orgs[3].code]
+    assert _codes(client.get(url, {"type": "tambon"}).content.decode()) == [orgs[3].code]
+    level = client.get(url, {"level": "ผ่าน"}).content.decode()
+    assert sorted(_codes(level)) == sorted(o.code for i, o in enumerate(orgs) if i % 2)
+    full = client.get(url, {"readiness": "none"}).content.decode()
+    assert _codes(full) == [orgs[0].code]  # 0 of 40 items published
+    empty = client.get(url, {"q": "ไม่มีหน่วยงานนี้"}).content.decode()
+    assert 'id="oversight-empty"' in empty and "ไม่พบหน่วยงานที่ตรงกับตัวกรอง" in empty
+
+
+def test_summary_counts_every_agency_the_filters_keep():
+    _agencies(20)
+    page = _oversight_user().get(reverse("oversight:dashboard"), {"days": "10"}).content.decode()
+
+    def count(name):
+        return int(re.search(rf'data-count="{name}">(\d+)<', page).group(1))
+
+    assert count("agencies") == 20
+    assert count("with_measures") == 16  # i % 5 != 0
+    assert count("round6_done") == 16
+    assert count("broken") == sum(1 for i in range(20) if i % 3)
+    # waiting since i % 20 days ago; "more than 10 days" counts 10 days and over
+    assert count("waiting") == sum(1 for i in range(20) if i % 20 >= 10)
+    assert 'id="level-table"' in page and '<td>ผ่านดี</td><td class="text-end">10</td>' in page
+
+
+def test_each_cell_shows_its_value():
+    org = _agencies(1)[0]
+    AgencyStatus.objects.filter(organisation=org).update(
+        measures_planned=4,
+        round6_reported=3,
+        round6_share=75,
+        round12_reported=1,
+        round12_share=25,
+        oit_share=60,
+        oit_broken=2,
+        total=Decimal("88.12"),
+        total_change=Decimal("-1.50"),
+        level="ผ่าน",
+        framework_state=FrameworkState.OFFICIAL,
+        published={"measures": "2026-11-01"},
+        memos_waiting=[(TODAY - datetime.timedelta(days=9)).isoformat(), TODAY.isoformat()],
+        iit_responses=35,
+        iit_minimum=None,
+        eit_responses=120,
+        eit_minimum=None,
+    )
+    page = _oversight_user().get(reverse("oversight:dashboard")).content.decode()
+    row = page.split(f'data-code="{org.code}"')[1].split("</tr>")[0]
+
+    def cell(col):
+        return re.sub(
+            r"<[^>]+>|\s+", " ", row.split(f'data-col="{col}">')[1].split("</td>")[0]
+        ).split()
+
+    assert cell("measures") == ["4"]
+    assert cell("round6") == ["75%"] and cell("round12") == ["25%"]
+    assert cell("oit")[0] == "60%" and cell("broken") == ["2"]
+    assert cell("waiting") == ["1", "/", "2"]  # one of two waits over 7 days
+    assert cell("total")[0] == "88.12" and "ผ่าน" in cell("total")
+    assert cell("change") == ["-1.50"]
+    assert "1" in " ".join(cell("published")) and "พ.ย." in " ".join(cell("published"))
+    assert "ประกาศแล้ว" in row
+    assert cell("survey") == ["IIT", "35", "EIT", "120"]
+
+
+def test_an_agency_without_a_row_yet_is_listed_and_says_so():
+    org = OrganisationFactory(code="4444", province="นครราชสีมา")
+    page = _oversight_user().get(reverse("oversight:dashboard")).content.decode()
+    assert _codes(page) == [org.code] and "ยังไม่มีข้อมูลสถานะของปีนี้" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": "abc"},
+        {"year": "99999"},
+        {"sort": "-zzz"},
+        {"days": "-5"},
+        {"days": "๙๙"},
+        {"page": "999"},
+        {"level": "x" * 500},
+        {"type": "nope"},
+        {"readiness": "<script>"},
+    ],
+)
+def test_odd_input_never_fails(query):
+    _agencies(2)
+    assert _oversight_user().get(reverse("oversight:dashboard"), query).status_code == 200
+
+
+def test_the_export_has_every_row_the_filters_keep_and_every_column():
+    orgs = _agencies(60)
+    _agencies(3, province="บุรีรัมย์", prefix="8")
+    response = _oversight_user().get(reverse("oversight:export"), {"sort": "name"})
+    assert response["Content-Disposition"].startswith("attachment")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADER
+    assert len(rows) == 1 + 60  # every row, not the page of 50; no other province
+    # (read-only rows stop at their last non-empty cell)
+    by_code = {r[0]: dict(zip(HEADER, [*r, *[None] * len(HEADER)], strict=False)) for r in rows[1:]}
+    assert set(by_code) == {o.code for o in orgs}
+    seven = by_code["90007"]
+    assert seven["หน่วยงาน"] == "องค์การบริหารส่วนตำบลทดสอบ9007"
+    assert seven["ประเภท"] == "องค์การบริหารส่วนตำบล (อบต.)"
+    assert seven["กรอบการประเมิน"] == "กรอบชั่วคราว"
+    assert seven["มาตรการ"] == 2 and seven["รายงานรอบ 6 เดือน (%)"] == 100
+    assert seven["ความพร้อม OIT (%)"] == round(100 * 7 / 40) and seven["ลิงก์ที่ใช้งานไม่ได้"] == 1
+    assert seven["คะแนน ITA"] == 77.0 and seven["ระดับ"] == "ผ่าน"
+    assert seven["เอกสารที่เผยแพร่"].endswith("(2026-11-01)")
+    assert seven["บันทึกข้อความที่รอพิจารณา"] == 1 and seven["รอนานกว่ากำหนด"] == 1
+
+
+def test_a_formula_in_a_name_is_exported_as_text():
+    org = _agencies(1)[0]
+    org.name = '=HYPERLINK("http://x")'
+    org.save()
+    response = _oversight_user().get(reverse("oversight:export"))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.active.cell(row=2, column=2).data_type == "s"
+
+
+# ---------------------------------------------------------------- public province pages
+
+
+def test_the_province_page_lists_its_agencies_with_their_scores_and_documents():
+    orgs = _agencies(4)
+    _agencies(2, district="ด่านขุนทด", prefix="7")
+    _agencies(2, province="บุรีรัมย์", prefix="8")
+    page = Client().get(reverse("public:province", args=["นครราชสีมา"])).content.decode()
+    codes = re.findall(r'<tr data-code="([^"]+)"', page)
+    assert len(codes) == 6 and all(not c.startswith("8") for c in codes)
+    row = page.split(f'data-code="{orgs[1].code}"')[1].split("</tr>")[0]
+    assert "71.00" in row and "ผ่าน (ปี 2568)" in row
+    assert 'id="level-table"' in page and "<svg" in page
+    assert "ด่านขุนทด</a> (2)" in page  # the district links with their counts
+    district = (
+        Client().get(reverse("public:district", args=["นครราชสีมา", "ด่านขุนทด"])).content.decode()
+    )
+    assert len(re.findall(r'<tr data-code="', district)) == 2
+    assert Client().get(reverse("public:province", args=["ไม่มี"])).status_code == 404
+    provinces = Client().get(reverse("public:provinces")).content.decode()
+    assert "จังหวัดนครราชสีมา" in provinces and "จังหวัดบุรีรัมย์" in provinces
+
+
+def test_the_province_page_changes_when_an_agencys_public_figures_do(org, catalogue_2568):
+    from oversight.services import agency_status_refresh
+    from tests.assessments.test_scoring import seed_assessment
+
+    org.province = "นครราชสีมา"
+    org.save()
+    agency_status_refresh(organisation=org, year=YEAR)
+    url = reverse("public:province", args=["นครราชสีมา"])
+    assert "90.24" not in Client().get(url).content.decode()  # now cached
+    seed_assessment(org, 2568)
+    agency_status_refresh(organisation=org, year=YEAR)
+    assert "90.24" in Client().get(url).content.decode()
+
+
+@pytest.fixture
+def catalogue_2568(db):
+    from django.core.management import call_command
+
+    call_command("load_framework", stdout=io.StringIO())
