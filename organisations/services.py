@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Membership, Organisation, Role, Unit
+from .models import Membership, Organisation, OversightScope, Role, ScopeLevel, Unit
 
 
 @transaction.atomic
@@ -157,3 +157,41 @@ def member_email_correct(*, membership: Membership, email: str):
     user.email = email
     user.save(update_fields=["email"])
     return user
+
+
+@transaction.atomic
+def oversight_scope_grant(
+    *, user, level: str, province: str = "", district: str = ""
+) -> OversightScope:
+    """Let `user` oversee a province, a district of a province, or the whole country (audited).
+
+    The place must hold an active organisation, as the register spells it, so a typo never
+    grants an empty scope."""
+    province, district = province.strip(), district.strip()
+    if level not in ScopeLevel.values:
+        raise ValidationError(
+            {"level": f"ระดับไม่ถูกต้อง: {level} (ใช้ national, province หรือ district)"}
+        )
+    if level == ScopeLevel.NATIONAL:
+        province = district = ""
+    else:
+        if not province:
+            raise ValidationError({"province": "ต้องระบุจังหวัด"})
+        if level == ScopeLevel.DISTRICT and not district:
+            raise ValidationError({"district": "ต้องระบุอำเภอ"})
+        if level == ScopeLevel.PROVINCE:
+            district = ""
+        places = Organisation.objects.filter(is_active=True, province=province)
+        if not places.exists():
+            raise ValidationError({"province": f"ไม่พบหน่วยงานในจังหวัด “{province}”"})
+        if district and not places.filter(district=district).exists():
+            raise ValidationError({"district": f"ไม่พบหน่วยงานในอำเภอ “{district}” จังหวัด{province}"})
+    scope, _ = OversightScope.objects.get_or_create(
+        user=user, level=level, province=province, district=district
+    )
+    return scope
+
+
+@transaction.atomic
+def oversight_scope_revoke(*, scope: OversightScope) -> None:
+    scope.delete()

@@ -112,3 +112,29 @@ def test_granting_a_scope_is_in_the_audit_trail():
     entry = LogEntry.objects.get_for_object(scope).get()
     assert entry.action == LogEntry.Action.CREATE
     assert entry.changes_dict["province"] == ["None", "นครราชสีมา"]
+
+
+def test_granting_by_command_checks_the_place(places):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    user = UserFactory(username="somchai")
+    out = io.StringIO()
+    call_command("grant_oversight", "somchai", "--province", "นครราชสีมา", stdout=out)
+    assert "กำกับดูแลจังหวัดนครราชสีมาแล้ว" in out.getvalue()
+    call_command(
+        "grant_oversight", "somchai", "--province", "บุรีรัมย์", "--district", "คง", stdout=out
+    )
+    assert {s.label for s in user.oversight_scopes.all()} == {
+        "อำเภอคง จังหวัดบุรีรัมย์",
+        "จังหวัดนครราชสีมา",
+    }
+    with pytest.raises(CommandError, match="ไม่พบหน่วยงานในจังหวัด “นครราชสีมมา”"):
+        call_command("grant_oversight", "somchai", "--province", "นครราชสีมมา")
+    with pytest.raises(CommandError, match="ไม่พบหน่วยงานในอำเภอ “ด่าน”"):
+        call_command("grant_oversight", "somchai", "--province", "นครราชสีมา", "--district", "ด่าน")
+    with pytest.raises(CommandError, match="ไม่พบผู้ใช้"):
+        call_command("grant_oversight", "nobody", "--national")
+    call_command("grant_oversight", "somchai", "--national", stdout=out)
+    assert _codes(user) == {"1001", "1002", "2001"}
