@@ -12,6 +12,10 @@ from django.urls import Resolver404, get_resolver, resolve
 # loosened without this list changing in the same commit.
 PUBLIC_ROUTES = [
     "p/",
+    # Added by issue 19: provinces and districts (Thai words no organisation code can contain).
+    "p/จังหวัด/",
+    "p/จังหวัด/<str:province>/",
+    "p/จังหวัด/<str:province>/อำเภอ/<str:district>/",
     "p/<str:code>/",
     "p/<str:code>/<int:year>/oit/",
     "p/<str:code>/<int:year>/oit/<str:item_code>/",
@@ -43,6 +47,11 @@ PATHS = [
     ("/healthz", "healthz"),
     ("/p/", "directory"),
     ("/p/ORG1/", "organisation"),
+    ("/p/จังหวัด/", "provinces"),
+    ("/p/จังหวัด/นครราชสีมา/", "province"),
+    ("/p/จังหวัด/นครราชสีมา/อำเภอ/คง/", "district"),
+    # An organisation whose code happens to spell a Latin word stays an organisation.
+    ("/p/province/", "organisation"),
     ("/p/ORG1/2568/oit/", "oit_index"),
     ("/p/ORG1/2568/oit/o12/", "oit_item"),
     ("/p/ORG1/2568/oit/o12/e7/", "oit_file"),
@@ -118,6 +127,8 @@ PATHS = [
     ("/frameworks/scores/import/0b5c0e9e-3f7d-4c35-9c9b-2b9f7b0f4c11/errors.xlsx", "import_errors"),
     ("/frameworks/scores/template.xlsx", "score_template"),
     ("/frameworks/scores/export.xlsx", "score_export"),
+    ("/oversight/", "dashboard"),
+    ("/oversight/export.xlsx", "export"),
 ]
 
 
