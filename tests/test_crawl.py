@@ -16,7 +16,17 @@ from tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ("anonymous", "staff", "approver", "orgadmin", "mayor", "deputy", "central", "outsider")
+PERSONAS = (
+    "anonymous",
+    "staff",
+    "approver",
+    "orgadmin",
+    "mayor",
+    "deputy",
+    "central",
+    "province",
+    "outsider",
+)
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from tests.crawler import crawl
 from .conftest import PHONE
 
 DESKTOP_WIDE = {"width": 1366, "height": 900}
-PERSONAS = ("anonymous", "staff", "approver", "orgadmin", "deputy", "central")
+PERSONAS = ("anonymous", "staff", "approver", "orgadmin", "deputy", "central", "province")
 
 # Latin words a Thai page may show: names of the assessment and its tools, file formats,
 # units, and words the NACC's own forms use in English.
