@@ -29,6 +29,8 @@ CENTRAL_ADMIN_MODELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("assessments", "score", ("view",)),
     ("assessments", "scoreimport", ("view",)),
     ("assessments", "areaanalysis", ("view",)),
+    ("assessments", "surveysettings", ("view", "add", "change")),
+    ("assessments", "surveydrive", ("view",)),
 )
 
 
