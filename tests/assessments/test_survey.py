@@ -386,3 +386,37 @@ def test_staff_override_a_link(login, org, staff, frameworks):
     response = login(staff).post(url("survey:links", org), {"iit_url": own, "eit_url": EIT})
     assert response.status_code == 302
     assert SurveyDrive.objects.get().iit_url == own
+
+
+# ---------------------------------------------------------------- dashboard and demo
+
+
+def test_the_dashboard_card_says_when_nothing_is_recorded(login, org, staff, frameworks, today):
+    page = login(staff).get(reverse("dashboard")).content.decode()
+    assert 'id="survey-card"' in page and 'id="survey-none-recorded"' in page
+    assert reverse("survey:drive", kwargs={"code": org.code, "year": YEAR}) in page
+    survey_counts_record(user=staff, organisation=org, year=YEAR, iit_responses=7, eit_responses=9)
+    page = login(staff).get(reverse("dashboard")).content.decode()
+    assert 'id="survey-none-recorded"' not in page
+    assert "ตอบแล้ว <strong>7</strong> คน" in page and "ตอบแล้ว <strong>9</strong> คน" in page
+
+
+def test_the_demo_agency_has_links_and_counts_this_year(settings, client, time_machine):
+    time_machine.move_to("2026-12-06 09:00+07:00", tick=False)
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())  # idempotent
+    from organisations.models import Organisation
+
+    org = Organisation.objects.get(code="6301401")
+    progress = survey_progress(org, 2570)
+    assert progress.framework.is_provisional  # 2570 runs on the rolled-forward framework
+    assert progress.iit.url == IIT and progress.eit.url == EIT
+    assert (progress.iit.responses, progress.eit.responses) == (18, 42)
+    assert progress.iit.minimum is None
+    assert SurveyDrive.objects.count() == 1
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="staff"))
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'id="survey-card"' in page and "ตอบแล้ว <strong>42</strong> คน" in page

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from approvals.demo import load_memos_demo, load_planning_year_memos
-from assessments.demo import ensure_planning_framework, load_scores_demo
+from assessments.demo import ensure_planning_framework, load_scores_demo, load_survey_demo
 from measures.demo import load_measures_demo, load_planning_year_demo
 from oit.demo import load_oit_demo
 from organisations.demo import load_demo
@@ -36,11 +36,12 @@ class Command(BaseCommand):
             oit_summary = load_oit_demo()
             planning_summary = load_planning_year_demo()
             planning_memos = load_planning_year_memos()
+            survey_summary = load_survey_demo()
         if options["verbosity"] >= 1:
             for line in (summary, scores_summary, memo_summary, oit_summary):
                 if line:
                     self.stdout.write(line)
-            for line in (framework_summary, planning_summary, planning_memos):
+            for line in (framework_summary, planning_summary, planning_memos, survey_summary):
                 if line:
                     self.stdout.write(line)
         # The logins, last (and even with -v0): what a newcomer needs from the output.
