@@ -121,3 +121,39 @@ def test_the_poster_page_access(client, login, poster_org, staff, approver, outs
     assert pdf["Content-Type"] == "application/pdf"
     docx = login(staff).get(url + "?format=docx")
     assert docx.status_code == 200 and docx["Content-Disposition"].endswith('.docx"')
+
+
+def test_the_guides_poster_image(demo, tmp_path):
+    """docs/images/survey-poster.png: the demo's poster page at 60 dpi (`make guide-images`
+    writes it over the guide's copy; every run checks it stays one small page)."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from django.conf import settings
+
+    pdf = document_render(kind="survey-poster", organisation=demo, fiscal_year=2570).content
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    source = tmp_path / "survey-poster.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-singlefile",
+            str(source),
+            str(tmp_path / "survey-poster"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    image = tmp_path / "survey-poster.png"
+    assert image.stat().st_size < 150_000
+    with Image.open(image) as png:
+        assert png.size[1] == 702 and abs(png.size[0] - 496) <= 1  # A4 at 60 dpi
+    target = os.environ.get("ITA_GUIDE_IMAGES")
+    if target:
+        shutil.copyfile(image, Path(settings.BASE_DIR) / target / "survey-poster.png")
