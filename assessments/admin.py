@@ -397,6 +397,23 @@ class SurveyDriveAdmin(admin.ModelAdmin):
     list_select_related = ["organisation", "fiscal_year"]
     list_filter = ["fiscal_year"]
     search_fields = ["organisation__name", "organisation__code"]
+    # The recorder as a name, not a link: central admins do not open the user admin.
+    fields = [
+        "organisation",
+        "fiscal_year",
+        "iit_url",
+        "eit_url",
+        "iit_responses",
+        "eit_responses",
+        "counts_as_of",
+        "recorded_by",
+    ]
+    readonly_fields = ["recorded_by"]
+
+    @admin.display(description="บันทึกจำนวนผู้ตอบโดย")
+    def recorded_by(self, obj):
+        user = obj.counts_recorded_by
+        return (user.get_full_name() or user.get_username()) if user else "-"
 
     def has_add_permission(self, request):
         return False
