@@ -285,7 +285,11 @@ def survey_counts_import(
         as_of = _clean_as_of(year, as_of)
     except ValidationError as exc:
         raise ValidationError(exc.message_dict["counts_as_of"]) from None
-    codes = {str(row[0]).strip() for row in rows if row and row[0] is not None}
+    codes = {
+        str(row[0]).strip()[:40]
+        for row in rows
+        if isinstance(row, list | tuple) and row and row[0] is not None
+    }
     organisations = {o.code: o for o in Organisation.objects.filter(code__in=codes, is_active=True)}
     errors: list[str] = []
     parsed: list[tuple[Organisation, int | None, int | None]] = []
@@ -295,7 +299,7 @@ def survey_counts_import(
         if not isinstance(row, list | tuple) or len(row) != 3:
             errors.append(f"{where}: ต้องมี 3 ช่อง (รหัสหน่วยงาน, จำนวนผู้ตอบ IIT, จำนวนผู้ตอบ EIT)")
             continue
-        code = str(row[0] if row[0] is not None else "").strip()
+        code = str(row[0] if row[0] is not None else "").strip()[:40]
         organisation = organisations.get(code)
         if not code:
             errors.append(f"{where}: ไม่มีรหัสหน่วยงาน")

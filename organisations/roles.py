@@ -2,8 +2,8 @@
 
 A central admin works in the portal (score imports, the catalogue's roll-forward, every
 organisation's audit trail) and in the Django admin for what has no portal screen yet: the ITA
-catalogue (frameworks, indicators, items, criteria, grade bands, analysis areas), organisations
-with their units and memberships, fiscal years. The group grants exactly the admin permissions
+catalogue (frameworks, indicators, items, criteria, grade bands, analysis areas, the IIT/EIT
+survey settings), organisations with their units and memberships, fiscal years. The group grants exactly the admin permissions
 those tasks need, so no page the portal links answers 403; `grant_central_admin` makes a user one.
 """
 

@@ -78,8 +78,20 @@ def test_a_bad_pattern_is_refused_by_the_model(frameworks):
     assert "{code}" in exc.value.message_dict["iit_link_pattern"][0]
 
 
-def test_the_central_admin_edits_the_settings_in_the_admin():
+def test_the_central_admin_edits_the_settings_in_the_admin(frameworks, central_admin, client):
+    from organisations.roles import central_admin_grant
+
     assert ("assessments", "surveysettings", ("view", "add", "change")) in CENTRAL_ADMIN_MODELS
+    central_admin_grant(central_admin)
+    client.force_login(central_admin)
+    listing = client.get("/admin/assessments/surveysettings/")
+    assert listing.status_code == 200
+    assert "ยังไม่ทราบเกณฑ์ขั้นต่ำ" in listing.content.decode()
+    settings = SurveySettings.objects.get(framework__fiscal_year__year=YEAR, framework__variant="")
+    change = f"/admin/assessments/surveysettings/{settings.pk}/change/"
+    assert client.get(change).status_code == 200
+    framework = settings.framework
+    assert client.get(f"/admin/assessments/framework/{framework.pk}/change/").status_code == 200
 
 
 def test_the_roll_forward_carries_the_settings(frameworks, central_admin):
@@ -256,6 +268,7 @@ def test_the_import_is_all_or_nothing_and_names_the_rows(
                 ("nope", 1, 1),
                 (other_org.code, 1, -5),
                 (org.code, 2, 2),
+                "not a row",
             ],
             first_row=2,
         )
@@ -263,6 +276,7 @@ def test_the_import_is_all_or_nothing_and_names_the_rows(
     assert any(m.startswith("แถวที่ 3:") and "ไม่พบหน่วยงานรหัส “nope”" in m for m in messages)
     assert any(m.startswith("แถวที่ 4:") and "จำนวนผู้ตอบ EIT" in m for m in messages)
     assert any(m.startswith("แถวที่ 5:") and "ซ้ำกับแถวที่ 2" in m for m in messages)
+    assert any(m.startswith("แถวที่ 6:") and "ต้องมี 3 ช่อง" in m for m in messages)
     assert not SurveyDrive.objects.exists()
 
 
