@@ -69,7 +69,8 @@ doc-comparisons: setup
 	rm -f $(DOC_DB)
 
 guide-images: setup e2e-deps
-	ITA_GUIDE_IMAGES=docs/images $(BIN)/pytest -p no:randomly tests/e2e/test_guide_images.py
+	ITA_GUIDE_IMAGES=docs/images $(BIN)/pytest -p no:randomly tests/e2e/test_guide_images.py \
+	    tests/documents/test_survey_poster.py::test_the_guides_poster_image
 
 setup: system-deps $(BIN)/.installed locale/th/LC_MESSAGES/django.mo
 

@@ -26,6 +26,8 @@ from .models import (
     ItemCriterion,
     Score,
     ScoreImport,
+    SurveyDrive,
+    SurveySettings,
 )
 from .services import framework_touch
 
@@ -56,6 +58,15 @@ class IndicatorInline(admin.TabularInline):
     extra = 0
 
 
+class SurveySettingsInline(admin.StackedInline):
+    """The year's IIT/EIT links and minimums, edited with its framework."""
+
+    model = SurveySettings
+    extra = 0
+    max_num = 1
+    can_delete = False
+
+
 class FrameworkImportForm(forms.Form):
     file = forms.FileField(label="ไฟล์กรอบการประเมิน (.xlsx)")
 
@@ -83,7 +94,7 @@ class FrameworkAdmin(admin.ModelAdmin):
     ]
     list_filter = ["is_provisional", "grading_kind", "fiscal_year"]
     search_fields = ["name", "variant"]
-    inlines = [GradeBandInline, IndicatorInline]
+    inlines = [GradeBandInline, IndicatorInline, SurveySettingsInline]
     actions = ["export_xlsx", "roll_forward"]
 
     @admin.action(description="ยกไปเป็นกรอบชั่วคราว (ยังไม่ประกาศ) ของปีถัดไป")
@@ -345,3 +356,70 @@ class AreaAnalysisAdmin(admin.ModelAdmin):
         "edited_by",
     ]
     search_fields = ["assessment__organisation__name"]
+
+
+@admin.register(SurveySettings)
+class SurveySettingsAdmin(admin.ModelAdmin):
+    """Central admins set each year's survey links and, once the NACC says, the minimums."""
+
+    list_display = [
+        "framework",
+        "iit_link_pattern",
+        "eit_link_pattern",
+        "iit_min_display",
+        "eit_min_display",
+        "confidence",
+    ]
+    list_select_related = ["framework__fiscal_year"]
+    list_filter = ["framework__fiscal_year"]
+
+    @admin.display(description="จำนวนผู้ตอบ IIT ขั้นต่ำ")
+    def iit_min_display(self, obj):
+        return obj.iit_min_respondents or "ยังไม่ทราบเกณฑ์ขั้นต่ำ"
+
+    @admin.display(description="จำนวนผู้ตอบ EIT ขั้นต่ำ")
+    def eit_min_display(self, obj):
+        return obj.eit_min_respondents or "ยังไม่ทราบเกณฑ์ขั้นต่ำ"
+
+
+@admin.register(SurveyDrive)
+class SurveyDriveAdmin(admin.ModelAdmin):
+    """Read only: agencies record their own (the survey page), oversight imports in bulk."""
+
+    list_display = [
+        "organisation",
+        "fiscal_year",
+        "iit_responses",
+        "eit_responses",
+        "counts_as_of",
+        "updated_at",
+    ]
+    list_select_related = ["organisation", "fiscal_year"]
+    list_filter = ["fiscal_year"]
+    search_fields = ["organisation__name", "organisation__code"]
+    # The recorder as a name, not a link: central admins do not open the user admin.
+    fields = [
+        "organisation",
+        "fiscal_year",
+        "iit_url",
+        "eit_url",
+        "iit_responses",
+        "eit_responses",
+        "counts_as_of",
+        "recorded_by",
+    ]
+    readonly_fields = ["recorded_by"]
+
+    @admin.display(description="บันทึกจำนวนผู้ตอบโดย")
+    def recorded_by(self, obj):
+        user = obj.counts_recorded_by
+        return (user.get_full_name() or user.get_username()) if user else "-"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -10,8 +10,15 @@ class AssessmentsConfig(AppConfig):
 
         # Catalogue writes invalidate the per-process catalogue memo and the public page cache.
         from . import signals
-        from .models import AreaAnalysis, Framework, Item, ItemCriterion
+        from .models import (
+            AreaAnalysis,
+            Framework,
+            Item,
+            ItemCriterion,
+            SurveyDrive,
+            SurveySettings,
+        )
 
         signals.connect()
-        for model in (AreaAnalysis, Framework, Item, ItemCriterion):
+        for model in (AreaAnalysis, Framework, Item, ItemCriterion, SurveySettings, SurveyDrive):
             auditlog.register(model)

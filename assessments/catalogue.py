@@ -23,6 +23,7 @@ from ita_portal.thai.dates import ThaiDateError, format_date_numeric, parse_date
 from .lineage import provisional_replace
 from .models import (
     MAX_BE_YEAR,
+    MAX_SURVEY_RESPONSES,
     MIN_BE_YEAR,
     TOOL_INDICATORS,
     TOOL_ITEM_PREFIX,
@@ -34,7 +35,9 @@ from .models import (
     Indicator,
     Item,
     ItemCriterion,
+    SurveySettings,
     Tool,
+    survey_pattern_error,
 )
 
 ITEM_CODE_RE = re.compile(r"^([ieo])([1-9][0-9]*)$")
@@ -101,6 +104,39 @@ class FrameworkData:
     indicators: list[dict[str, Any]] = field(default_factory=list)
     items: list[ItemData] = field(default_factory=list)
     areas: list[dict[str, Any]] = field(default_factory=list)
+    #: the IIT/EIT survey settings (SurveySettings fields), or None when the data has none
+    survey: dict[str, Any] | None = None
+
+
+#: the fields of SurveySettings a fixture's "survey" block may give
+SURVEY_FIELDS = (
+    "iit_link_pattern",
+    "eit_link_pattern",
+    "iit_min_respondents",
+    "eit_min_respondents",
+    "opens_on",
+    "closes_on",
+    "source",
+    "confidence",
+)
+SURVEY_SHEET = "แบบวัด IIT/EIT"
+
+
+def _survey_from_json(raw: Any) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ValueError("survey")
+    survey: dict[str, Any] = {}
+    for name in SURVEY_FIELDS:
+        value = raw.get(name)
+        if name.endswith("_respondents"):
+            survey[name] = None if value in (None, "") else _int(value)
+        elif name in ("opens_on", "closes_on"):
+            survey[name] = _optional_date(value)
+        else:
+            survey[name] = str(value or "").strip()
+    return survey
 
 
 @dataclass
@@ -198,6 +234,7 @@ def parse_json(data: dict[str, Any], sheet: str = "JSON") -> FrameworkData:
                 }
                 for n, a in enumerate(data.get("analysis_areas", []), start=1)
             ],
+            survey=_survey_from_json(data.get("survey")),
         )
     except (KeyError, ValueError, InvalidOperation, TypeError, ThaiDateError) as exc:
         errors.append(RowError(sheet, None, "", str(exc), "ข้อมูลกรอบการประเมินไม่ครบหรือไม่ถูกต้อง"))
@@ -425,8 +462,26 @@ def validate(fw: FrameworkData, sheet_names: dict[str, str] | None = None) -> No
         for code in area["items"]:
             if code not in codes:
                 err(SHEET_AREAS, area["row"], "ข้อการประเมิน", code, "ไม่พบข้อนี้ในกรอบการประเมิน")
+    if fw.survey:
+        _validate_survey(fw.survey, err)
     if errors:
         raise CatalogueError(errors)
+
+
+def _validate_survey(survey: dict[str, Any], err) -> None:
+    labels = {name: str(SurveySettings._meta.get_field(name).verbose_name) for name in survey}
+    for name in ("iit_link_pattern", "eit_link_pattern"):
+        message = survey_pattern_error(survey[name])
+        if message or len(survey[name]) > 500:
+            err(SURVEY_SHEET, None, labels[name], survey[name], message or "ยาวเกิน 500 ตัวอักษร")
+    for name in ("iit_min_respondents", "eit_min_respondents"):
+        value = survey[name]
+        if value is not None and not 1 <= value <= MAX_SURVEY_RESPONSES:
+            err(SURVEY_SHEET, None, labels[name], value, f"ต้องอยู่ระหว่าง 1–{MAX_SURVEY_RESPONSES:,}")
+    if survey["opens_on"] and survey["closes_on"] and survey["opens_on"] > survey["closes_on"]:
+        err(SURVEY_SHEET, None, labels["closes_on"], survey["closes_on"], "ต้องไม่ก่อนวันเปิดให้ตอบ")
+    if len(survey["source"]) > 2000 or len(survey["confidence"]) > 255:
+        err(SURVEY_SHEET, None, labels["source"], "", "แหล่งที่มาหรือความเชื่อมั่นยาวเกินกำหนด")
 
 
 # ---------------------------------------------------------------- writing
@@ -565,7 +620,21 @@ def framework_save(*, data: FrameworkData, update: bool = False) -> tuple[Framew
             )
             obj.items.set(wanted)
             stats.created += 1
+    if data.survey is not None:
+        _save_survey(framework, data.survey, update, stats)
     return framework, stats
+
+
+def _save_survey(framework: Framework, survey: dict[str, Any], update: bool, stats) -> None:
+    """Create the year's survey settings when missing; with `update`, overwrite what differs.
+    A value the data leaves empty (an unknown minimum, no window) never clears an admin's."""
+    values = {k: v for k, v in survey.items() if v not in (None, "")}
+    existing = SurveySettings.objects.filter(framework=framework).first()
+    if existing is None:
+        SurveySettings.objects.create(framework=framework, **values)
+        stats.created += 1
+    else:
+        _apply(existing, values, update, stats)
 
 
 def _same_text(a: str, b: str) -> bool:

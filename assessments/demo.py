@@ -174,3 +174,27 @@ def ensure_planning_framework(today=None) -> str:
         f"กรอบการประเมินปี {planning} ยังไม่ประกาศ: สร้างกรอบชั่วคราวจากปี "
         f"{rolled[0].fiscal_year.year - 1} แล้ว (/frameworks/{planning}/)"
     )
+
+
+def load_survey_demo(today=None) -> str:
+    """The demo agency's IIT/EIT drive this year: the links from the year's pattern and the
+    counts its staff recorded (once; a re-run keeps what is there)."""
+    from .selectors import survey_progress
+    from .services import survey_counts_record
+
+    organisation = Organisation.objects.filter(code=DEMO_ORG_CODE).first()
+    staff = get_user_model().objects.filter(username="staff").first()
+    if organisation is None or staff is None:
+        return ""
+    year = years_for(organisation, today).planning
+    progress = survey_progress(organisation, year)
+    if not progress.has_counts:
+        survey_counts_record(
+            user=staff, organisation=organisation, year=year, iit_responses=18, eit_responses=42
+        )
+        progress = survey_progress(organisation, year)
+    return (
+        f"แบบวัด IIT/EIT ปี {year}: {progress.iit.url or '(ยังไม่มีลิงก์)'} ผู้ตอบ IIT "
+        f"{progress.iit.responses} คน, EIT {progress.eit.responses} คน "
+        f"(/o/{organisation.code}/{year}/survey/)"
+    )

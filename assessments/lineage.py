@@ -29,6 +29,7 @@ from .models import (
     Indicator,
     Item,
     ItemCriterion,
+    SurveySettings,
 )
 
 
@@ -161,7 +162,27 @@ def framework_roll_forward(*, source: Framework, user) -> Framework:
             framework=framework, number=area.number, name=area.name
         )
         new_area.items.set([items[i.pk] for i in area.items.all() if i.pk in items])
+    _copy_survey_settings(source, framework)
     return framework
+
+
+def _copy_survey_settings(source: Framework, framework: Framework) -> None:
+    """The survey links and minimums carry over; the window does not (the NACC sets it each
+    year, as it does the ITAS window)."""
+    settings = SurveySettings.objects.filter(framework=source).first()
+    if settings is None:
+        return
+    SurveySettings.objects.create(
+        framework=framework,
+        iit_link_pattern=settings.iit_link_pattern,
+        eit_link_pattern=settings.eit_link_pattern,
+        iit_min_respondents=settings.iit_min_respondents,
+        eit_min_respondents=settings.eit_min_respondents,
+        source=(
+            f"คัดลอกจากกรอบการประเมินปี {source.fiscal_year.year} (ยังไม่ประกาศ)\n{settings.source}"
+        )[:2000],
+        confidence=settings.confidence,
+    )
 
 
 def _group(framework: Framework) -> str:

@@ -551,3 +551,198 @@ class AreaAnalysis(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.assessment} – {self.area}"
+
+
+# ---------------------------------------------------------------- the survey drive (IIT/EIT)
+
+#: the most responses a count may say (an agency's staff or service users; bounds every input)
+MAX_SURVEY_RESPONSES = 100_000
+#: where a link pattern puts the agency's code
+SURVEY_CODE_PLACEHOLDER = "{code}"
+MAX_SURVEY_URL = 500
+
+
+class SurveySettings(TimeStamped):
+    """How agencies reach the NACC's IIT and EIT surveys in one framework's year, and how many
+    respondents each needs: data a central admin edits, shipped only where sourced.
+
+    A minimum left empty is unknown (the portal says so and never guesses one).
+    """
+
+    framework = models.OneToOneField(
+        Framework,
+        on_delete=models.CASCADE,
+        related_name="survey_settings",
+        verbose_name="กรอบการประเมิน",
+    )
+    iit_link_pattern = models.CharField(
+        "รูปแบบลิงก์แบบวัด IIT",
+        max_length=MAX_SURVEY_URL,
+        blank=True,
+        help_text="ใส่ {code} แทนรหัสหน่วยงาน เช่น https://itas.nacc.go.th/go/iit/{code}",
+    )
+    eit_link_pattern = models.CharField(
+        "รูปแบบลิงก์แบบวัด EIT",
+        max_length=MAX_SURVEY_URL,
+        blank=True,
+        help_text="ใส่ {code} แทนรหัสหน่วยงาน เช่น https://itas.nacc.go.th/go/eit/{code}",
+    )
+    iit_min_respondents = models.PositiveIntegerField(
+        "จำนวนผู้ตอบ IIT ขั้นต่ำ",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SURVEY_RESPONSES)],
+        help_text="เว้นว่างเมื่อยังไม่ทราบเกณฑ์ (ระบบจะแสดงว่า “ยังไม่ทราบเกณฑ์ขั้นต่ำ”)",
+    )
+    eit_min_respondents = models.PositiveIntegerField(
+        "จำนวนผู้ตอบ EIT ขั้นต่ำ",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SURVEY_RESPONSES)],
+        help_text="เว้นว่างเมื่อยังไม่ทราบเกณฑ์ (ระบบจะแสดงว่า “ยังไม่ทราบเกณฑ์ขั้นต่ำ”)",
+    )
+    opens_on = models.DateField("เปิดให้ตอบแบบวัด IIT/EIT", null=True, blank=True)
+    closes_on = models.DateField("ปิดรับคำตอบแบบวัด IIT/EIT", null=True, blank=True)
+    source = models.TextField("แหล่งที่มา", blank=True, max_length=limits.SHORT)
+    confidence = models.CharField("ความเชื่อมั่น", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "การตั้งค่าแบบวัด IIT/EIT"
+        verbose_name_plural = "การตั้งค่าแบบวัด IIT/EIT"
+        ordering = ["-framework__fiscal_year__year", "framework__variant"]
+        constraints = [
+            limits.length_check("surveysettings", "source", limits.SHORT),
+            models.CheckConstraint(
+                condition=Q(iit_min_respondents__isnull=True)
+                | (
+                    Q(iit_min_respondents__gte=1) & Q(iit_min_respondents__lte=MAX_SURVEY_RESPONSES)
+                ),
+                name="survey_settings_iit_min_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(eit_min_respondents__isnull=True)
+                | (
+                    Q(eit_min_respondents__gte=1) & Q(eit_min_respondents__lte=MAX_SURVEY_RESPONSES)
+                ),
+                name="survey_settings_eit_min_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_on__isnull=True)
+                | Q(closes_on__isnull=True)
+                | Q(opens_on__lte=F("closes_on")),
+                name="survey_settings_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"แบบวัด IIT/EIT – {self.framework}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        for name in ("iit_link_pattern", "eit_link_pattern"):
+            message = survey_pattern_error(getattr(self, name))
+            if message:
+                errors[name] = message
+        if self.opens_on and self.closes_on and self.opens_on > self.closes_on:
+            errors["closes_on"] = "วันปิดรับคำตอบต้องไม่ก่อนวันเปิดให้ตอบ"
+        if errors:
+            raise ValidationError(errors)
+
+    def link_for(self, tool: str, code: str) -> str:
+        """The agency's survey address from this year's pattern ("" without a pattern)."""
+        pattern = self.iit_link_pattern if tool == Tool.IIT else self.eit_link_pattern
+        return pattern.replace(SURVEY_CODE_PLACEHOLDER, code) if pattern else ""
+
+    def minimum_for(self, tool: str) -> int | None:
+        return self.iit_min_respondents if tool == Tool.IIT else self.eit_min_respondents
+
+
+def survey_pattern_error(pattern: str) -> str:
+    """Why a link pattern is unusable, in Thai ("" when it is fine or empty)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    if not pattern:
+        return ""
+    if SURVEY_CODE_PLACEHOLDER not in pattern:
+        return "รูปแบบลิงก์ต้องมี {code} ตรงตำแหน่งรหัสหน่วยงาน"
+    try:
+        URLValidator(schemes=["https", "http"])(pattern.replace(SURVEY_CODE_PLACEHOLDER, "1234567"))
+    except ValidationError:
+        return "รูปแบบลิงก์ไม่ใช่ที่อยู่เว็บที่ถูกต้อง (ต้องขึ้นต้นด้วย https:// หรือ http://)"
+    return ""
+
+
+class SurveyDrive(OrganisationOwned, TimeStamped):
+    """One agency's IIT/EIT drive in one fiscal year: its own survey links (empty = the year's
+    pattern with its code) and the response counts its staff read off ITAS."""
+
+    organisation_path = "organisation_id"
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="survey_drives",
+        verbose_name="หน่วยงาน",
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="survey_drives", verbose_name="ปีงบประมาณ"
+    )
+    iit_url = models.URLField(
+        "ลิงก์แบบวัด IIT ของหน่วยงาน",
+        max_length=MAX_SURVEY_URL,
+        blank=True,
+        help_text="เว้นว่างเพื่อใช้ลิงก์ตามรูปแบบของปี",
+    )
+    eit_url = models.URLField(
+        "ลิงก์แบบวัด EIT ของหน่วยงาน",
+        max_length=MAX_SURVEY_URL,
+        blank=True,
+        help_text="เว้นว่างเพื่อใช้ลิงก์ตามรูปแบบของปี",
+    )
+    iit_responses = models.PositiveIntegerField(
+        "จำนวนผู้ตอบ IIT",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_SURVEY_RESPONSES)],
+    )
+    eit_responses = models.PositiveIntegerField(
+        "จำนวนผู้ตอบ EIT",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_SURVEY_RESPONSES)],
+    )
+    counts_as_of = models.DateField("ข้อมูลจำนวนผู้ตอบ ณ วันที่", null=True, blank=True)
+    counts_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="บันทึกจำนวนผู้ตอบโดย",
+    )
+
+    class Meta:
+        verbose_name = "การชวนตอบแบบวัด IIT/EIT"
+        verbose_name_plural = "การชวนตอบแบบวัด IIT/EIT"
+        ordering = ["organisation", "-fiscal_year__year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "fiscal_year"], name="survey_drive_unique_org_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(iit_responses__isnull=True)
+                | (Q(iit_responses__gte=0) & Q(iit_responses__lte=MAX_SURVEY_RESPONSES)),
+                name="survey_drive_iit_responses_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(eit_responses__isnull=True)
+                | (Q(eit_responses__gte=0) & Q(eit_responses__lte=MAX_SURVEY_RESPONSES)),
+                name="survey_drive_eit_responses_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"แบบวัด IIT/EIT – {self.organisation} ปี {self.fiscal_year.year}"

@@ -10,7 +10,17 @@ from django.utils import timezone
 from ita_portal.thai import dates as thai
 from organisations.models import OrganisationType
 
-from .models import Assessment, FiscalYear, Framework, Indicator, Item, Score
+from .models import (
+    Assessment,
+    FiscalYear,
+    Framework,
+    Indicator,
+    Item,
+    Score,
+    SurveyDrive,
+    SurveySettings,
+    Tool,
+)
 
 
 def framework_list() -> QuerySet[Framework]:
@@ -198,3 +208,124 @@ def latest_scored_year() -> int | None:
         .values_list("fiscal_year__year", flat=True)
         .first()
     )
+
+
+# ---------------------------------------------------------------- the survey drive (IIT/EIT)
+
+
+@dataclass(frozen=True)
+class SurveyTool:
+    """One survey (IIT or EIT) of an agency's year: its link, its count against the minimum."""
+
+    tool: str
+    url: str
+    #: the link comes from the year's pattern (the agency has not set its own)
+    is_default: bool
+    responses: int | None
+    #: None: the minimum is unknown (the portal never guesses one)
+    minimum: int | None
+
+    @property
+    def label(self) -> str:
+        return "IIT" if self.tool == Tool.IIT else "EIT"
+
+    @property
+    def minimum_known(self) -> bool:
+        return self.minimum is not None
+
+    @property
+    def percent(self) -> int | None:
+        """The count as a share of the minimum, 0–100 (None while either is unknown)."""
+        if self.minimum is None or self.responses is None:
+            return None
+        return min(100, self.responses * 100 // self.minimum)
+
+    @property
+    def shortfall(self) -> int | None:
+        if self.minimum is None or self.responses is None:
+            return None
+        return max(0, self.minimum - self.responses)
+
+    @property
+    def met(self) -> bool | None:
+        if self.minimum is None or self.responses is None:
+            return None
+        return self.responses >= self.minimum
+
+
+@dataclass(frozen=True)
+class SurveyProgress:
+    organisation_id: int
+    year: int
+    framework: Framework | None
+    settings: SurveySettings | None
+    drive: SurveyDrive | None
+    iit: SurveyTool
+    eit: SurveyTool
+
+    @property
+    def tools(self) -> tuple[SurveyTool, SurveyTool]:
+        return (self.iit, self.eit)
+
+    @property
+    def has_counts(self) -> bool:
+        return self.iit.responses is not None or self.eit.responses is not None
+
+    @property
+    def counts_as_of(self) -> date | None:
+        return self.drive.counts_as_of if self.drive else None
+
+
+def _survey_tool(tool: str, organisation, settings, drive) -> SurveyTool:
+    own = (drive.iit_url if tool == Tool.IIT else drive.eit_url) if drive else ""
+    default = settings.link_for(tool, organisation.code) if settings else ""
+    responses = None
+    if drive is not None:
+        responses = drive.iit_responses if tool == Tool.IIT else drive.eit_responses
+    return SurveyTool(
+        tool=tool,
+        url=own or default,
+        is_default=not own,
+        responses=responses,
+        minimum=settings.minimum_for(tool) if settings else None,
+    )
+
+
+def survey_progress_for(organisations: Iterable, year: int) -> dict[int, SurveyProgress]:
+    """{organisation id: its survey links, counts and minimums in `year`} in two queries
+    whatever the number of organisations (the frameworks of the year with their settings, and
+    the organisations' drives)."""
+    organisations = list(organisations)
+    frameworks = {
+        f.variant: f
+        for f in Framework.objects.filter(fiscal_year__year=year).select_related(
+            "fiscal_year", "survey_settings"
+        )
+    }
+    drives = {
+        d.organisation_id: d
+        for d in SurveyDrive.objects.filter(
+            fiscal_year__year=year, organisation_id__in=[o.pk for o in organisations]
+        )
+    }
+    found = {}
+    for organisation in organisations:
+        variant = "" if organisation.type == OrganisationType.OTHER else LOCAL_GOVERNMENT_VARIANT
+        framework = frameworks.get(variant) or frameworks.get("")
+        settings = getattr(framework, "survey_settings", None) if framework else None
+        drive = drives.get(organisation.pk)
+        found[organisation.pk] = SurveyProgress(
+            organisation_id=organisation.pk,
+            year=year,
+            framework=framework,
+            settings=settings,
+            drive=drive,
+            iit=_survey_tool(Tool.IIT, organisation, settings, drive),
+            eit=_survey_tool(Tool.EIT, organisation, settings, drive),
+        )
+    return found
+
+
+def survey_progress(organisation, year: int) -> SurveyProgress:
+    """One agency's survey drive in `year` (nothing is written: defaults are computed)."""
+    return survey_progress_for([organisation], year)[organisation.pk]

@@ -18,7 +18,7 @@ class DocumentsConfig(AppConfig):
         worker_init.connect(_warm_up, weak=False, dispatch_uid="documents-warm-up")
 
         # The engine's document kinds register themselves on import.
-        from .kinds import analysis, measures, sample  # noqa: F401
+        from .kinds import analysis, measures, sample, survey  # noqa: F401
 
 
 def _warm_up(**kwargs) -> None:

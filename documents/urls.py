@@ -11,4 +11,5 @@ urlpatterns = [
     path(
         "<fiscal_year:year>/analysis/document/", views.analysis_document, name="analysis_document"
     ),
+    path("<fiscal_year:year>/survey/poster/", views.survey_poster, name="survey_poster"),
 ]

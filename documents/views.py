@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ita_portal.forms import parse_id
 from measures.selectors import rounds_for_year
@@ -132,4 +132,24 @@ def analysis_document(request, code: str, year: int):
     except DocumentError as exc:
         messages.error(request, str(exc))
         return redirect("measures:analysis_edit", code=code, year=year)
+    return document_response(document)
+
+
+@login_required
+@require_safe
+def survey_poster(request, code: str, year: int):
+    """The IIT/EIT poster (A4, one page) on screen, or as a PDF or Word download."""
+    organisation = organisation_for(request.user, code, Action.VIEW)
+    options = DocumentOptions(thai_digits=request.GET.get("thai_digits") in {"1", "on", "true"})
+    try:
+        document = document_render(
+            kind="survey-poster",
+            organisation=organisation,
+            fiscal_year=year,
+            output=_output(request),
+            options=options,
+        )
+    except DocumentError as exc:
+        messages.error(request, str(exc))
+        return redirect("survey:drive", code=code, year=year)
     return document_response(document)

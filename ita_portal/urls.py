@@ -69,6 +69,7 @@ urlpatterns = [
     path("o/<str:code>/", include("approvals.urls")),
     path("o/<str:code>/", include("publication.urls")),
     path("o/<str:code>/", include("assessments.score_urls")),
+    path("o/<str:code>/", include("assessments.survey_urls")),
     path("o/<str:code>/", include("oit.urls")),
     path("frameworks/", include("assessments.urls")),
     path("oversight/", include("oversight.urls")),

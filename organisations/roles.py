@@ -2,8 +2,8 @@
 
 A central admin works in the portal (score imports, the catalogue's roll-forward, every
 organisation's audit trail) and in the Django admin for what has no portal screen yet: the ITA
-catalogue (frameworks, indicators, items, criteria, grade bands, analysis areas), organisations
-with their units and memberships, fiscal years. The group grants exactly the admin permissions
+catalogue (frameworks, indicators, items, criteria, grade bands, analysis areas, the IIT/EIT
+survey settings), organisations with their units and memberships, fiscal years. The group grants exactly the admin permissions
 those tasks need, so no page the portal links answers 403; `grant_central_admin` makes a user one.
 """
 
@@ -30,6 +30,8 @@ CENTRAL_ADMIN_MODELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("assessments", "score", ("view",)),
     ("assessments", "scoreimport", ("view",)),
     ("assessments", "areaanalysis", ("view",)),
+    ("assessments", "surveysettings", ("view", "add", "change")),
+    ("assessments", "surveydrive", ("view",)),
 )
 
 

@@ -23,7 +23,7 @@ from approvals.selectors import (
     waiting_for,
 )
 from assessments.models import Framework
-from assessments.selectors import years_for
+from assessments.selectors import survey_progress, years_for
 from documents.registry import KINDS
 from ita_portal.forms import parse_id
 from ita_portal.thai import dates as thai
@@ -77,6 +77,8 @@ def dashboard(request):
         context["years"] = years
         context["framework"] = years.planning_framework
         context["units"] = organisation.units.all()
+        # The IIT/EIT drive of this year: links, counts recorded, the minimum if known.
+        context["survey"] = survey_progress(organisation, years.planning)
         # During the OIT window the readiness board comes first.
         if years.oit_window_open:
             context["oit_board"] = oit_board(organisation, years.oit)

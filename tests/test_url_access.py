@@ -362,6 +362,15 @@ EXPECTED: dict[str, list[Case]] = {
         )
     ],
     "oit:measure_from_item": [Case("post", EDIT, lambda w: year(w, item_code="o14"))],
+    # -- the IIT/EIT survey drive
+    "survey:drive": [Case("get", VIEW, year)],
+    "survey:links": [
+        Case("post", EDIT, year, data=lambda w: {"iit_url": "https://example.go.th/iit"})
+    ],
+    "survey:counts": [
+        Case("post", EDIT, year, data=lambda w: {"iit_responses": "10", "eit_responses": "5"})
+    ],
+    "documents:survey_poster": [Case("get", VIEW, year)],
     # -- score import (central admins only)
     "assessments:import_list": [Case("get", CENTRAL), Case("post", CENTRAL)],
     "assessments:import_detail": [Case("get", CENTRAL, lambda w: {"pk": w.score_import.pk})],

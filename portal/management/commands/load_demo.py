@@ -13,6 +13,7 @@ from assessments.demo import (
     ensure_planning_framework,
     load_neighbour_scores_demo,
     load_scores_demo,
+    load_survey_demo,
 )
 from measures.demo import load_measures_demo, load_planning_year_demo
 from oit.demo import load_oit_demo
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             oit_summary = load_oit_demo()
             planning_summary = load_planning_year_demo()
             planning_memos = load_planning_year_memos()
+            survey_summary = load_survey_demo()
             neighbours = load_neighbour_scores_demo()
         # The oversight dashboard's rows, now (the queue keeps them current from here on).
         statuses = agency_statuses_refresh(
@@ -51,7 +53,13 @@ class Command(BaseCommand):
             for line in (summary, scores_summary, memo_summary, oit_summary):
                 if line:
                     self.stdout.write(line)
-            for line in (framework_summary, planning_summary, planning_memos, neighbours):
+            for line in (
+                framework_summary,
+                planning_summary,
+                planning_memos,
+                survey_summary,
+                neighbours,
+            ):
                 if line:
                     self.stdout.write(line)
             self.stdout.write(f"สถานะสำหรับแดชบอร์ดติดตามหน่วยงาน: {statuses} แถว")
