@@ -77,6 +77,9 @@ def _call(send) -> None:
         raise RefusedError(f"LINE ไม่รับข้อความ ({status})") from exc
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         raise TransportError(f"ติดต่อ LINE ไม่ได้: {type(exc).__name__}") from exc
+    except ValueError:
+        # A 2xx whose body the SDK could not read: LINE accepted the message.
+        logger.warning("LINE accepted a call but its answer could not be read")
 
 
 def push(*, to: str, text: str, retry_key: str) -> None:
