@@ -119,8 +119,12 @@ def _round_deadlines(today: date) -> list[Reminder]:
 
 def _oit_windows(today: date) -> list[Reminder]:
     due = []
-    opening = oit_windows_between(today - timedelta(days=OIT_OPENING_GRACE_DAYS), today)
-    closing = oit_windows_between(today, today + timedelta(days=max(OIT_CLOSING_NOTICES)))
+    opening = oit_windows_between(
+        today - timedelta(days=OIT_OPENING_GRACE_DAYS), today, closing=False
+    )
+    closing = oit_windows_between(
+        today, today + timedelta(days=max(OIT_CLOSING_NOTICES)), closing=True
+    )
     for framework, event in [(f, Event.OIT_WINDOW_OPENING) for f in opening] + [
         (f, Event.OIT_WINDOW_CLOSING) for f in closing
     ]:
