@@ -29,6 +29,8 @@ CENTRAL_ADMIN_MODELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("assessments", "score", ("view",)),
     ("assessments", "scoreimport", ("view",)),
     ("assessments", "areaanalysis", ("view",)),
+    # The log of notices sent (e-mail, LINE), read-only.
+    ("notify", "delivery", ("view",)),
 )
 
 

@@ -248,6 +248,7 @@ EXPECTED: dict[str, list[Case]] = {
     "documents:document_index": [Case("get", VIEW, year)],
     "documents:document": [Case("get", VIEW, lambda w: year(w, kind="measure-plan"))],
     "audit_trail": [Case("get", MANAGE, code)],
+    "organisation_deliveries": [Case("get", MANAGE, code)],
     "audit_trail_all": [Case("get", CENTRAL)],  # every organisation's trail
     "approvals:memo_list": [Case("get", VIEW, code)],
     "approvals:memo_create": [

@@ -271,3 +271,29 @@ def test_the_user_menu_links_the_page(staff, client):
     client.force_login(staff)
     page = client.get(reverse("dashboard")).content.decode()
     assert f'href="{reverse("notify:preferences")}"' in page
+
+
+def test_the_org_admin_page_lists_the_organisations_deliveries_only(
+    org, other_org, staff, org_admin, outsider, client
+):
+    for user, organisation, title in (
+        (staff, org, "ของหน่วยงานนี้"),
+        (outsider, other_org, "ของหน่วยงานอื่น"),
+    ):
+        services.notify_user(
+            user=user,
+            event=Event.MEMO_RETURNED,
+            title=title,
+            organisation_name=organisation.name,
+            organisation_id=organisation.pk,
+            link=LINK,
+            dedupe_key="x",
+        )
+    url = reverse("organisation_deliveries", args=[org.code])
+    client.force_login(org_admin)
+    page = client.get(url).content.decode()
+    assert "ของหน่วยงานนี้" in page and "ของหน่วยงานอื่น" not in page
+    client.force_login(staff)
+    assert client.get(url).status_code == 403
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404

@@ -23,9 +23,8 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
+from notify.demo import DEMO_LINE_USER
 from notify.fake_line import FakeLine
-
-DEMO_LINE_USER = "U" + "d" * 32
 
 
 def signed_webhook_body(*, text: str, secret: str, user_id: str = DEMO_LINE_USER) -> tuple:
@@ -60,6 +59,9 @@ class Command(BaseCommand):
         parser.add_argument("--send-code", help="ส่งรหัสเชื่อมต่อเข้า webhook ในฐานะผู้ใช้ LINE")
         parser.add_argument("--secret", default="local", help="LINE_CHANNEL_SECRET ของพอร์ทัล")
         parser.add_argument("--webhook", default="http://127.0.0.1:8000/line/webhook")
+        parser.add_argument(
+            "--user-id", default=DEMO_LINE_USER, help="LINE user ID ผู้ส่ง (ค่าเริ่มต้น: ของ demo)"
+        )
 
     def handle(self, *args, **options):
         if options["send_code"]:
@@ -85,7 +87,9 @@ class Command(BaseCommand):
             fake.server.server_close()
 
     def _send_code(self, options):
-        body, signature = signed_webhook_body(text=options["send_code"], secret=options["secret"])
+        body, signature = signed_webhook_body(
+            text=options["send_code"], secret=options["secret"], user_id=options["user_id"]
+        )
         request = urllib.request.Request(
             options["webhook"],
             data=body,

@@ -11,6 +11,7 @@ from django.db import transaction
 from approvals.demo import load_memos_demo, load_planning_year_memos
 from assessments.demo import ensure_planning_framework, load_scores_demo
 from measures.demo import load_measures_demo, load_planning_year_demo
+from notify.demo import load_line_demo
 from oit.demo import load_oit_demo
 from organisations.demo import load_demo
 from organisations.models import Role
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             raise CommandError("ข้อมูลตัวอย่างใช้สำหรับเครื่องนักพัฒนาเท่านั้น (ใช้ --force หากแน่ใจ)")
         with transaction.atomic():
             users = load_demo()
+            # Before the memos: their notices reach the linked LINE account too (when LINE is on).
+            line_summary = load_line_demo()
             summary = load_measures_demo()
             scores_summary = load_scores_demo()
             memo_summary = load_memos_demo()
@@ -40,7 +43,7 @@ class Command(BaseCommand):
             for line in (summary, scores_summary, memo_summary, oit_summary):
                 if line:
                     self.stdout.write(line)
-            for line in (framework_summary, planning_summary, planning_memos):
+            for line in (framework_summary, planning_summary, planning_memos, line_summary):
                 if line:
                     self.stdout.write(line)
         # The logins, last (and even with -v0): what a newcomer needs from the output.
