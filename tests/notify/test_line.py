@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notify import services
+from notify.management.commands.line_test_server import signed_webhook_body
 from notify.models import Delivery, DeliveryStatus, Event, LineLink, LinkCode
-from tests.notify.conftest import LINE_USER, TOKEN, sign, text_event, webhook_body
+from tests.notify.conftest import LINE_USER, SECRET, TOKEN, sign, text_event, webhook_body
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +264,11 @@ def test_an_unreachable_server_is_a_transport_error_retried(
     delivery = Delivery.objects.get(channel="line")
     assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 5
     assert "ติดต่อ LINE ไม่ได้" in delivery.last_error
+
+
+def test_the_local_trial_command_sends_a_call_the_webhook_accepts(fake_line, staff, post_webhook):
+    """`manage.py line_test_server --send-code` plays the LINE user (docs/deploy.md)."""
+    code = services.line_link_code_create(user=staff)
+    body, signature = signed_webhook_body(text=code, secret=SECRET, user_id=LINE_USER)
+    assert post_webhook(body, signature=signature).status_code == 200
+    assert LineLink.objects.get(user=staff).line_user_id == LINE_USER

@@ -1,9 +1,12 @@
 """notify_user: channels per preference, once per key, the message's shape (title, organisation,
 link; no content), the retry set-up, and the user's page (their own data only)."""
 
+import io
+
 import pytest
 from auditlog.models import LogEntry
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from approvals import services as memos
@@ -13,6 +16,7 @@ from notify.channels import TransportError
 from notify.models import Channel, ChannelPreference, Delivery, DeliveryStatus, Event, LineLink
 from notify.sending import MAX_ATTEMPTS, delivery_send
 from notify.tasks import send_delivery
+from tests.factories import UserFactory
 from tests.memo_helpers import act, new_memo, setup_chain
 from tests.notify.conftest import LINE_USER
 
@@ -297,3 +301,22 @@ def test_the_org_admin_page_lists_the_organisations_deliveries_only(
     assert client.get(url).status_code == 403
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_central_admins_read_the_log_in_the_django_admin_read_only(staff, client):
+    UserFactory(username="central-user")
+    call_command("grant_central_admin", "central-user", stdout=io.StringIO())
+    (delivery,) = services.notify_user(
+        user=staff,
+        event=Event.MEMO_RETURNED,
+        title="ส่งกลับ",
+        organisation_name=ORG,
+        link=LINK,
+        dedupe_key="x",
+    )
+    client.force_login(type(staff).objects.get(username="central-user"))
+    assert "ส่งกลับ" in client.get("/admin/notify/delivery/").content.decode()
+    change = client.get(f"/admin/notify/delivery/{delivery.pk}/change/")
+    assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
+    assert client.get("/admin/notify/delivery/add/").status_code == 403
+    assert client.post(f"/admin/notify/delivery/{delivery.pk}/delete/").status_code == 403
