@@ -1,56 +1,65 @@
-"""E-mails about memos: a step waits for someone, a memo came back, a memo was approved and
-published (or its publication failed).
+"""Notices about memos: a step waits for someone, a memo came back, a memo was approved and
+published (or its publication failed), a delegation came into force.
 
-Sent after the transaction commits (callers use `transaction.on_commit`), so nobody is told of a
-decision that was rolled back. Links are built on SITE_URL, never on the request's host.
+Each goes through `notify.services.notify_user`, which sends it by e-mail and on LINE as the
+user chose and logs it. A notice carries a title, the organisation and a link, never the memo's
+subject or a comment (PDPA): the reader signs in to see them. Sent after the transaction commits
+(callers use `transaction.on_commit`), so nobody is told of a decision that was rolled back.
+Links are built on SITE_URL, never on the request's host.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
 from ita_portal.thai import dates as thai
+from notify.messages import title_for
+from notify.models import Event
+from notify.services import notify_user
 from organisations.models import Membership, Role
 
 from .models import ApprovalStep, Decision, Delegation, Memo, PublicationState
 from .selectors import current_step, delegates_of
 
-WAITING = "มีบันทึกข้อความรอท่านพิจารณา"
 
-
-def _mail(user, subject: str, body: str) -> None:
-    if not user.email:
-        return
-    send_mail(
-        subject=f"[ITA Portal] {subject}",
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[user.email],
-        fail_silently=True,
-    )
-
-
-def _send(user, subject: str, memo: Memo, text: str) -> None:
-    link = settings.SITE_URL + reverse(
+def memo_link(memo: Memo) -> str:
+    return settings.SITE_URL + reverse(
         "approvals:memo_detail", args=[memo.organisation.code, memo.pk]
     )
-    _mail(
-        user,
-        subject,
-        f"{text}\n\nเรื่อง: {memo.subject}\nหน่วยงาน: {memo.organisation.name}\n\n{link}",
+
+
+def _send(user, event: str, memo: Memo, dedupe_key: str, **values) -> None:
+    notify_user(
+        user=user,
+        event=event,
+        title=title_for(event, **values),
+        organisation_name=memo.organisation.name,
+        organisation_id=memo.organisation_id,
+        link=memo_link(memo),
+        dedupe_key=dedupe_key,
     )
+
+
+def acting_text(assignee) -> str:
+    return f" (ในฐานะผู้ปฏิบัติหน้าที่แทน {assignee.get_full_name() or assignee.username})"
+
+
+def step_deciders(memo: Memo, step: ApprovalStep, on) -> list[tuple[object, str]]:
+    """(user, acting text) of who may decide `step` on `on`: the assignee, and whoever stands in
+    for them under a delegation in force (never the memo's author)."""
+    deciders = [(step.assignee, "")]
+    for delegate in delegates_of(step.assignee, memo.organisation, on):
+        if delegate.pk != memo.author_id:
+            deciders.append((delegate, acting_text(step.assignee)))
+    return deciders
 
 
 def _tell_deciders(memo: Memo, step: ApprovalStep) -> None:
     """The step's assignee, and whoever stands in for them today under a delegation."""
-    _send(step.assignee, WAITING, memo, WAITING)
-    assignee = step.assignee.get_full_name() or step.assignee.username
-    for delegate in delegates_of(step.assignee, memo.organisation, timezone.localdate()):
-        if delegate.pk != memo.author_id:
-            _send(delegate, WAITING, memo, f"{WAITING} (ในฐานะผู้ปฏิบัติหน้าที่แทน {assignee})")
+    for user, acting in step_deciders(memo, step, timezone.localdate()):
+        _send(user, Event.MEMO_WAITING, memo, f"memo-waiting:{step.pk}", acting=acting)
 
 
 def memo_notify_submitted(*, memo: Memo, step: ApprovalStep) -> None:
@@ -60,10 +69,10 @@ def memo_notify_submitted(*, memo: Memo, step: ApprovalStep) -> None:
 
 
 def memo_notify_decision(*, step: ApprovalStep) -> None:
-    """After a decision: the author (returned, approved) or the next signer."""
+    """After a decision: the author (returned) or the next signer."""
     memo = step.memo
     if step.decision == Decision.RETURNED:
-        _send(memo.author, "บันทึกข้อความถูกส่งกลับแก้ไข", memo, f"ความเห็น: {step.comment}")
+        _send(memo.author, Event.MEMO_RETURNED, memo, f"memo-returned:{step.pk}")
     else:
         following = current_step(memo)
         if following is not None:
@@ -74,12 +83,11 @@ def memo_notify_published(*, memo: Memo) -> None:
     """After the approval's publication run: the author; on failure the org admins too, since
     only they may retry it."""
     if memo.publication_state == PublicationState.PUBLISHED:
-        _send(memo.author, "บันทึกข้อความได้รับอนุมัติแล้ว", memo, "เอกสารได้รับการเผยแพร่แล้ว")
+        _send(memo.author, Event.MEMO_PUBLISHED, memo, f"memo-published:{memo.pk}")
         return
-    text = (
-        "บันทึกข้อความได้รับอนุมัติแล้ว แต่ระบบเผยแพร่เอกสารไม่สำเร็จ "
-        f"({memo.publication_error}) ผู้ดูแลหน่วยงานกด “เผยแพร่อีกครั้ง” ได้ที่หน้าบันทึกข้อความ"
-    )
+    # Each request to publish that fails is told once (a retry that fails again is news).
+    requested = memo.publication_requested_at
+    key = f"memo-publication-failed:{memo.pk}:{requested.timestamp() if requested else 0:.0f}"
     admins = {
         m.user
         for m in Membership.objects.filter(
@@ -87,19 +95,25 @@ def memo_notify_published(*, memo: Memo) -> None:
         ).select_related("user")
     }
     for user in {memo.author, *admins}:
-        _send(user, "เผยแพร่เอกสารไม่สำเร็จ", memo, text)
+        _send(user, Event.MEMO_PUBLICATION_FAILED, memo, key)
 
 
 def delegation_notify_started(*, delegation: Delegation) -> None:
     """The delegate, when their delegation is in force (once)."""
     delegator = delegation.delegator.get_full_name() or delegation.delegator.username
-    link = settings.SITE_URL + reverse("waiting")
-    _mail(
-        delegation.delegate,
-        f"ท่านได้รับมอบหมายให้{delegation.get_kind_display()} {delegator}",
-        f"ท่าน{delegation.get_kind_display()} {delegator} "
-        f"ตั้งแต่วันที่ {thai.format_date(delegation.starts_on)} "
-        f"ถึงวันที่ {thai.format_date(delegation.ends_on)}\n"
-        f"{delegation.order_text}\nหน่วยงาน: {delegation.organisation.name}\n\n"
-        f"บันทึกข้อความที่รอท่านพิจารณา (รวมที่พิจารณาแทน): {link}",
+    notify_user(
+        user=delegation.delegate,
+        event=Event.DELEGATION_STARTED,
+        title=title_for(
+            Event.DELEGATION_STARTED,
+            kind=delegation.get_kind_display(),
+            delegator=delegator,
+            starts=thai.format_date(delegation.starts_on),
+            ends=thai.format_date(delegation.ends_on),
+            order=f"คำสั่งที่ {delegation.order_number}",
+        ),
+        organisation_name=delegation.organisation.name,
+        organisation_id=delegation.organisation_id,
+        link=settings.SITE_URL + reverse("waiting"),
+        dedupe_key=f"delegation-started:{delegation.pk}",
     )

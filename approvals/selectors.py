@@ -243,3 +243,33 @@ def memo_counts(organisation) -> list[tuple[str, str, int]]:
         .values_list("status", "n")
     )
     return [(status.value, status.label, counts.get(status.value, 0)) for status in MemoStatus]
+
+
+def steps_pending():
+    """Every step whose turn it is, in every organisation, with `previous_decided_at` (what
+    `days_waiting` reads): the daily reminders of steps waiting long."""
+    earlier_pending = ApprovalStep.objects.filter(
+        memo=OuterRef("memo"),
+        cycle=OuterRef("cycle"),
+        order__lt=OuterRef("order"),
+        decision=Decision.PENDING,
+    )
+    last_decided = (
+        ApprovalStep.objects.filter(
+            memo=OuterRef("memo"), cycle=OuterRef("cycle"), order__lt=OuterRef("order")
+        )
+        .order_by("-acted_at")
+        .values("acted_at")[:1]
+    )
+    return (
+        ApprovalStep.objects.filter(
+            decision=Decision.PENDING,
+            memo__status=MemoStatus.IN_REVIEW,
+            memo__organisation__is_active=True,
+            cycle=F("memo__cycle"),
+        )
+        .filter(~Exists(earlier_pending))
+        .annotate(previous_decided_at=Subquery(last_decided))
+        .select_related("memo__organisation", "memo__author", "assignee")
+        .order_by("memo__date", "pk")
+    )

@@ -4,11 +4,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from ita_portal.thai import dates as thai
-from organisations.models import OrganisationType
+from organisations.models import Organisation, OrganisationType
 
 from .models import (
     Assessment,
@@ -329,3 +329,33 @@ def survey_progress_for(organisations: Iterable, year: int) -> dict[int, SurveyP
 def survey_progress(organisation, year: int) -> SurveyProgress:
     """One agency's survey drive in `year` (nothing is written: defaults are computed)."""
     return survey_progress_for([organisation], year)[organisation.pk]
+
+
+def organisations_using(framework: Framework):
+    """The active organisations whose framework for its year is `framework` (the reverse of
+    `framework_for_organisation`)."""
+    year_variants = set(
+        Framework.objects.filter(fiscal_year_id=framework.fiscal_year_id).values_list(
+            "variant", flat=True
+        )
+    )
+    local = ~Q(type=OrganisationType.OTHER)
+    if framework.variant == LOCAL_GOVERNMENT_VARIANT:
+        condition = local
+    elif framework.variant == "":
+        condition = Q(type=OrganisationType.OTHER)
+        if LOCAL_GOVERNMENT_VARIANT not in year_variants:
+            condition |= local
+    else:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(condition, is_active=True).order_by("pk")
+
+
+def oit_windows_between(start: date, end: date, *, closing: bool) -> list[Framework]:
+    """Frameworks whose OIT window opens (or, `closing`, closes) between `start` and `end`."""
+    field = "oit_deadline" if closing else "oit_opens_on"
+    return list(
+        Framework.objects.filter(**{f"{field}__gte": start, f"{field}__lte": end})
+        .select_related("fiscal_year")
+        .order_by(field, "pk")
+    )

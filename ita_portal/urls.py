@@ -63,6 +63,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/two-factor/", include("organisations.two_factor_urls")),
+    path("", include("notify.urls")),
     path("organisations/", include("organisations.urls")),
     path("o/<str:code>/", include("measures.urls")),
     path("o/<str:code>/", include("documents.urls")),

@@ -6,7 +6,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from assessments import lineage
 from assessments.models import Item
@@ -310,3 +311,30 @@ def measure_link_counts(items) -> dict[int, int]:
         .annotate(n=Count("measure_id"))
     )
     return {row["item_id"]: row["n"] for row in rows}
+
+
+def rounds_ending_between(start: date, end: date) -> list[ReportingRound]:
+    """Rounds of active organisations ending between `start` and `end`, each with `unreported`:
+    its organisation's measures of the year with no progress entry for the round."""
+    missing = (
+        Measure.objects.filter(
+            organisation=OuterRef("organisation"), fiscal_year=OuterRef("fiscal_year")
+        )
+        .filter(
+            ~Exists(
+                ProgressEntry.objects.filter(measure=OuterRef("pk"), round=OuterRef(OuterRef("pk")))
+            )
+        )
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        ReportingRound.objects.filter(
+            end_date__gte=start, end_date__lte=end, organisation__is_active=True
+        )
+        .annotate(unreported=Coalesce(Subquery(missing), 0))
+        .select_related("organisation", "fiscal_year")
+        .order_by("end_date", "pk")
+    )

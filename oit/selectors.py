@@ -348,3 +348,14 @@ def oit_entry_counts(items) -> dict[int, int]:
     """{item id: organisations that answered it}."""
     rows = OitEntry.objects.filter(item__in=list(items)).values("item_id").annotate(n=Count("pk"))
     return {row["item_id"]: row["n"] for row in rows}
+
+
+def broken_links_by_organisation() -> list[dict]:
+    """[{organisation_id, fiscal_year, n}]: live URL evidence the link checker found broken."""
+    return list(
+        OitEvidence.objects.live()
+        .filter(kind=EvidenceKind.URL, link_status=LinkStatus.BROKEN)
+        .values("entry__organisation_id", "entry__fiscal_year")
+        .annotate(n=Count("pk"))
+        .order_by("entry__organisation_id", "entry__fiscal_year")
+    )

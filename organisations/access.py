@@ -166,3 +166,26 @@ def organisation_for(user, code: str, action: Action) -> Organisation:
     organisation = get_object_or_404(Organisation, code=code, is_active=True)
     require(user, organisation, action)
     return organisation
+
+
+def members_who_may(organisation_ids, action: Action) -> dict[int, list]:
+    """{organisation id: its active users whose role allows `action`}: who a reminder about
+    that work goes to. Central admins are not members and are never included."""
+    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+    found: dict[int, list] = {}
+    memberships = (
+        Membership.objects.filter(
+            organisation_id__in=list(organisation_ids),
+            role__in=roles,
+            is_active=True,
+            user__is_active=True,
+            organisation__is_active=True,
+        )
+        .select_related("user")
+        .order_by("organisation_id", "user_id")
+    )
+    for membership in memberships:
+        users = found.setdefault(membership.organisation_id, [])
+        if all(u.pk != membership.user_id for u in users):
+            users.append(membership.user)
+    return found

@@ -32,6 +32,8 @@ CENTRAL_ADMIN_MODELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("assessments", "areaanalysis", ("view",)),
     ("assessments", "surveysettings", ("view", "add", "change")),
     ("assessments", "surveydrive", ("view",)),
+    # The log of notices sent (e-mail, LINE), read-only.
+    ("notify", "delivery", ("view",)),
 )
 
 

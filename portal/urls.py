@@ -11,5 +11,8 @@ urlpatterns = [
     path("help/", views.help_page, name="help"),
     path("audit/", views.audit_trail_all, name="audit_trail_all"),
     path("o/<str:code>/audit/", views.audit_trail, name="audit_trail"),
+    path(
+        "o/<str:code>/notifications/", views.organisation_deliveries, name="organisation_deliveries"
+    ),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -27,6 +27,7 @@ from assessments.selectors import survey_progress, years_for
 from documents.registry import KINDS
 from ita_portal.forms import parse_id
 from ita_portal.thai import dates as thai
+from notify.selectors import deliveries_for_organisation
 from oit.selectors import oit_board
 from organisations.access import (
     Action,
@@ -109,6 +110,20 @@ AUDIT_PER_PAGE = 50
 def audit_trail(request, code: str):
     organisation = organisation_for(request.user, code, Action.MANAGE)
     return _audit_page(request, organisation)
+
+
+DELIVERIES_PER_PAGE = 50
+
+
+@login_required
+@require_safe
+def organisation_deliveries(request, code: str):
+    """What the organisation's people were told about it, by e-mail and LINE (org admins)."""
+    organisation = organisation_for(request.user, code, Action.MANAGE)
+    page = Paginator(deliveries_for_organisation(organisation.pk), DELIVERIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "portal/deliveries.html", {"organisation": organisation, "page": page})
 
 
 @login_required

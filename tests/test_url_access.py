@@ -234,6 +234,15 @@ EXPECTED: dict[str, list[Case]] = {
     ],
     "two_factor:verify": [Case("get", LOGGED_IN), Case("post", LOGGED_IN)],
     "two_factor:disable": [Case("post", LOGGED_IN)],
+    # Each user's own notification page: their channels, their LINE link, what was sent to them.
+    "notify:preferences": [
+        Case("get", LOGGED_IN),
+        Case("post", LOGGED_IN, data=lambda w: {"memo_returned__email": "on"}),
+    ],
+    "notify:line_code": [Case("post", LOGGED_IN)],  # LINE off here: a message, no code
+    "notify:line_unlink": [Case("post", LOGGED_IN)],
+    # LINE's webhook: open to LINE (the signature is the check); off in this world: 503 in Thai.
+    "notify:line_webhook": [Case("post", expect(503, 503, 503, 503, 503, 503))],
     # -- measures
     "measures:measure_list": [Case("get", VIEW, year)],
     "measures:measure_create": [Case("get", EDIT, year), Case("post", EDIT, year)],
@@ -256,6 +265,7 @@ EXPECTED: dict[str, list[Case]] = {
     "documents:document_index": [Case("get", VIEW, year)],
     "documents:document": [Case("get", VIEW, lambda w: year(w, kind="measure-plan"))],
     "audit_trail": [Case("get", MANAGE, code)],
+    "organisation_deliveries": [Case("get", MANAGE, code)],
     "audit_trail_all": [Case("get", CENTRAL)],  # every organisation's trail
     "approvals:memo_list": [Case("get", VIEW, code)],
     "approvals:memo_create": [

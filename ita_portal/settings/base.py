@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 import fontpkg_sarabun
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -61,10 +62,11 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "organisations",
-    "assessments",
     # The portal's apps, lowest first: each imports only the ones above it in this list
     # (docs/architecture.md; `lint-imports` checks it).
+    "notify",
+    "organisations",
+    "assessments",
     "measures",
     "documents",
     "publication",
@@ -312,9 +314,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-# `celery -A ita_portal beat` (one process per deployment) runs the nightly OIT link check and
-# tells delegates when their delegation comes into force (each once).
+# `celery -A ita_portal beat` (one process per deployment) runs the nightly OIT link check, tells
+# delegates when their delegation comes into force (each once), and sends the day's reminders
+# (portal.reminders; each once, whatever the number of runs).
 CELERY_BEAT_SCHEDULE = {
+    "send-daily-reminders": {
+        "task": "portal.send_daily_reminders",
+        "schedule": crontab(hour=int(os.environ.get("REMINDERS_HOUR", "8")), minute=0),
+    },
     "check-oit-links": {
         "task": "oit.check_oit_links",
         "schedule": float(os.environ.get("LINKCHECK_EVERY_SECONDS", 24 * 3600)),
@@ -329,6 +336,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
 }
+
+# Reminders (portal.reminders): a memo step still waiting after this many days is recalled once.
+REMINDER_WAITING_DAYS = int(os.environ.get("REMINDER_WAITING_DAYS", "3"))
+
+# LINE Messaging API (notify.line, docs/deploy.md): off unless the token and secret are both set.
+LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_CHANNEL_SECRET = os.environ.get("LINE_CHANNEL_SECRET", "")
+LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me").rstrip("/")
+# The Official Account's basic ID ("@123abcde"): the add-friend link and the QR on the profile.
+LINE_BOT_BASIC_ID = os.environ.get("LINE_BOT_BASIC_ID", "")
+LINE_TIMEOUT = 10
+LINE_LINK_CODE_MINUTES = 15
+# A webhook event older than this (a late redelivery) is ignored, as is one seen before.
+LINE_WEBHOOK_MAX_AGE_SECONDS = 10 * 60
+# The webhook's largest body (LINE sends a few kilobytes).
+LINE_WEBHOOK_MAX_BYTES = 256 * 1024
 
 # OIT evidence link checker (oit.linkcheck): time-out per request, at most one request per
 # host every LINKCHECK_HOST_INTERVAL seconds, at most LINKCHECK_MAX_PER_RUN links per run.

@@ -16,6 +16,7 @@ from assessments.demo import (
     load_survey_demo,
 )
 from measures.demo import load_measures_demo, load_planning_year_demo
+from notify.demo import load_line_demo
 from oit.demo import load_oit_demo
 from organisations.demo import load_demo
 from organisations.models import Organisation, Role
@@ -33,6 +34,8 @@ class Command(BaseCommand):
             raise CommandError("ข้อมูลตัวอย่างใช้สำหรับเครื่องนักพัฒนาเท่านั้น (ใช้ --force หากแน่ใจ)")
         with transaction.atomic():
             users = load_demo()
+            # Before the memos: their notices reach the linked LINE account too (when LINE is on).
+            line_summary = load_line_demo()
             summary = load_measures_demo()
             scores_summary = load_scores_demo()
             memo_summary = load_memos_demo()
@@ -59,6 +62,7 @@ class Command(BaseCommand):
                 planning_memos,
                 survey_summary,
                 neighbours,
+                line_summary,
             ):
                 if line:
                     self.stdout.write(line)
