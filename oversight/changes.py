@@ -82,12 +82,12 @@ def _import_done(sender, instance, **kwargs) -> None:
 
 def connect() -> None:
     from approvals.models import ApprovalStep, Memo
-    from assessments.models import Assessment, ScoreImport
+    from assessments.models import Assessment, ScoreImport, SurveyDrive
     from measures.models import Measure, ProgressEntry, ReportingRound
     from oit.models import OitEntry, OitEvidence
     from publication.models import Publication
 
-    for model in (Measure, ReportingRound, Publication, Memo, OitEntry, Assessment):
+    for model in (Measure, ReportingRound, Publication, Memo, OitEntry, Assessment, SurveyDrive):
         uid = f"oversight-{model.__name__}"
         post_save.connect(_organisation_year, sender=model, dispatch_uid=uid)
         post_delete.connect(_organisation_year, sender=model, dispatch_uid=uid)

@@ -210,6 +210,8 @@ class Row:
     published: list[tuple[str, str, datetime.date]]  # (kind, label, latest date)
     waiting_late: int
     refreshed: bool
+    #: (tool, responses, minimum) of IIT and EIT
+    surveys: list[tuple[str, int | None, int | None]] = field(default_factory=list)
 
 
 def rows_for(organisations, today: datetime.date, waiting_days: int) -> list[Row]:
@@ -232,6 +234,10 @@ def rows_for(organisations, today: datetime.date, waiting_days: int) -> list[Row
                 ],
                 waiting_late=sum(1 for d in organisation.s_memos_waiting or [] if d <= late),
                 refreshed=organisation.s_refreshed_at is not None,
+                surveys=[
+                    ("IIT", organisation.s_iit_responses, organisation.s_iit_minimum),
+                    ("EIT", organisation.s_eit_responses, organisation.s_eit_minimum),
+                ],
             )
         )
     return rows

@@ -16,6 +16,7 @@ from assessments.scoring import score_sheet
 from assessments.selectors import (
     assessments_for_organisation,
     framework_for_organisation,
+    survey_progress,
 )
 from ita_portal.public_cache import bump_lists
 from ita_portal.thai import dates as thai
@@ -162,8 +163,15 @@ def status_values(organisation: Organisation, year: int) -> dict:
 
 
 def survey_values(organisation: Organisation, year: int) -> dict:
-    """IIT/EIT responses against the minimum (filled by the survey drive when it is there)."""
-    return {}
+    """IIT/EIT responses recorded by the agency (or imported by oversight), and the minimums
+    of the year's framework (None while the NACC's figure is unknown)."""
+    progress = survey_progress(organisation, year)
+    return {
+        "iit_responses": progress.iit.responses,
+        "iit_minimum": progress.iit.minimum,
+        "eit_responses": progress.eit.responses,
+        "eit_minimum": progress.eit.minimum,
+    }
 
 
 #: The columns the public province pages show: a change retires those cached pages.

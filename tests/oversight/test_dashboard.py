@@ -301,3 +301,14 @@ def catalogue_2568(db):
     from django.core.management import call_command
 
     call_command("load_framework", stdout=io.StringIO())
+
+
+def test_survey_counts_show_a_bar_against_a_known_minimum_only():
+    org = _agencies(1)[0]
+    AgencyStatus.objects.filter(organisation=org).update(
+        iit_responses=35, iit_minimum=50, eit_responses=120, eit_minimum=None
+    )
+    page = _oversight_user().get(reverse("oversight:dashboard")).content.decode()
+    cell = page.split('data-col="survey">')[1].split("</td>")[0]
+    assert "IIT 35 / 50" in cell and 'style="width: 70%"' in cell and "bg-warning" in cell
+    assert "EIT 120</span>" in cell and cell.count('role="progressbar"') == 1

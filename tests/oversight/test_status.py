@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from approvals import services as memos
 from approvals.models import Decision
-from assessments.models import Framework, ScoreKind
+from assessments.models import Framework, ScoreKind, SurveySettings
+from assessments.services import survey_counts_record
 from measures import services as measure_services
 from oit import selectors as oit_selectors
 from oit import services as oit
@@ -73,6 +74,11 @@ def year_world(org, staff, approver, org_admin):
     type(link).objects.filter(pk=link.pk).update(link_status=LinkStatus.BROKEN)
     seed_assessment(org, 2568)
     add_scores(new_assessment(org, 2567), ScoreKind.TOTAL, {"TOTAL": "89.27"})
+    # Survey counts recorded by staff; a minimum known for IIT only (set by a central admin).
+    SurveySettings.objects.filter(framework=framework).update(iit_min_respondents=30)
+    survey_counts_record(
+        user=staff, organisation=org, year=YEAR, iit_responses=18, eit_responses=42
+    )
     return {"framework": framework, "items": items, "waiting": waiting, "rounds": rounds}
 
 
@@ -109,6 +115,10 @@ def test_every_column_of_a_year(org, year_world):
         "total": Decimal("90.24"),
         "level": "ผ่านดี",
         "total_change": Decimal("0.97"),
+        "iit_responses": 18,
+        "iit_minimum": 30,
+        "eit_responses": 42,
+        "eit_minimum": None,
     }
 
 
