@@ -359,3 +359,14 @@ def oit_windows_between(start: date, end: date, *, closing: bool) -> list[Framew
         .select_related("fiscal_year")
         .order_by(field, "pk")
     )
+
+
+def survey_windows_closing_between(start: date, end: date) -> list[SurveySettings]:
+    """Survey settings whose IIT/EIT window closes between `start` and `end` and that know at
+    least one minimum (a count can only be short of a known minimum)."""
+    return list(
+        SurveySettings.objects.filter(closes_on__gte=start, closes_on__lte=end)
+        .filter(Q(iit_min_respondents__isnull=False) | Q(eit_min_respondents__isnull=False))
+        .select_related("framework__fiscal_year")
+        .order_by("closes_on", "pk")
+    )

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import io
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from assessments.imports import ScoreImportFailed, check_file
+from assessments.services import MAX_SURVEY_IMPORT_ROWS, survey_counts_import
 from documents.charts import Bar, bar_chart
 from ita_portal.thai import dates as thai
+from ita_portal.uploads import MB, max_request_bytes
 from organisations.access import is_oversight, oversight_q, scope_labels
-from organisations.models import OrganisationType
+from organisations.models import Organisation, OrganisationType
 from organisations.search import clean_query
 
 from . import selectors
-from .workbooks import dashboard_xlsx
+from .forms import SURVEY_FILE_MAX_BYTES, SurveyCountsForm
+from .workbooks import dashboard_xlsx, survey_counts_xlsx
 
 ROWS_PER_PAGE = 50
 MAX_WAITING_DAYS = 365
@@ -137,4 +145,89 @@ def export(request):
     out = dashboard_xlsx(organisations, filters, timezone.localdate())
     return FileResponse(
         out, as_attachment=True, filename=f"ita-oversight-{filters.year}.xlsx", content_type=XLSX
+    )
+
+
+# ---------------------------------------------------------------- survey counts (IIT/EIT)
+
+SURVEY_ROWS_SHOWN = 50
+
+
+def _survey_rows(content: bytes, name: str) -> list[tuple]:
+    """The file's rows after its header, as (code, iit, eit); Thai errors for a bad file."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        check_file(content, name)
+    except ScoreImportFailed as exc:
+        raise ValidationError([e.message for e in exc.errors]) from None
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheet = book.get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+        next(rows, None)  # the header
+        found = []
+        for row in rows:
+            cells = [None if c == "" else c for c in list(row)[:3]]
+            if not any(c is not None for c in cells):
+                continue  # blank lines between agencies
+            cells += [None] * (3 - len(cells))
+            found.append(
+                tuple(int(c) if isinstance(c, float) and c.is_integer() else c for c in cells)
+            )
+            if len(found) > MAX_SURVEY_IMPORT_ROWS:
+                break
+        return found
+    except Exception:  # noqa: BLE001 - calamine raises several types for unreadable files
+        raise ValidationError(f"เปิดไฟล์ “{name}” ไม่ได้ กรุณาบันทึกเป็น .xlsx แล้วลองใหม่") from None
+
+
+@login_required
+@max_request_bytes(SURVEY_FILE_MAX_BYTES + MB)
+def survey_counts(request):
+    """Oversight records the IIT/EIT response counts of many agencies from one file (all or
+    nothing; each bad row named), for the agencies in their scopes."""
+    _scope(request)
+    form = SurveyCountsForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        year = form.cleaned_data["year"]
+        try:
+            rows = _survey_rows(upload.read(), upload.name)
+            written = survey_counts_import(
+                user=request.user,
+                year=year,
+                rows=rows,
+                as_of=form.cleaned_data["as_of"],
+                first_row=2,
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, f"บันทึกจำนวนผู้ตอบแบบวัดปี {year} แล้ว {written} หน่วยงาน")
+            return redirect(f"{reverse('oversight:dashboard')}?year={year}&sort=-iit")
+    return render(
+        request,
+        "oversight/survey_counts.html",
+        {
+            "form": form,
+            "errors": errors[:SURVEY_ROWS_SHOWN],
+            "more_errors": max(0, len(errors) - SURVEY_ROWS_SHOWN),
+            "scope_labels": scope_labels(request.user),
+        },
+    )
+
+
+@login_required
+@require_safe
+def survey_counts_template(request):
+    """A workbook to fill: the header and the code and name of every agency in scope."""
+    scope = _scope(request)
+    out = survey_counts_xlsx(Organisation.objects.filter(scope, is_active=True).order_by("code"))
+    return FileResponse(
+        out, as_attachment=True, filename="ita-survey-counts.xlsx", content_type=XLSX
     )

@@ -93,3 +93,19 @@ def dashboard_xlsx(organisations, filters: Filters, today: datetime.date):
     wb.save(out)
     out.seek(0)
     return out
+
+
+SURVEY_HEADER = ["รหัสหน่วยงาน", "จำนวนผู้ตอบ IIT", "จำนวนผู้ตอบ EIT", "ชื่อหน่วยงาน (ไม่ต้องแก้)"]
+
+
+def survey_counts_xlsx(organisations):
+    """The survey-counts file to fill: one row per agency, counts left empty."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("จำนวนผู้ตอบ")
+    ws.append(SURVEY_HEADER)
+    for code, name in organisations.values_list("code", "name").iterator(chunk_size=2000):
+        ws.append([cell_text(code), None, None, cell_text(name)])
+    out = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
+    wb.save(out)
+    out.seek(0)
+    return out

@@ -21,7 +21,12 @@ from django.urls import reverse
 from approvals.notifications import memo_link, step_deciders
 from approvals.selectors import days_waiting, steps_pending
 from approvals.services import delegations_notify_started
-from assessments.selectors import oit_windows_between, organisations_using
+from assessments.selectors import (
+    oit_windows_between,
+    organisations_using,
+    survey_progress_for,
+    survey_windows_closing_between,
+)
 from ita_portal.thai import dates as thai
 from measures.selectors import rounds_ending_between
 from notify.messages import title_for
@@ -35,6 +40,8 @@ from organisations.models import Organisation
 ROUND_NOTICES = (3, 14)
 #: the OIT-closing notices
 OIT_CLOSING_NOTICES = (1, 7)
+#: the survey-closing notices (IIT/EIT counts short of a known minimum)
+SURVEY_CLOSING_NOTICES = (1, 7)
 #: an opening is still told this many days after the window opened (a missed run)
 OIT_OPENING_GRACE_DAYS = 6
 
@@ -176,6 +183,42 @@ def _broken_links(today: date) -> list[Reminder]:
     return due
 
 
+def _survey_closing(today: date) -> list[Reminder]:
+    """The IIT/EIT window closes within a week and an agency's recorded count of a survey is
+    short of the year's minimum (none recorded counts as none). A survey whose minimum is
+    unknown is never said to be short."""
+    due = []
+    for settings_row in survey_windows_closing_between(
+        today, today + timedelta(days=max(SURVEY_CLOSING_NOTICES))
+    ):
+        framework = settings_row.framework
+        year = framework.fiscal_year.year
+        days_left = (settings_row.closes_on - today).days
+        notice = _notice(days_left, SURVEY_CLOSING_NOTICES)
+        organisations = list(organisations_using(framework))
+        progress = survey_progress_for(organisations, year)
+        members = members_who_may({o.pk for o in organisations}, Action.EDIT)
+        for organisation in organisations:
+            link = _url("survey:drive", organisation.code, year)
+            for tool in progress[organisation.pk].tools:
+                count = tool.responses or 0
+                if tool.minimum is None or count >= tool.minimum:
+                    continue
+                title = title_for(
+                    Event.SURVEY_CLOSING,
+                    tool=tool.label,
+                    year=year,
+                    closes=thai.format_date(settings_row.closes_on),
+                    days=days_left,
+                    count=count,
+                    minimum=tool.minimum,
+                )
+                key = f"survey-closing:{organisation.pk}:{year}:{tool.label}:{notice}"
+                for user in members.get(organisation.pk, []):
+                    due.append(Reminder(user, Event.SURVEY_CLOSING, title, organisation, link, key))
+    return due
+
+
 def reminders_due(*, today: date) -> list[Reminder]:
     """Every reminder due on `today` (sent or not: sending skips what was sent)."""
     return [
@@ -183,6 +226,7 @@ def reminders_due(*, today: date) -> list[Reminder]:
         *_round_deadlines(today),
         *_oit_windows(today),
         *_broken_links(today),
+        *_survey_closing(today),
     ]
 
 

@@ -129,6 +129,8 @@ EXPECTED: dict[str, list[Case]] = {
     # -- oversight (central admins and scoped oversight users; see test_oversight_scopes_*)
     "oversight:dashboard": [Case("get", CENTRAL)],
     "oversight:export": [Case("get", CENTRAL)],
+    "oversight:survey_counts": [Case("get", CENTRAL), Case("post", CENTRAL)],
+    "oversight:survey_template": [Case("get", CENTRAL)],
     "public:organisation": [Case("get", PUBLIC, code)],
     "public:memo_list": [
         Case("get", PUBLIC, lambda w: {"code": w.org.code, "year": YEAR}, label="published"),
@@ -767,6 +769,8 @@ OVERSIGHT_BY_GROUP = [
 OVERSIGHT_CASES: dict[str, tuple[object, object]] = {
     "oversight:dashboard": (OK, OK),
     "oversight:export": (OK, OK),
+    "oversight:survey_counts": (OK, OK),
+    "oversight:survey_template": (OK, OK),
     # Score imports: their own (the world's import is the central admin's: not theirs).
     "assessments:import_list": (OK, OK),
     "assessments:import_detail": (404, 404),
@@ -776,6 +780,8 @@ OVERSIGHT_CASES: dict[str, tuple[object, object]] = {
     "assessments:import_errors": (404, 404),
     "assessments:score_template": (OK, OK),
     "assessments:score_export": (OK, OK),
+    # LINE's webhook is LINE's, whoever is signed in (off in this world).
+    "notify:line_webhook": (503, 503),
     # Two-factor sign-in is offered to whoever imports scores.
     "two_factor:setup": (OK, OK),
     # A decision is only ever its assignee's (or a delegate's).

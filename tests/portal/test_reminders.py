@@ -132,6 +132,45 @@ def test_oit_window_opening_and_closing(world, org, staff, org_admin):
     }
 
 
+def test_survey_closing_with_counts_short_of_a_known_minimum(world, org, staff, org_admin):
+    from assessments.models import SurveySettings
+    from assessments.services import survey_counts_record
+
+    framework = Framework.objects.get(fiscal_year__year=YEAR, variant="อปท.")
+    settings_row = SurveySettings.objects.get(framework=framework)
+    settings_row.opens_on, settings_row.closes_on = date(2025, 5, 1), date(2025, 6, 30)
+    settings_row.save()
+    # No minimum known: nobody is told their count is short (the portal never guesses one).
+    assert reminders_send(today=date(2025, 6, 23))[Event.SURVEY_CLOSING] == 0
+    SurveySettings.objects.filter(pk=settings_row.pk).update(
+        iit_min_respondents=30, eit_min_respondents=100
+    )
+    survey_counts_record(
+        user=staff,
+        organisation=org,
+        year=YEAR,
+        iit_responses=31,
+        eit_responses=42,
+        as_of=date(2025, 6, 1),
+    )
+    assert reminders_send(today=date(2025, 6, 22))[Event.SURVEY_CLOSING] == 0  # 8 days left
+    # 7 days left: EIT only (IIT reached its minimum), to both editors; once.
+    assert reminders_send(today=date(2025, 6, 23))[Event.SURVEY_CLOSING] == 2
+    assert reminders_send(today=date(2025, 6, 24))[Event.SURVEY_CLOSING] == 0
+    delivery = Delivery.objects.get(user=staff, event=Event.SURVEY_CLOSING)
+    assert delivery.title == (
+        "แบบสำรวจ EIT ปีงบประมาณ 2568 จะปิดวันที่ 30 มิถุนายน 2568 (อีก 7 วัน) มีผู้ตอบ 42 คน ยังไม่ถึงขั้นต่ำ 100 คน"
+    )
+    assert delivery.link.endswith(f"/o/{org.code}/{YEAR}/survey/")
+    assert {d.user for d in Delivery.objects.filter(event=Event.SURVEY_CLOSING)} == {
+        staff,
+        org_admin,
+    }
+    # The last day's notice, then nothing after the window.
+    assert reminders_send(today=date(2025, 6, 29))[Event.SURVEY_CLOSING] == 2
+    assert reminders_send(today=date(2025, 7, 1))[Event.SURVEY_CLOSING] == 0
+
+
 def test_broken_oit_links_once_a_week_while_broken(world, org, staff):
     framework = Framework.objects.get(fiscal_year__year=YEAR, variant="อปท.")
     item = {i.code: i for i in oit_selectors.oit_items(framework)}["o1"]
