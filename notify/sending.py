@@ -17,7 +17,7 @@ def delivery_send(*, delivery_pk: int, final: bool) -> str:
     unless this is the last try; then, as for a refusal, the delivery is marked failed."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("user__line_link")
             .filter(pk=delivery_pk)
             .first()
