@@ -8,13 +8,15 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.views.decorators.http import require_POST
 
 from ita_portal.forms import add_service_errors
+from ita_portal.thai import dates as thai
 
-from .access import Action, can, organisation_for
+from .access import Action, can, organisation_for, oversees
 from .active import set_active_organisation
 from .forms import InviteForm, MemberAddForm, MemberChangeForm, UnitForm
 from .models import Membership, Unit
@@ -61,6 +63,9 @@ def organisation_detail(request, code: str):
                 )[:10]
             ),
             "can_manage": can(request.user, organisation, Action.MANAGE),
+            # The year's working pages (members and oversight alike read them).
+            "year": thai.fiscal_year_of(timezone.localdate()),
+            "oversees": oversees(request.user, organisation),
         },
     )
 

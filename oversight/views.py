@@ -25,6 +25,7 @@ from organisations.search import clean_query
 
 from . import selectors
 from .forms import SURVEY_FILE_MAX_BYTES, SurveyCountsForm
+from .services import status_years
 from .workbooks import dashboard_xlsx, survey_counts_xlsx
 
 ROWS_PER_PAGE = 50
@@ -48,6 +49,36 @@ def _int(value: str, default: int, low: int, high: int) -> int:
     return max(low, min(high, int(value)))
 
 
+#: The table's columns: (sort key, Thai label, numeric).
+COLUMNS = [
+    ("name", "หน่วยงาน", False),
+    ("district", "อำเภอ", False),
+    ("framework", "กรอบ", False),
+    ("measures", "มาตรการ", True),
+    ("round6", "รอบ 6 ด.", True),
+    ("round12", "รอบ 12 ด.", True),
+    ("published", "เอกสารที่เผยแพร่", False),
+    ("oit", "OIT", True),
+    ("broken", "ลิงก์เสีย", True),
+    ("waiting", "รอนานเกิน {days} วัน", True),
+    ("total", "คะแนน ITA", True),
+    ("change", "เปลี่ยน", True),
+    ("iit", "ผู้ตอบ IIT/EIT", False),
+]
+
+
+def _columns(filters: selectors.Filters) -> list[dict]:
+    return [
+        {
+            "key": key,
+            "label": label.format(days=filters.waiting_days),
+            "numeric": numeric,
+            "sorted": filters.sort == key,
+        }
+        for key, label, numeric in COLUMNS
+    ]
+
+
 def _filters(request) -> selectors.Filters:
     get = request.GET
     current = thai.fiscal_year_of(timezone.localdate())
@@ -56,7 +87,14 @@ def _filters(request) -> selectors.Filters:
     sort = sort.lstrip("-")
     types = {t.value for t in OrganisationType}
     return selectors.Filters(
-        year=_int(get.get("year", ""), current, 2500, 2700),
+        # The years whose rows are kept current (services.status_years): this one and last.
+        year=year
+        if (year := _int(get.get("year", ""), current, 2500, 2700))
+        in (
+            current,
+            current - 1,
+        )
+        else current,
         query=clean_query(get.get("q", "")),
         type=get.get("type", "") if get.get("type", "") in types else "",
         province=get.get("province", "").strip()[:100],
@@ -94,9 +132,8 @@ def dashboard(request):
             {d for p, d in places if d and (not filters.province or p == filters.province)}
         ),
         "levels": selectors.level_choices(scope, filters.year),
-        "years": sorted(
-            set(selectors.years_available(scope)) | {thai.fiscal_year_of(today)}, reverse=True
-        ),
+        "years": status_years(today),
+        "columns": _columns(filters),
         "types": OrganisationType.choices,
         "readiness_bands": [(k, label) for k, label, _c in selectors.READINESS_BANDS],
         "query_string": query.urlencode(),
