@@ -28,6 +28,7 @@ with python-docx:
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from dataclasses import dataclass, field
@@ -66,6 +67,9 @@ RIGHT_CLASSES = {"num", "right", "text-end"}
 _PAGE_RULE = re.compile(r"@page\s*([\w-]*)\s*\{")
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _LENGTH = re.compile(r"(-?[\d.]+)(cm|mm|pt|em)")
+_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg);base64,([A-Za-z0-9+/=\s]+)$")
+#: an inline image's base64 text at most (a QR code is a few KB)
+MAX_IMAGE_CHARS = 2 * 1024 * 1024
 
 
 def _length(value: str):
@@ -422,6 +426,9 @@ class _Writer:
         if tag == "br":
             paragraph.add_run().add_break(WD_BREAK.LINE)
             return
+        if tag == "img":
+            self.image(el, paragraph)
+            return
         classes = _classes(el)
         style = _Style(
             bold=style.bold or tag in {"b", "strong", "th"} or "memo-label" in classes,
@@ -436,6 +443,22 @@ class _Writer:
         self.inline_children(el, paragraph, style)
         if "memo-label" in classes:  # the form's gap between a label and its value
             _set_font(paragraph.add_run("\t"), style.size)
+
+    def image(self, el, paragraph) -> None:
+        """An image the document carries inline (a QR code): a data: URI, PNG or JPEG, never a
+        fetched URL; its CSS width (at most the text width), else 4 cm."""
+        match = _DATA_IMAGE.match(el.get("src") or "")
+        if not match or len(match.group(2)) > MAX_IMAGE_CHARS:
+            return
+        try:
+            data = base64.b64decode(match.group(2), validate=True)
+        except ValueError:
+            return
+        width = _length(self.css.declarations(el).get("width", "")) or Cm(4)
+        width = min(width, self.text_width) if getattr(self, "text_width", None) else width
+        if paragraph.alignment is None:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run().add_picture(io.BytesIO(data), width=width)
 
     def _text(self, paragraph, text: str, style: _Style) -> None:
         text = SPACE.sub(" ", text)

@@ -193,15 +193,6 @@ def places(scope: Q) -> list[tuple[str, str]]:
     )
 
 
-def years_available(scope: Q) -> list[int]:
-    return list(
-        AgencyStatus.objects.filter(_prefixed(scope))
-        .values_list("year", flat=True)
-        .distinct()
-        .order_by("-year")
-    )
-
-
 @dataclass
 class Row:
     """One agency's row as the page and the export show it."""

@@ -76,6 +76,24 @@ def test_the_pdf_is_one_a4_page_with_both_codes_and_urls(poster_org, tmp_path):
     assert qr_matrix(IIT) in decoded and qr_matrix(EIT) in decoded
 
 
+def test_the_word_file_carries_both_codes_and_urls(poster_org):
+    """An editable poster that still scans: the QR codes are pictures in the Word file."""
+    import zipfile
+
+    from docx import Document
+
+    content = document_render(
+        kind="survey-poster", organisation=poster_org, fiscal_year=YEAR, output="docx"
+    ).content
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    assert IIT in text and EIT in text and poster_org.name in text
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+        decoded = [_matrix_of(Image.open(io.BytesIO(archive.read(n)))) for n in media]
+    assert len(media) == 2
+    assert qr_matrix(IIT) in decoded and qr_matrix(EIT) in decoded
+
+
 def test_the_poster_follows_an_agencys_own_link(poster_org, staff, tmp_path):
     from assessments.services import survey_links_update
 
