@@ -157,6 +157,7 @@ def import_list(request):
             "form": form,
             "page": page,
             "scope_labels": scope_labels(request.user),
+            "oversees_all": everyone,
             # Two forms on one page share a field name (province): their ids must differ.
             **_import_form_defaults(),
         },

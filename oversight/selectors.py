@@ -265,3 +265,39 @@ def area_districts(province: str) -> list[tuple[str, int]]:
         .annotate(n=Count("pk"))
         .order_by("district")
     )
+
+
+def area_publication_years(province: str, district: str) -> list[int]:
+    """The fiscal years with a live publication by an agency of the area, newest first."""
+    from publication.models import Publication
+
+    scope = Q(organisation__province=province, organisation__is_active=True)
+    if district:
+        scope &= Q(organisation__district=district)
+    return list(
+        Publication.objects.live()
+        .filter(scope)
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+        .order_by("-fiscal_year")
+    )
+
+
+def area_published(organisation_ids: list[int], year: int) -> dict[int, dict[str, datetime.date]]:
+    """{organisation id: {kind: latest publication day}} of `year` (one query for the page)."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from publication.models import Publication
+
+    found: dict[int, dict[str, datetime.date]] = {}
+    rows = (
+        Publication.objects.live()
+        .filter(organisation_id__in=organisation_ids, fiscal_year=year)
+        .values_list("organisation_id", "kind")
+        .annotate(last=Max("published_at"))
+        .order_by()
+    )
+    for organisation_id, kind, last in rows:
+        found.setdefault(organisation_id, {})[kind] = timezone.localtime(last).date()
+    return found

@@ -117,6 +117,7 @@ def dashboard(request):
     page = Paginator(organisations, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     summary = selectors.summary(organisations, today, filters.waiting_days)
     places = selectors.places(scope)
+    provinces = sorted({p for p, _d in places if p})
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -127,9 +128,15 @@ def dashboard(request):
         "page": page,
         "rows": selectors.rows_for(page.object_list, today, filters.waiting_days),
         "summary": summary,
-        "provinces": sorted({p for p, _d in places if p}),
+        "provinces": provinces,
+        # Districts of one province (names repeat across provinces): the chosen one, or the
+        # only one in scope.
         "districts": sorted(
-            {d for p, d in places if d and (not filters.province or p == filters.province)}
+            {
+                d
+                for p, d in places
+                if d and p == (filters.province or (provinces[0] if len(provinces) == 1 else None))
+            }
         ),
         "levels": selectors.level_choices(scope, filters.year),
         "years": status_years(today),
@@ -179,7 +186,12 @@ def export(request):
     scope = _scope(request)
     filters = _filters(request)
     organisations = selectors.agencies(scope, filters)
-    out = dashboard_xlsx(organisations, filters, timezone.localdate())
+    out = dashboard_xlsx(
+        organisations,
+        filters,
+        timezone.localdate(),
+        scope=", ".join(scope_labels(request.user)),
+    )
     return FileResponse(
         out, as_attachment=True, filename=f"ita-oversight-{filters.year}.xlsx", content_type=XLSX
     )

@@ -6,9 +6,11 @@ import datetime
 import tempfile
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from assessments.workbooks import cell_text
 from documents.registry import KINDS
+from ita_portal.thai import dates as thai
 
 from .models import FrameworkState
 from .selectors import TYPE_LABELS, Filters
@@ -31,7 +33,7 @@ HEADER = [
     "ข้อ OIT ทั้งหมด",
     "ลิงก์ที่ใช้งานไม่ได้",
     "บันทึกข้อความที่รอพิจารณา",
-    "รอนานกว่ากำหนด",
+    "รอนานเกิน {days} วัน",
     "ปีของผลการประเมิน",
     "คะแนน ITA",
     "ระดับ",
@@ -47,17 +49,36 @@ def _number(value):
     return None if value is None else float(value)
 
 
-def dashboard_xlsx(organisations, filters: Filters, today: datetime.date):
+#: Column widths (characters) of the status sheet, in HEADER's order.
+WIDTHS = [12, 40, 22, 16, 16, 16, 10, 12, 12, 12, 12, 48, 12, 12, 12, 12, 14, 14, 12, 10, 24, 12]
+WIDTHS += [10] * (len(HEADER) - len(WIDTHS))
+
+
+def header(filters: Filters) -> list[str]:
+    return [h.format(days=filters.waiting_days) for h in HEADER]
+
+
+def _thai_day(iso: str) -> str:
+    return thai.format_date_short(datetime.date.fromisoformat(iso))
+
+
+def dashboard_xlsx(organisations, filters: Filters, today: datetime.date, *, scope: str = ""):
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(f"สถานะ {filters.year}")
-    ws.append(HEADER)
+    for index, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}1"
+    ws.append(header(filters))
     late = (today - datetime.timedelta(days=filters.waiting_days)).isoformat()
     states = dict(FrameworkState.choices)
     for org in organisations.iterator(chunk_size=2000):
         published = org.s_published or {}
         documents = ", ".join(
-            f"{KINDS[k].label if k in KINDS else k} ({v})" for k, v in sorted(published.items())
+            f"{KINDS[k].label if k in KINDS else k} ({_thai_day(v)})"
+            for k, v in sorted(published.items())
         )
+        planned = org.s_measures_planned or 0
         waiting = org.s_memos_waiting or []
         ws.append(
             [
@@ -68,10 +89,11 @@ def dashboard_xlsx(organisations, filters: Filters, today: datetime.date):
                 cell_text(org.province),
                 states.get(org.s_framework_state, "ยังไม่มีข้อมูล"),
                 org.s_measures_planned,
-                org.s_round6_reported,
-                org.s_round6_share,
-                org.s_round12_reported,
-                org.s_round12_share,
+                # Shares of no measures are empty, not 0 % (as on the page: "-").
+                org.s_round6_reported if planned else None,
+                org.s_round6_share if planned else None,
+                org.s_round12_reported if planned else None,
+                org.s_round12_share if planned else None,
                 cell_text(documents),
                 org.s_oit_share,
                 org.s_oit_published,
@@ -89,6 +111,21 @@ def dashboard_xlsx(organisations, filters: Filters, today: datetime.date):
                 org.s_eit_minimum,
             ]
         )
+    about = wb.create_sheet("เกี่ยวกับไฟล์นี้")
+    about.column_dimensions["A"].width = 24
+    about.column_dimensions["B"].width = 60
+    for label, value in (
+        ("ส่งออกเมื่อ", thai.format_date(today)),
+        ("ปีงบประมาณ", filters.year),
+        ("ขอบเขต", scope),
+        ("ค้นหา", filters.query or "-"),
+        ("ประเภท", TYPE_LABELS.get(filters.type, "ทุกประเภท")),
+        ("จังหวัด", filters.province or "ทุกจังหวัด"),
+        ("อำเภอ", filters.district or "ทุกอำเภอ"),
+        ("ระดับ", filters.level or "ทุกระดับ"),
+        ("บันทึกรอนานเกิน (วัน)", filters.waiting_days),
+    ):
+        about.append([label, cell_text(str(value))])
     out = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
     wb.save(out)
     out.seek(0)

@@ -456,11 +456,17 @@ def provinces(request):
 def province(request, province: str, district: str = ""):
     """Every agency of a province (or a district): its latest score and level, the documents
     it has published this fiscal year, and the distribution by level (chart and table)."""
+    province, district = province[:100], district[:100]
     current = thai.fiscal_year_of(timezone.localdate())
-    years = [current, current - 1]
+    # The years with documents published in the area (newest first), and this year: early in
+    # a fiscal year the latest documents are last year's, so the page opens on them.
+    published_years = oversight.area_publication_years(province, district)
+    years = sorted(set(published_years) | {current}, reverse=True)
     asked = request.GET.get("year", "")[:4]
-    year = int(asked) if asked.isdigit() and int(asked) in years else current
-    rows = oversight.area_agencies(province[:100], district[:100], year)
+    default = published_years[0] if published_years else current
+    year = int(asked) if asked.isdigit() and int(asked) in years else default
+    # Latest scores come from this year's rows (a score is the latest whatever the year).
+    rows = oversight.area_agencies(province, district, current)
     summary = oversight.summary(rows, timezone.localdate(), 7)
     if not summary.agencies:
         raise Http404("ไม่พบหน่วยงานในพื้นที่นี้")
@@ -473,6 +479,19 @@ def province(request, province: str, district: str = ""):
         label_width=200,
         width=560,
     )
+    published = oversight.area_published([o.pk for o in page.object_list], year)
+    rows_shown = []
+    for organisation in page.object_list:
+        kinds = published.get(organisation.pk, {})
+        rows_shown.append(
+            (
+                organisation,
+                [
+                    (KINDS[k].label if k in KINDS else k, kinds[k])
+                    for k in sorted(kinds, key=lambda k: KINDS[k].order if k in KINDS else 999)
+                ],
+            )
+        )
     return render(
         request,
         "public/province.html",
@@ -483,7 +502,7 @@ def province(request, province: str, district: str = ""):
             "years": years,
             "summary": summary,
             "page": page,
-            "rows": oversight.rows_for(page.object_list, timezone.localdate(), 7),
+            "rows": rows_shown,
             "districts": [] if district else oversight.area_districts(province),
             "chart": chart,
         },

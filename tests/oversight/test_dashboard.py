@@ -234,10 +234,11 @@ def test_the_export_has_every_row_the_filters_keep_and_every_column():
     assert response["Content-Disposition"].startswith("attachment")
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(book.active.iter_rows(values_only=True))
-    assert list(rows[0]) == HEADER
+    assert list(rows[0]) == [h.format(days=7) for h in HEADER]
     assert len(rows) == 1 + 60  # every row, not the page of 50; no other province
     # (read-only rows stop at their last non-empty cell)
-    by_code = {r[0]: dict(zip(HEADER, [*r, *[None] * len(HEADER)], strict=False)) for r in rows[1:]}
+    names = [h.format(days=7) for h in HEADER]
+    by_code = {r[0]: dict(zip(names, [*r, *[None] * len(HEADER)], strict=False)) for r in rows[1:]}
     assert set(by_code) == {o.code for o in orgs}
     seven = by_code["90007"]
     assert seven["หน่วยงาน"] == "องค์การบริหารส่วนตำบลทดสอบ9007"
@@ -246,8 +247,12 @@ def test_the_export_has_every_row_the_filters_keep_and_every_column():
     assert seven["มาตรการ"] == 2 and seven["รายงานรอบ 6 เดือน (%)"] == 100
     assert seven["ความพร้อม OIT (%)"] == round(100 * 7 / 40) and seven["ลิงก์ที่ใช้งานไม่ได้"] == 1
     assert seven["คะแนน ITA"] == 77.0 and seven["ระดับ"] == "ผ่าน"
-    assert seven["เอกสารที่เผยแพร่"].endswith("(2026-11-01)")
-    assert seven["บันทึกข้อความที่รอพิจารณา"] == 1 and seven["รอนานกว่ากำหนด"] == 1
+    assert seven["เอกสารที่เผยแพร่"].endswith("(1 พ.ย. 69)")
+    assert seven["บันทึกข้อความที่รอพิจารณา"] == 1 and seven["รอนานเกิน 7 วัน"] == 1
+    # No measures: the shares are empty, not 0 %.
+    assert by_code["90005"]["รายงานรอบ 6 เดือน (%)"] is None
+    about = dict(book["เกี่ยวกับไฟล์นี้"].iter_rows(values_only=True))
+    assert about["ปีงบประมาณ"] == str(YEAR) and about["ขอบเขต"] == "จังหวัดนครราชสีมา"
 
 
 def test_a_formula_in_a_name_is_exported_as_text():
