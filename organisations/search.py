@@ -46,9 +46,18 @@ def name_variants(query: str) -> set[str]:
     return {v.strip() for v in variants if v.strip()}
 
 
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
 def organisation_search(query: str) -> Q:
-    """Matches an organisation by name (any form), code, province or district."""
-    match = Q(code__iexact=query) | Q(province__icontains=query) | Q(district__icontains=query)
+    """Matches an organisation by name (any form), code (in Thai digits too), province or
+    district."""
+    match = (
+        Q(code__iexact=query)
+        | Q(code__iexact=query.translate(THAI_DIGITS))
+        | Q(province__icontains=query)
+        | Q(district__icontains=query)
+    )
     for variant in name_variants(query):
         match |= Q(name__icontains=variant)
     return match

@@ -55,3 +55,8 @@ def test_control_characters_never_reach_the_database(agencies, central_admin):
 
 def test_an_abbreviation_inside_a_word_is_left_alone():
     assert name_variants("บ้านทนายความ") == {"บ้านทนายความ"}
+
+
+def test_a_code_in_thai_digits_finds_its_agency(agencies):
+    page = Client().get("/p/", {"q": "๖๓๐๑๔๐๑"}).content.decode()
+    assert agencies["full"].name in page
