@@ -1,4 +1,4 @@
-"""The survey drive page of an agency's year: the IIT/EIT links with QR codes, the counts
+"""The survey drive page of an agency's year: the IIT/EIT links with คิวอาร์โค้ดs, the counts
 against the minimum, and the two forms (links, counts). Members view; staff and org admins edit."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _page(request, organisation, year, *, links_form=None, counts_form=None):
             "progress": progress,
             "framework": progress.framework,
             "tools": [
-                (tool, qr_svg(tool.url, label=f"QR code แบบวัด {tool.label}") if tool.url else "")
+                (tool, qr_svg(tool.url, label=f"คิวอาร์โค้ด แบบวัด {tool.label}") if tool.url else "")
                 for tool in progress.tools
             ],
             "can_edit": can_edit,

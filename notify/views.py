@@ -25,7 +25,7 @@ from .models import Channel
 logger = logging.getLogger(__name__)
 
 CODE_SESSION = "notify_line_code"
-LINE_OFF = "ระบบยังไม่ได้เปิดใช้การแจ้งเตือนทาง LINE (ผู้ดูแลระบบยังไม่ได้ตั้งค่า LINE Official Account)"
+LINE_OFF = "ระบบยังไม่ได้เปิดใช้การแจ้งเตือนทาง LINE (ผู้ดูแลระบบยังไม่ได้ตั้งค่า บัญชี LINE ทางการ (LINE OA))"
 #: events a webhook call may carry that are handled (LINE sends a few at a time)
 WEBHOOK_MAX_EVENTS = 100
 

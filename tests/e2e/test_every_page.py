@@ -71,6 +71,7 @@ ALLOWED_WORDS = {
     "Microsoft",
     "LINE",
     "QR",
+    "OA",  # LINE OA, as Thai users call a LINE Official Account
     "output",
     "outcome",
     "Integrity",

@@ -83,7 +83,8 @@ def test_a_provincial_officer_follows_their_province(journey, province):
     journey.shot(desk, "oversight-desktop")
     with desk.expect_download() as download:
         desk.get_by_role("link", name=re.compile("ดาวน์โหลด Excel")).click()
-    book = load_workbook(download.value.path(), read_only=True)
+    assert download.value.suggested_filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True)
     codes = sorted(r[0] for r in book.active.iter_rows(min_row=2, values_only=True))
     assert codes == ["6301401", "6301902"]
 
