@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -155,6 +156,14 @@ def summary(rows: QuerySet[Organisation], today: datetime.date, waiting_days: in
         readiness=[(key, label, totals[f"band_{key}"]) for key, label, _c in READINESS_BANDS],
     )
     return result
+
+
+def paginate(rows: QuerySet[Organisation], per_page: int, summary: Summary, number):
+    """A page of `rows`, counted by `summary` (which counted the same rows): the paginator's own
+    COUNT(*) over every agency in scope and its year's row would be a second scan."""
+    paginator = Paginator(rows, per_page)
+    paginator.count = summary.agencies  # a cached_property: this is the value it would compute
+    return paginator.get_page(number)
 
 
 def level_choices(scope: Q, year: int) -> list[str]:

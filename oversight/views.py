@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -68,8 +67,8 @@ def dashboard(request):
     filters = _filters(request)
     today = timezone.localdate()
     organisations = selectors.agencies(scope, filters)
-    page = Paginator(organisations, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     summary = selectors.summary(organisations, today, filters.waiting_days)
+    page = selectors.paginate(organisations, ROWS_PER_PAGE, summary, request.GET.get("page"))
     places = selectors.places(scope)
     query = request.GET.copy()
     query.pop("page", None)
