@@ -84,7 +84,7 @@ def dashboard(request):
         "districts": sorted(
             {d for p, d in places if d and (not filters.province or p == filters.province)}
         ),
-        "levels": selectors.level_choices(scope, filters.year),
+        "levels": selectors.level_choices(scope, filters, summary),
         "years": sorted(
             set(selectors.years_available(scope)) | {thai.fiscal_year_of(today)}, reverse=True
         ),
