@@ -42,14 +42,15 @@ URLs in ROUNDS rounds, medians; × floor is the median of each round's ratio to 
     fragments ("ทดสอบโหลด00" … "ทดสอบโหลด82": 100 agencies each, 99 for the first);
   * `/p/จังหวัด/บุรีรัมย์/` (public, anonymous) in the steady state: cache hits (Redis);
   * the same page on a cache miss ("first visit"): every request a different address
-    (`?page=3`, `?page=4`, …; past the last page the paginator shows the last, 100 agencies like
-    page 1, under a key of its own), so each is rendered; wrk with those addresses, after
-    emptying the cache before the warm-up and again before the measured run.
+    (`?page=3` … `?page=200002`; past the last page the paginator shows the last, 100 agencies
+    like page 1, under a cache key of its own), so each is rendered; the cache is emptied first
+    and each wrk run starts its round robin at a random line (`random_start`), so the measured
+    run does not meet the addresses its warm-up cached.
 SQL queries per request (Django test client + CaptureQueriesContext, in this process, same
 database), each at two sizes: national with every agency and with all but NATIONAL_SMALL (1,000)
 made inactive (in a transaction rolled back), provincial and public at 300 and at 30 agencies.
 The .xlsx export of every agency: one request (wall time, size, rows read back) and the serving
-worker's peak RSS (VmHWM in /proc before → after).
+worker's peak RSS (VmHWM in /proc, reset through clear_refs just before, and after).
 With --explain: EXPLAIN (ANALYZE, BUFFERS) of the national page's queries, slowest first.
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust), Redis on 127.0.0.1:6379 (database 9,
@@ -220,6 +221,18 @@ def session_cookie(user, secret_key: str) -> str:
 # ---------------------------------------------------------------- measuring
 
 
+def random_start(lua: str) -> str:
+    """load_public's round robin, starting at a random line: the warm-up, the measured run and
+    the one-client run of the public page's first visits then use different addresses of the
+    200,000 (each a miss), where every run would otherwise start at the first line."""
+    anchor = "    paths[n] = line\n  end\n"
+    assert anchor in lua
+    return lua.replace(
+        anchor,
+        anchor + "  math.randomseed(os.time())\n  i = math.random(n) - 1\n",
+    )
+
+
 def fetch(port: int, path: str, headers=()) -> tuple[int, bytes, float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     started = time.perf_counter()
@@ -325,6 +338,9 @@ def export(port: int, master: int, cookie: str) -> dict:
     from openpyxl import load_workbook
 
     workers = lp.worker_pids(master)
+    for pid in workers:  # "5" resets the peak (VmHWM) to the current RSS (Linux ≥ 4.0)
+        with contextlib.suppress(OSError):
+            Path(f"/proc/{pid}/clear_refs").write_text("5")
     before = {pid: vm_hwm_kib(pid) for pid in workers}
     load0 = os.getloadavg()[0]
     status, body, elapsed = fetch(port, "/oversight/export.xlsx", [cookie])
@@ -402,7 +418,7 @@ def report(results, counts, sizes, refreshed, export_result, args, setup_s, mach
         body = r["body"]
         lines.append(
             f"| {LABELS[name]} | {r['requests']:,} in {r['duration_us'] / 1e6:.0f} s "
-            f"| {body / 1024:.0f} KiB | {sql} | {r['rps']:.1f} | {r['p50_us'] / 1000:.1f} "
+            f"| {f'{body / 1024:.0f} KiB' if body >= 1024 else f'{body} B'} | {sql} | {r['rps']:.1f} | {r['p50_us'] / 1000:.1f} "
             f"| {r['p95_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | {r['ratio']:.3f} "
             f"| {r['single_client']['p50_us'] / 1000:.1f} | {r['app_cpu_ms']:.1f} "
             f"| {r['db_cpu_ms']:.1f} | {r['loadavg_1min_before']:.1f}→"
@@ -411,9 +427,9 @@ def report(results, counts, sizes, refreshed, export_result, args, setup_s, mach
     e = export_result
     lines += [
         "",
-        f"Export `/oversight/export.xlsx` as the central admin (every agency, one request, nothing "
-        f"else running on the server): {e['rows']:,} rows, {e['bytes'] / 1024:.0f} KiB in "
-        f"{e['seconds']:.2f} s; the serving worker's peak RSS (VmHWM) "
+        f"Export `/oversight/export.xlsx` as the central admin (every agency, one request, no "
+        f"other request on the server): {e['rows']:,} rows, {e['bytes'] / 1024:.0f} KiB in "
+        f"{e['seconds']:.2f} s; the serving worker's peak RSS (VmHWM, reset just before) "
         f"{e['worker_hwm_before_mib']:.0f} → {e['worker_hwm_after_mib']:.0f} MiB; load avg "
         f"{e['loadavg_1min_before']:.1f}→{e['loadavg_1min_after']:.1f}.",
         "",
@@ -520,7 +536,7 @@ def main() -> int:
 
         (tmp / "ita_load_urls.py").write_text(lp.URLCONF)
         (tmp / "ita_load_settings.py").write_text(lp.SETTINGS)
-        (tmp / "rotate.lua").write_text(lp.WRK_LUA)
+        (tmp / "rotate.lua").write_text(random_start(lp.WRK_LUA))
         env = lp.server_env(db, media, static, tmp, args.redis_url)
         cookies = {key: session_cookie(user, env["SECRET_KEY"]) for key, user in people.items()}
 
@@ -577,11 +593,7 @@ def main() -> int:
             for name, (paths, who) in plan.items():
                 headers = [cookies[who]] if who else []
                 if name == "public_miss":
-                    # Every request a new address: empty the cache, and let each round start
-                    # further along the list (wrk starts the round robin at its first line).
-                    lp.redis_flush(args.redis_url)
-                    start = (n - 1) * 60_000
-                    paths = paths[start:] + paths[:start]
+                    lp.redis_flush(args.redis_url)  # every request a new address, a miss
                 measured[name] = lp.load_url(
                     name, port, paths, tmp, args, server.pid, db, headers=headers
                 )
