@@ -705,7 +705,8 @@ def check_urls(port: int, paths: dict[str, str]) -> dict[str, dict]:
 # ---------------------------------------------------------------- load
 
 
-def run_wrk(port: int, paths_file: Path, lua: Path, seconds: int, clients: int) -> dict:
+def run_wrk(port: int, paths_file: Path, lua: Path, seconds: int, clients: int, headers=()) -> dict:
+    """`headers`: ("Name: value", …) sent with every request (wrk.format adds wrk's -H headers)."""
     cmd = [
         "wrk",
         "-t1",
@@ -713,6 +714,7 @@ def run_wrk(port: int, paths_file: Path, lua: Path, seconds: int, clients: int) 
         f"-d{seconds}s",
         "--timeout",
         "10s",
+        *(arg for header in headers for arg in ("-H", header)),
         "-s",
         str(lua),
         f"http://127.0.0.1:{port}",
@@ -819,17 +821,17 @@ def warm_up(env: dict[str, str]) -> dict:
     }
 
 
-def load_url(name, port, paths, tmp, args, master, db) -> dict:
+def load_url(name, port, paths, tmp, args, master, db, headers=()) -> dict:
     paths_file = tmp / f"paths-{name}.txt"
     paths_file.write_text("\n".join(paths) + "\n")
     lua = tmp / "rotate.lua"
     log(f"{name}: warm-up {args.warmup} s")
-    run_wrk(port, paths_file, lua, args.warmup, args.clients)
+    run_wrk(port, paths_file, lua, args.warmup, args.clients, headers)
     wait_idle(master)
     load0 = os.getloadavg()[0]
     log(f"{name}: measuring {args.seconds} s, {args.clients} clients, {len(paths)} URL(s)")
     with CpuMeter(master, db) as meter:
-        result = run_wrk(port, paths_file, lua, args.seconds, args.clients)
+        result = run_wrk(port, paths_file, lua, args.seconds, args.clients, headers)
     result["loadavg_1min_after"] = os.getloadavg()[0]
     wait_idle(master)  # requests still queued when wrk stopped: served, not counted
     requests = max(result["requests"], 1)
@@ -840,7 +842,7 @@ def load_url(name, port, paths, tmp, args, master, db) -> dict:
     errors = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
     result["errors"] = errors
     # One client: the time a request takes when nothing is queued in front of it.
-    single = run_wrk(port, paths_file, lua, max(2, min(5, args.seconds)), 1)
+    single = run_wrk(port, paths_file, lua, max(2, min(5, args.seconds)), 1, headers)
     result["single_client"] = single
     wait_idle(master)
     log(

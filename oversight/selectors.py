@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -117,49 +118,76 @@ class Summary:
 
 
 def summary(rows: QuerySet[Organisation], today: datetime.date, waiting_days: int) -> Summary:
-    """Counts over every row the filters keep (two queries)."""
+    """Counts over every row the filters keep, in one query: every count grouped by level (the
+    chart's levels), the totals summed here (one scan of the rows instead of two)."""
     late = today - datetime.timedelta(days=waiting_days)
-    plain = rows.order_by()
-    totals = plain.aggregate(
-        agencies=Count("pk"),
-        with_measures=Count("pk", filter=Q(s_measures_planned__gt=0)),
-        round6_done=Count("pk", filter=Q(s_measures_planned__gt=0, s_round6_share=100)),
-        round12_done=Count("pk", filter=Q(s_measures_planned__gt=0, s_round12_share=100)),
-        oit_full=Count("pk", filter=Q(s_oit_share=100)),
-        broken=Count("pk", filter=Q(s_oit_broken__gt=0)),
-        waiting=Count("pk", filter=Q(s_oldest_waiting_since__lte=late)),
-        official=Count("pk", filter=Q(s_framework_state=FrameworkState.OFFICIAL)),
-        provisional=Count("pk", filter=Q(s_framework_state=FrameworkState.PROVISIONAL)),
+    counts = {
+        "agencies": Count("pk"),
+        "with_measures": Count("pk", filter=Q(s_measures_planned__gt=0)),
+        "round6_done": Count("pk", filter=Q(s_measures_planned__gt=0, s_round6_share=100)),
+        "round12_done": Count("pk", filter=Q(s_measures_planned__gt=0, s_round12_share=100)),
+        "oit_full": Count("pk", filter=Q(s_oit_share=100)),
+        "broken": Count("pk", filter=Q(s_oit_broken__gt=0)),
+        "waiting": Count("pk", filter=Q(s_oldest_waiting_since__lte=late)),
+        "official": Count("pk", filter=Q(s_framework_state=FrameworkState.OFFICIAL)),
+        "provisional": Count("pk", filter=Q(s_framework_state=FrameworkState.PROVISIONAL)),
         **{
             f"band_{key}": Count("pk", filter=condition)
             for key, _label, condition in READINESS_BANDS
         },
-    )
-    levels = (
-        plain.annotate(
+    }
+    groups = list(
+        rows.order_by()
+        .annotate(
             lv=Case(
                 When(Q(s_level="") | Q(s_level__isnull=True), then=Value("")),
                 default=F("s_level"),
             )
         )
-        .values_list("lv")
-        .annotate(n=Count("pk"))
+        .values("lv")
+        .annotate(**counts)
         .annotate(
             top=Case(When(lv="", then=Value(1)), default=Value(0), output_field=IntegerField())
         )
         .order_by("top", "lv")
     )
-    result = Summary(
+    totals = {key: sum(group[key] for group in groups) for key in counts}
+    return Summary(
         **{k: totals[k] for k in Summary.__dataclass_fields__ if k in totals},
-        levels=[(level, n) for level, n, _top in levels],
+        levels=[(group["lv"], group["agencies"]) for group in groups],
         readiness=[(key, label, totals[f"band_{key}"]) for key, label, _c in READINESS_BANDS],
     )
-    return result
 
 
-def level_choices(scope: Q, year: int) -> list[str]:
+def paginate(rows: QuerySet[Organisation], per_page: int, summary: Summary, number):
+    """A page of `rows`, counted by `summary` (which counted the same rows): the paginator's own
+    COUNT(*) over every agency in scope and its year's row would be a second scan."""
+    paginator = Paginator(rows, per_page)
+    paginator.count = summary.agencies  # a cached_property: this is the value it would compute
+    return paginator.get_page(number)
+
+
+def narrowed(filters: Filters) -> bool:
+    """Does any filter keep fewer rows than the scope holds (the sort and the year do not)?"""
+    return any(
+        (
+            filters.query,
+            filters.type,
+            filters.province,
+            filters.district,
+            filters.level,
+            filters.readiness,
+        )
+    )
+
+
+def level_choices(scope: Q, filters: Filters, summary: Summary | None = None) -> list[str]:
+    """The levels of the year's rows in scope, for the level filter. When no filter narrows the
+    rows, the summary's levels are these same levels (same rows, same order): no query."""
+    if summary is not None and not narrowed(filters):
+        return [level for level, _n in summary.levels if level]
     return list(
-        AgencyStatus.objects.filter(year=year, organisation__is_active=True)
+        AgencyStatus.objects.filter(year=filters.year, organisation__is_active=True)
         .filter(_prefixed(scope))
         .exclude(level="")
         .values_list("level", flat=True)

@@ -7,7 +7,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -114,8 +113,8 @@ def dashboard(request):
     filters = _filters(request)
     today = timezone.localdate()
     organisations = selectors.agencies(scope, filters)
-    page = Paginator(organisations, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     summary = selectors.summary(organisations, today, filters.waiting_days)
+    page = selectors.paginate(organisations, ROWS_PER_PAGE, summary, request.GET.get("page"))
     places = selectors.places(scope)
     provinces = sorted({p for p, _d in places if p})
     query = request.GET.copy()
@@ -138,7 +137,7 @@ def dashboard(request):
                 if d and p == (filters.province or (provinces[0] if len(provinces) == 1 else None))
             }
         ),
-        "levels": selectors.level_choices(scope, filters.year),
+        "levels": selectors.level_choices(scope, filters, summary),
         "years": status_years(today),
         "columns": _columns(filters),
         "types": OrganisationType.choices,

@@ -470,7 +470,7 @@ def province(request, province: str, district: str = ""):
     summary = oversight.summary(rows, timezone.localdate(), 7)
     if not summary.agencies:
         raise Http404("ไม่พบหน่วยงานในพื้นที่นี้")
-    page = Paginator(rows, AREA_AGENCIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = oversight.paginate(rows, AREA_AGENCIES_PER_PAGE, summary, request.GET.get("page"))
     chart = bar_chart(
         [Bar(level or "ยังไม่มีผลการประเมิน", n) for level, n in summary.levels],
         title="จำนวนหน่วยงานตามระดับผลการประเมินล่าสุด",

@@ -109,6 +109,44 @@ def test_the_page_costs_the_same_queries_for_3_or_60_agencies():
     assert len(many) == len(few)
 
 
+def test_the_pages_are_counted_by_the_summary_not_a_second_count():
+    client = _oversight_user()
+    _agencies(60)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("oversight:dashboard"), {"page": "2"}).content.decode()
+    assert len(_codes(page)) == 10
+    assert "หน้า 2 / 2" in page
+    # QuerySet.count() (the paginator's) names its result "__count"; the summary does not.
+    assert not [
+        q["sql"]
+        for q in queries
+        if '"__count"' in q["sql"] and 'FROM "organisations_organisation"' in q["sql"]
+    ]
+
+
+def test_the_level_filter_offers_the_scopes_levels_with_or_without_a_query():
+    _agencies(4)  # "ผ่าน" and "ผ่านดี"
+    OrganisationFactory(code="90999", province="นครราชสีมา", district="คง")  # no row this year
+    _agencies(2, province="บุรีรัมย์", prefix="8")
+    for level in ("ผ่านดีมาก", ""):
+        AgencyStatus.objects.filter(organisation__code=f"8000{'1' if level else '0'}").update(
+            level=level
+        )
+    scope = Q(province="นครราชสีมา")
+    plain = selectors.Filters(year=YEAR)
+    rows = selectors.agencies(scope, plain)
+    summary = selectors.summary(rows, TODAY, 7)
+    with CaptureQueriesContext(connection) as queries:
+        from_summary = selectors.level_choices(scope, plain, summary)
+    assert len(queries) == 0
+    assert from_summary == selectors.level_choices(scope, plain) == ["ผ่าน", "ผ่านดี"]
+    narrowed = selectors.Filters(year=YEAR, level="ผ่าน")
+    summary = selectors.summary(selectors.agencies(scope, narrowed), TODAY, 7)
+    assert selectors.level_choices(scope, narrowed, summary) == ["ผ่าน", "ผ่านดี"]
+    page = _oversight_user().get(reverse("oversight:dashboard"), {"level": "ผ่าน"})
+    assert "<option>ผ่านดี</option>" in page.content.decode()
+
+
 @pytest.mark.parametrize("sort", sorted(selectors.SORTS))
 def test_every_column_sorts_both_ways(sort):
     _agencies(12)
@@ -160,6 +198,17 @@ def test_summary_counts_every_agency_the_filters_keep():
     # waiting since i % 20 days ago; "more than 10 days" counts 10 days and over
     assert count("waiting") == sum(1 for i in range(20) if i % 20 >= 10)
     assert 'id="level-table"' in page and '<td>ผ่านดี</td><td class="text-end">10</td>' in page
+
+
+def test_the_summary_is_one_query_and_its_totals_are_its_levels_summed():
+    _agencies(20)
+    rows = selectors.agencies(Q(), selectors.Filters(year=YEAR))
+    with CaptureQueriesContext(connection) as queries:
+        summary = selectors.summary(rows, TODAY, 7)
+    assert len(queries) == 1
+    assert summary.levels == [("ผ่าน", 10), ("ผ่านดี", 10)]
+    assert summary.agencies == 20 and summary.with_measures == 16
+    assert sum(n for _k, _l, n in summary.readiness) == 20
 
 
 def test_each_cell_shows_its_value():
