@@ -53,6 +53,11 @@ def _organisation_year(sender, instance, **kwargs) -> None:
     mark(getattr(instance, "organisation_id", None), _year_of(instance))
 
 
+def _organisation(sender, instance, **kwargs) -> None:
+    """A new, renamed, moved or closed agency: its rows (and the boards showing it) follow."""
+    mark(instance.pk)
+
+
 def _via_measure(sender, instance, **kwargs) -> None:
     measure = getattr(instance, "measure", None)
     if measure is not None:
@@ -85,6 +90,7 @@ def connect() -> None:
     from assessments.models import Assessment, ScoreImport, SurveyDrive
     from measures.models import Measure, ProgressEntry, ReportingRound
     from oit.models import OitEntry, OitEvidence
+    from organisations.models import Organisation
     from publication.models import Publication
 
     for model in (Measure, ReportingRound, Publication, Memo, OitEntry, Assessment, SurveyDrive):
@@ -100,3 +106,4 @@ def connect() -> None:
         post_save.connect(receiver, sender=model, dispatch_uid=uid)
         post_delete.connect(receiver, sender=model, dispatch_uid=uid)
     post_save.connect(_import_done, sender=ScoreImport, dispatch_uid="oversight-import")
+    post_save.connect(_organisation, sender=Organisation, dispatch_uid="oversight-organisation")

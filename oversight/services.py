@@ -26,6 +26,7 @@ from oit.selectors import ItemState, oit_board
 from organisations.models import Organisation
 from publication.models import Publication
 
+from .cache import bump_status_version
 from .models import AgencyStatus, FrameworkState
 
 #: How many agencies one task refreshes (the nightly run queues the country in chunks).
@@ -192,6 +193,7 @@ def agency_status_refresh(*, organisation: Organisation, year: int) -> AgencySta
         )
         if before is None or any(before[f] != values[f] for f in PUBLIC_FIELDS):
             bump_lists()
+    bump_status_version()
     return status
 
 

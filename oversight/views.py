@@ -9,8 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from assessments.imports import ScoreImportFailed, check_file
@@ -18,11 +20,17 @@ from assessments.services import MAX_SURVEY_IMPORT_ROWS, survey_counts_import
 from documents.charts import Bar, bar_chart
 from ita_portal.thai import dates as thai
 from ita_portal.uploads import MB, max_request_bytes
-from organisations.access import is_oversight, oversight_q, scope_labels
+from organisations.access import (
+    is_oversight,
+    oversees_all,
+    oversight_q,
+    oversight_scopes,
+    scope_labels,
+)
 from organisations.models import Organisation, OrganisationType
 from organisations.search import clean_query
 
-from . import selectors
+from . import cache, selectors
 from .forms import SURVEY_FILE_MAX_BYTES, SurveyCountsForm
 from .services import status_years
 from .workbooks import dashboard_xlsx, survey_counts_xlsx
@@ -106,12 +114,39 @@ def _filters(request) -> selectors.Filters:
     )
 
 
+def _scope_signature(user) -> str:
+    if oversees_all(user):
+        return "all"
+    return ";".join(sorted(f"{s.level}/{s.province}/{s.district}" for s in oversight_scopes(user)))
+
+
 @login_required
 @require_safe
 def dashboard(request):
     scope = _scope(request)
     filters = _filters(request)
     today = timezone.localdate()
+    query = "&".join(sorted(f"{k}={v[:100]}" for k, v in request.GET.items()))
+    key = cache.board_key(_scope_signature(request.user), query, today)
+    board = cache.board_get(key)
+    if board is None:
+        board = render_to_string(
+            "oversight/_board.html", _board_context(request, scope, filters, today)
+        )
+        cache.board_set(key, board)
+    return render(
+        request,
+        "oversight/dashboard.html",
+        {
+            "filters": filters,
+            "scope_labels": scope_labels(request.user),
+            # Rendered by this module's own template from escaped values.
+            "board": mark_safe(board),  # noqa: S308
+        },
+    )
+
+
+def _board_context(request, scope, filters: selectors.Filters, today) -> dict:
     organisations = selectors.agencies(scope, filters)
     summary = selectors.summary(organisations, today, filters.waiting_days)
     page = selectors.paginate(organisations, ROWS_PER_PAGE, summary, request.GET.get("page"))
@@ -121,7 +156,7 @@ def dashboard(request):
     query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
-    context = {
+    return {
         "filters": filters,
         "scope_labels": scope_labels(request.user),
         "page": page,
@@ -147,7 +182,6 @@ def dashboard(request):
         "level_chart": _level_chart(summary),
         "readiness_chart": _readiness_chart(summary),
     }
-    return render(request, "oversight/dashboard.html", context)
 
 
 def _level_chart(summary: selectors.Summary):

@@ -27,6 +27,8 @@ from tests.assessments.test_scoring import add_scores, new_assessment, seed_asse
 from tests.measures.helpers import PDF_BYTES
 from tests.memo_helpers import YEAR, act, new_memo, setup_chain
 
+from .helpers import drop_pending_refreshes
+
 pytestmark = pytest.mark.django_db
 
 
@@ -156,6 +158,7 @@ def test_the_waiting_day_is_the_day_the_step_before_was_decided(org, year_world,
 
 def test_a_change_refreshes_the_row_once_committed(org, staff, catalogue):
     unit = org.units.create(name="สำนักปลัด")
+    drop_pending_refreshes()
     with TestCase.captureOnCommitCallbacks(execute=True) as callbacks:
         measure_services.rounds_ensure_defaults(organisation=org, year=YEAR)
         measure_services.measure_create(

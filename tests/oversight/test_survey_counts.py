@@ -15,6 +15,8 @@ from organisations.models import OversightScope, ScopeLevel
 from oversight.models import AgencyStatus
 from tests.factories import OrganisationFactory, UserFactory
 
+from .helpers import drop_pending_refreshes
+
 pytestmark = pytest.mark.django_db
 
 URL = "/oversight/survey-counts/"
@@ -45,6 +47,7 @@ def _xlsx(rows) -> bytes:
 
 
 def _post(client, content, captured, year=2569, name="จำนวนผู้ตอบ.xlsx"):
+    drop_pending_refreshes()
     with captured(execute=True):
         return client.post(
             URL, {"year": year, "file": SimpleUploadedFile(name, content)}, follow=True
