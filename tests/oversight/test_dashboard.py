@@ -389,3 +389,17 @@ def test_the_board_is_rendered_once_per_view_until_a_row_changes():
     assert org.name not in _oversight_user().get(url, {"sort": "total"}).content.decode()
     agency_status_refresh(organisation=org, year=YEAR)
     assert org.name in _oversight_user().get(url, {"sort": "total"}).content.decode()
+
+
+def test_an_oversight_users_page_skips_the_waiting_count_members_need(staff):
+    """Nobody asks an oversight user to decide a step: their pages never count steps."""
+    _agencies(2)
+    client = _oversight_user()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("oversight:dashboard"))
+    assert not any("approvalstep" in q["sql"] for q in queries.captured_queries)
+    member = Client()
+    member.force_login(staff)
+    with CaptureQueriesContext(connection) as queries:
+        member.get(reverse("help"))
+    assert any("approvalstep" in q["sql"] for q in queries.captured_queries)
