@@ -368,7 +368,6 @@ class SurveySettingsAdmin(admin.ModelAdmin):
         "eit_link_pattern",
         "iit_min_display",
         "eit_min_display",
-        "confidence",
     ]
     list_select_related = ["framework__fiscal_year"]
     list_filter = ["framework__fiscal_year"]

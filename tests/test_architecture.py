@@ -217,7 +217,13 @@ def test_stored_files_are_served_by_the_one_function():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    allowed = {"ita_portal/files.py", "public/cache.py", "public/views.py", "assessments/views.py"}
+    allowed = {
+        "ita_portal/files.py",
+        "public/cache.py",
+        "public/views.py",
+        "assessments/views.py",
+        "oversight/views.py",  # the dashboard's exports, made per request
+    }
     found = set()
     for path in root.glob("*/**/*.py"):
         relative = path.relative_to(root).as_posix()

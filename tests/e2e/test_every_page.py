@@ -106,12 +106,22 @@ ALLOWED_WORDS = {
     "Network",
 }
 # The demo's usernames and e-mail addresses are data, not UI text.
-DEMO_WORDS = {"staff", "approver", "orgadmin", "mayor", "deputy", "central", "example", "invalid"}
+DEMO_WORDS = {
+    "staff",
+    "approver",
+    "orgadmin",
+    "mayor",
+    "deputy",
+    "central",
+    "province",
+    "example",
+    "invalid",
+}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 # Text that is data, never UI: URLs, e-mail addresses, file names, item and document codes.
 DATA = re.compile(
     r"(?:https?|otpauth)://\S+|\S+@\S+|\b[a-z]+_[a-z_]+\b|[\w\-.]+\.(?:pdf|docx?|xlsx?|ods|odt|png|jpe?g|gif|webp|html|json)\b"
-    r"|\b[ieo]\d+\b|\b[A-Z]{1,3}\d+\b|\bround-\d+\b|[\w-]+/[\w/-]+",
+    r"|\b[ieo]\d+\b|\b[A-Z]{1,3}\d+\b|\bround-\d+\b|[\w-]+/[\w/-]+|\{\w+\}",
     re.IGNORECASE,
 )
 

@@ -399,7 +399,7 @@ def test_phone_measures_menu_keeps_words_whole(journey, org, staff):
     journey.login(page, staff)
     page.goto(f"/o/{org.code}/{YEAR}/measures/")
     # Staff do not manage rounds: the menu offers only what they may open (issue 16).
-    expect(page.locator(".nav-pills .nav-link")).to_have_count(6)
+    expect(page.locator(".nav-pills .nav-link")).to_have_count(7)
     journey.shot(page, "measures-menu")
     lines = dict(page.evaluate(MENU_LINES))
     journey.assert_clean()
