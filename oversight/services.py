@@ -7,10 +7,10 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Subquery
+from django.db.models import Count, Max
 from django.utils import timezone
 
-from approvals.models import ApprovalStep, Decision, MemoStatus
+from approvals.selectors import steps_pending
 from assessments.models import Assessment
 from assessments.scoring import score_sheet
 from assessments.selectors import (
@@ -87,37 +87,15 @@ def _oit(organisation: Organisation, year: int) -> dict:
 
 
 def memos_waiting_since(organisation: Organisation) -> list[datetime.date]:
-    """For each memo in review, the day its current step started waiting (oldest first)."""
-    earlier_pending = ApprovalStep.objects.filter(
-        memo=OuterRef("memo"),
-        cycle=OuterRef("cycle"),
-        order__lt=OuterRef("order"),
-        decision=Decision.PENDING,
-    )
-    last_decided = (
-        ApprovalStep.objects.filter(
-            memo=OuterRef("memo"), cycle=OuterRef("cycle"), order__lt=OuterRef("order")
-        )
-        .order_by("-acted_at")
-        .values("acted_at")[:1]
-    )
-    steps = (
-        ApprovalStep.objects.filter(
-            memo__organisation=organisation,
-            memo__status=MemoStatus.IN_REVIEW,
-            decision=Decision.PENDING,
-        )
-        .filter(cycle=F("memo__cycle"))
-        .filter(~Exists(earlier_pending))
-        .annotate(previous=Subquery(last_decided))
-        .values_list("previous", "memo__date", "memo__created_at")
-    )
+    """For each memo in review, the day its current step started waiting (oldest first): the
+    step whose turn it is (approvals' own answer), since the step before was decided, else
+    since the memo's date (or its creation)."""
     days = []
-    for previous, memo_date, created in steps:
-        if previous is not None:
-            days.append(timezone.localtime(previous).date())
+    for step in steps_pending().filter(memo__organisation=organisation):
+        if step.previous_decided_at is not None:
+            days.append(timezone.localtime(step.previous_decided_at).date())
         else:
-            days.append(memo_date or timezone.localtime(created).date())
+            days.append(step.memo.date or timezone.localtime(step.memo.created_at).date())
     return sorted(days)
 
 
