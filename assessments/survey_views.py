@@ -65,13 +65,15 @@ def links(request, code: str, year: int):
     form = SurveyLinksForm(request.POST)
     if form.is_valid():
         try:
-            services.survey_links_update(
+            drive = services.survey_links_update(
                 user=request.user, organisation=organisation, year=year, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "บันทึกลิงก์แบบวัดแล้ว")
+            for warning in services.survey_link_warnings(organisation, year, drive):
+                messages.warning(request, warning)
             return redirect("survey:drive", code=code, year=year)
     return _page(request, organisation, year, links_form=form)
 

@@ -20,7 +20,7 @@ from qrcode.image.svg import SvgPathImage
 
 from . import line, selectors, services
 from .forms import PreferencesForm
-from .models import Channel
+from .models import Channel, Event
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,12 @@ def preferences(request):
             request,
             "บันทึกช่องทางการแจ้งเตือนแล้ว" if changed else "ช่องทางการแจ้งเตือนไม่มีการเปลี่ยนแปลง",
         )
+        silent = [Event(event).label for event, chosen in form.wanted().items() if not chosen]
+        if silent:
+            messages.warning(
+                request,
+                "ท่านจะไม่ได้รับการแจ้งเตือนเรื่องต่อไปนี้ทางใดเลย เพราะไม่ได้เลือกช่องทาง: " + ", ".join(silent),
+            )
         return redirect("notify:preferences")
     link = selectors.line_link_of(request.user)
     context = {

@@ -402,6 +402,19 @@ def test_staff_override_a_link(login, org, staff, frameworks):
     response = login(staff).post(url("survey:links", org), {"iit_url": own, "eit_url": EIT})
     assert response.status_code == 302
     assert SurveyDrive.objects.get().iit_url == own
+    page = login(staff).get(response.url).content.decode()
+    assert "บันทึกลิงก์แบบวัดแล้ว" in page and "ไม่ใช่ itas.nacc.go.th" not in page
+
+
+def test_a_link_off_the_nacc_host_is_saved_with_a_thai_warning(login, org, staff, frameworks):
+    own = "https://forms.example.com/iit-6301401"
+    client = login(staff)
+    response = client.post(url("survey:links", org), {"iit_url": own, "eit_url": ""})
+    assert response.status_code == 302
+    assert SurveyDrive.objects.get().iit_url == own
+    page = client.get(response.url).content.decode()
+    assert "“ลิงก์แบบวัด IIT” ชี้ไปที่ forms.example.com ไม่ใช่ itas.nacc.go.th ตามรูปแบบของปี" in page
+    assert "“ลิงก์แบบวัด EIT” ชี้ไปที่" not in page
 
 
 # ---------------------------------------------------------------- dashboard and demo

@@ -236,6 +236,18 @@ def test_preference_changes_are_audited(staff, client):
     # Every other event was unticked too (the form is the whole table).
     assert ChannelPreference.objects.filter(user=staff).count() == len(Event)
     assert LogEntry.objects.get_for_model(ChannelPreference).filter(actor=staff).exists()
+    page = response.content.decode()
+    # The events left with no channel are named; the one still sent by e-mail is not.
+    assert "ท่านจะไม่ได้รับการแจ้งเตือนเรื่องต่อไปนี้ทางใดเลย" in page
+    assert Event.MEMO_WAITING.label in page.split("ทางใดเลย")[1]
+    assert Event.MEMO_RETURNED.label not in page.split("ทางใดเลย")[1].split("</div>")[0]
+
+
+def test_every_event_with_a_channel_gives_no_warning(staff, client):
+    client.force_login(staff)
+    data = {f"{event}__email": "on" for event in Event}
+    response = client.post(reverse("notify:preferences"), data, follow=True)
+    assert "ทางใดเลย" not in response.content.decode()
 
 
 # ---------------------------------------------------------------- the page's access
