@@ -49,15 +49,31 @@ def name_variants(query: str) -> set[str]:
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
+def _anywhere(text: str) -> Q:
+    match = Q(province__icontains=text) | Q(district__icontains=text)
+    for variant in name_variants(text):
+        match |= Q(name__icontains=variant)
+    return match
+
+
+#: the most words of one query that are matched one by one
+MAX_WORDS = 6
+
+
 def organisation_search(query: str) -> Q:
     """Matches an organisation by name (any form), code (in Thai digits too), province or
-    district."""
+    district. Thai writes no spaces between words, yet people type them ("ขาม สมบูรณ์",
+    "ด่านขุนทด อบต."): a query of several words also finds what holds every word, each in the
+    name, the district or the province."""
     match = (
         Q(code__iexact=query)
         | Q(code__iexact=query.translate(THAI_DIGITS))
-        | Q(province__icontains=query)
-        | Q(district__icontains=query)
+        | _anywhere(query)
     )
-    for variant in name_variants(query):
-        match |= Q(name__icontains=variant)
+    words = query.split()
+    if 1 < len(words) <= MAX_WORDS:
+        every = Q()
+        for word in words:
+            every &= _anywhere(word)
+        match |= every
     return match

@@ -16,6 +16,9 @@ def agencies():
         "full": OrganisationFactory(name="องค์การบริหารส่วนตำบลขามสมบูรณ์", code="6301401"),
         "short": OrganisationFactory(name="ทม.บัวใหญ่", code="3300401"),
         "other": OrganisationFactory(name="องค์การบริหารส่วนจังหวัดนครราชสีมา", code="3300001"),
+        "district": OrganisationFactory(
+            name="องค์การบริหารส่วนตำบลห้วยบง", code="6301903", district="ด่านขุนทด"
+        ),
     }
 
 
@@ -31,6 +34,12 @@ def agencies():
         ("ทม. บัวใหญ่", {"short"}),
         ("อบจ.นครราชสีมา", {"other"}),
         ("6301401", {"full"}),
+        # Spaces typed inside a Thai name, or between a name and its district or type
+        ("ขาม สมบูรณ์", {"full"}),
+        ("สมบูรณ์ ขาม", {"full"}),
+        ("ด่านขุนทด อบต.", {"district"}),
+        ("อบต. ห้วย บง", {"district"}),
+        ("ขาม ห้วยบง", set()),
     ],
 )
 def test_public_search_understands_abbreviations(agencies, query, found):
