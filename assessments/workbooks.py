@@ -16,6 +16,18 @@ HEADER_FONT = Font(bold=True)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: a saved workbook stays in memory up to this size, then spills to a temporary file
+SPOOL_BYTES = 20 * 1024 * 1024
+
+
+def spooled(wb: Workbook) -> tempfile.SpooledTemporaryFile:
+    """The saved workbook, rewound, for a FileResponse (which closes it after streaming)."""
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
 def cell_text(value):
     """Text that a spreadsheet will never run as a formula (CSV/formula injection)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -95,11 +107,7 @@ def scores_export_xlsx(
         ws.append(
             [cell_text(code), cell_text(name), cell_text(prov), year, item_code, float(score)]
         )
-    # Handed to FileResponse, which closes it after streaming.
-    out = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
-    wb.save(out)
-    out.seek(0)
-    return out
+    return spooled(wb)
 
 
 def errors_xlsx(errors: list[dict]) -> bytes:

@@ -65,11 +65,7 @@ def organisation_search(query: str) -> Q:
     district. Thai writes no spaces between words, yet people type them ("ขาม สมบูรณ์",
     "ด่านขุนทด อบต."): a query of several words also finds what holds every word, each in the
     name, the district or the province."""
-    match = (
-        Q(code__iexact=query)
-        | Q(code__iexact=query.translate(THAI_DIGITS))
-        | _anywhere(query)
-    )
+    match = Q(code__iexact=query) | Q(code__iexact=query.translate(THAI_DIGITS)) | _anywhere(query)
     words = query.split()
     if 1 < len(words) <= MAX_WORDS:
         every = Q()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import tempfile
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from assessments.workbooks import cell_text
+from assessments.workbooks import cell_text, spooled
 from documents.registry import KINDS
 from ita_portal.thai import dates as thai
 
@@ -126,10 +125,7 @@ def dashboard_xlsx(organisations, filters: Filters, today: datetime.date, *, sco
         ("บันทึกรอนานเกิน (วัน)", filters.waiting_days),
     ):
         about.append([label, cell_text(str(value))])
-    out = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
-    wb.save(out)
-    out.seek(0)
-    return out
+    return spooled(wb)
 
 
 SURVEY_HEADER = ["รหัสหน่วยงาน", "จำนวนผู้ตอบ IIT", "จำนวนผู้ตอบ EIT", "ชื่อหน่วยงาน (ไม่ต้องแก้)"]
@@ -142,7 +138,4 @@ def survey_counts_xlsx(organisations):
     ws.append(SURVEY_HEADER)
     for code, name in organisations.values_list("code", "name").iterator(chunk_size=2000):
         ws.append([cell_text(code), None, None, cell_text(name)])
-    out = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
-    wb.save(out)
-    out.seek(0)
-    return out
+    return spooled(wb)
