@@ -7,6 +7,7 @@ Every view fetches organisation-owned objects through these helpers:
 
 from enum import StrEnum
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -40,9 +41,26 @@ OVERSIGHT_ACTIONS = frozenset({Action.VIEW, Action.IMPORT_SCORES})
 
 
 def is_central_admin(user) -> bool:
+    """Superusers, and holders of the central admin permission (their own or a group's).
+    Asked several times a request (menus, scopes): one EXISTS query, kept on the user object,
+    instead of loading every permission of the user and their groups (two queries)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or user.has_perm(CENTRAL_ADMIN_PERMISSION)
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_central_admin", None)
+    if cached is None:
+        if hasattr(user, "_perm_cache"):  # every permission is already loaded
+            cached = CENTRAL_ADMIN_PERMISSION in user._perm_cache
+        else:
+            app_label, codename = CENTRAL_ADMIN_PERMISSION.split(".")
+            cached = Permission.objects.filter(
+                Q(user=user) | Q(group__user=user),
+                content_type__app_label=app_label,
+                codename=codename,
+            ).exists()
+        user._is_central_admin = cached
+    return cached
 
 
 def oversight_scopes(user) -> list[OversightScope]:

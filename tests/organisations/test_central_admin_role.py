@@ -43,6 +43,32 @@ def test_grant_central_admin(central):
         call_command("grant_central_admin", "nobody", stdout=io.StringIO())
 
 
+def test_is_central_admin_by_group_own_permission_or_superuser_in_one_query(
+    central, django_assert_num_queries
+):
+    from django.contrib.auth.models import Permission
+
+    # `central` holds the role through the group (grant_central_admin)
+    assert not central.user_permissions.exists() and central.groups.exists()
+    with django_assert_num_queries(1):
+        assert is_central_admin(central) and is_central_admin(central)  # kept on the object
+    own = UserFactory()
+    own.user_permissions.add(Permission.objects.get(codename="act_as_central_admin"))
+    assert is_central_admin(own)
+    assert is_central_admin(UserFactory(is_superuser=True))
+    member = MembershipFactory().user
+    other_permission = UserFactory()
+    other_permission.user_permissions.add(Permission.objects.get(codename="change_organisation"))
+    assert not is_central_admin(member) and not is_central_admin(other_permission)
+    inactive = UserFactory(is_active=False)
+    inactive.user_permissions.add(Permission.objects.get(codename="act_as_central_admin"))
+    assert not is_central_admin(inactive)
+    # A fresh object sees a revoked role at once (the next request loads the user again)
+    central.groups.clear()
+    assert is_central_admin(central)
+    assert not is_central_admin(type(central).objects.get(pk=central.pk))
+
+
 @pytest.mark.parametrize(
     "path",
     [
