@@ -54,8 +54,13 @@ def _organisation_year(sender, instance, **kwargs) -> None:
 
 
 def _organisation(sender, instance, **kwargs) -> None:
-    """A new, renamed, moved or closed agency: its rows (and the boards showing it) follow."""
-    mark(instance.pk)
+    """A new, renamed, moved or closed agency: its rows follow, and every board (the old
+    province's as much as the new one's) is rendered again."""
+    from .cache import bump_register
+
+    if kwargs.get("signal") is post_save:
+        mark(instance.pk)
+    transaction.on_commit(bump_register)
 
 
 def _via_measure(sender, instance, **kwargs) -> None:
@@ -107,3 +112,4 @@ def connect() -> None:
         post_delete.connect(receiver, sender=model, dispatch_uid=uid)
     post_save.connect(_import_done, sender=ScoreImport, dispatch_uid="oversight-import")
     post_save.connect(_organisation, sender=Organisation, dispatch_uid="oversight-organisation")
+    post_delete.connect(_organisation, sender=Organisation, dispatch_uid="oversight-organisation")

@@ -26,7 +26,7 @@ from oit.selectors import ItemState, oit_board
 from organisations.models import Organisation
 from publication.models import Publication
 
-from .cache import bump_status_version
+from .cache import bump_area
 from .models import AgencyStatus, FrameworkState
 
 #: How many agencies one task refreshes (the nightly run queues the country in chunks).
@@ -158,20 +158,24 @@ PUBLIC_FIELDS = ("published", "score_year", "total", "level")
 
 
 def agency_status_refresh(*, organisation: Organisation, year: int) -> AgencyStatus:
+    """Write the agency's row of `year` from its data; the boards showing it (and the public
+    province pages, for their columns) are retired only when a value changed."""
     values = status_values(organisation, year)
-    values["refreshed_at"] = timezone.now()
     with transaction.atomic():
         before = (
             AgencyStatus.objects.filter(organisation=organisation, year=year)
-            .values(*PUBLIC_FIELDS)
+            .values(*values)
             .first()
         )
         status, _ = AgencyStatus.objects.update_or_create(
-            organisation=organisation, year=year, defaults=values
+            organisation=organisation,
+            year=year,
+            defaults={**values, "refreshed_at": timezone.now()},
         )
         if before is None or any(before[f] != values[f] for f in PUBLIC_FIELDS):
             bump_lists()
-    bump_status_version()
+    if before is None or before != values:
+        bump_area(organisation.province, organisation.district)
     return status
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import io
+import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,7 +29,7 @@ from organisations.access import (
     oversight_scopes,
     scope_labels,
 )
-from organisations.models import Organisation, OrganisationType
+from organisations.models import Organisation, OrganisationType, ScopeLevel
 from organisations.search import clean_query
 
 from . import cache, selectors
@@ -120,6 +122,20 @@ def _scope_signature(user) -> str:
     return ";".join(sorted(f"{s.level}/{s.province}/{s.district}" for s in oversight_scopes(user)))
 
 
+def _version_keys(user) -> list[str]:
+    """The versions a board of the user's scopes depends on: the register's, and the country's
+    or each scope's province or district."""
+    if oversees_all(user):
+        return [cache.REGISTER_KEY, cache.COUNTRY_KEY]
+    keys = [cache.REGISTER_KEY]
+    for scope in sorted(oversight_scopes(user), key=lambda s: (s.province, s.district)):
+        if scope.level == ScopeLevel.PROVINCE:
+            keys.append(cache.province_key(scope.province))
+        else:
+            keys.append(cache.district_key(scope.province, scope.district))
+    return keys
+
+
 @login_required
 @require_safe
 def dashboard(request):
@@ -128,18 +144,25 @@ def dashboard(request):
     today = timezone.localdate()
     query = "&".join(sorted(f"{k}={v[:100]}" for k, v in request.GET.items()))
     key = cache.board_key(_scope_signature(request.user), query, today)
-    board = cache.board_get(key)
-    if board is None:
+    current = cache.versions(_version_keys(request.user))
+    cached = cache.board_get(key, current)
+    if cached is None:
         board = render_to_string(
             "oversight/_board.html", _board_context(request, scope, filters, today)
         )
-        cache.board_set(key, board)
+        rendered_at = time.time()
+        cache.board_set(key, current, board, rendered_at)
+    else:
+        board, rendered_at = cached
     return render(
         request,
         "oversight/dashboard.html",
         {
             "filters": filters,
             "scope_labels": scope_labels(request.user),
+            "rendered_at": timezone.localtime(
+                datetime.datetime.fromtimestamp(rendered_at, tz=datetime.UTC)
+            ),
             # Rendered by this module's own template from escaped values.
             "board": mark_safe(board),  # noqa: S308
         },
