@@ -36,6 +36,11 @@ Measured (wrk, closed loop, 1 thread, CLIENTS (20) connections, WARMUP then SECO
 URLs in ROUNDS rounds, medians; × floor is the median of each round's ratio to its floor):
   * floor: `/floor/` (HttpResponse("ok") through the full middleware stack);
   * `/oversight/` as the central admin (every agency, page 1, default sort);
+  * `/oversight/` as the central admin while the rows change ("churn"): a process on the
+    server's settings puts one agency's row off its data and refreshes it through
+    `agency_status_refresh` every CHURN_SECONDS (1 s), a real change that bumps the country's
+    version, so the cached board keeps going out of date (served for a minute after its
+    rendering, then rendered again);
   * `/oversight/?sort=-total&page=50` as the central admin (a deep page, sorted by score);
   * `/oversight/` as the provincial user (300 agencies);
   * `/oversight/?q=…` as the central admin, a Thai search, round robin over ORGS / 100 name
@@ -374,9 +379,62 @@ def export(port: int, master: int, cookie: str) -> dict:
     return result
 
 
+CHURN_SECONDS = 1.0
+CHURN = """
+import sys, time
+
+import django
+
+django.setup()
+from django.db.models import F
+
+from organisations.models import Organisation
+from oversight.models import AgencyStatus
+from oversight.services import agency_status_refresh, status_years
+
+year = status_years()[0]
+ids = list(Organisation.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+interval, n = float(sys.argv[1]), 0
+while True:
+    organisation = Organisation.objects.get(pk=ids[n * 17 % len(ids)])
+    # Put the row off what the data says; the refresh writes it back: a real change, as a
+    # clerk's new measure would make, through the service and its version bump.
+    AgencyStatus.objects.filter(organisation=organisation, year=year).update(
+        measures_planned=F("measures_planned") + 1000
+    )
+    agency_status_refresh(organisation=organisation, year=year)
+    n += 1
+    print(n, flush=True)
+    time.sleep(interval)
+"""
+
+
+def start_churn(env: dict[str, str], tmp: Path) -> subprocess.Popen:
+    """A process that changes one agency's row every CHURN_SECONDS, on the server's database
+    and cache (its settings and Redis), until stopped."""
+    script = tmp / "churn.py"
+    script.write_text(CHURN)
+    return subprocess.Popen(
+        [sys.executable, str(script), str(CHURN_SECONDS)],
+        cwd=ROOT,
+        env=env,
+        stdout=(tmp / "churn.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stop_churn(proc: subprocess.Popen, tmp: Path) -> int:
+    """Stops it; the number of rows it changed."""
+    proc.terminate()
+    proc.wait(timeout=30)
+    lines = (tmp / "churn.log").read_text().split()
+    return int(lines[-1]) if lines and lines[-1].isdigit() else 0
+
+
 LABELS = {
     "floor": "floor: `/floor/` (HttpResponse('ok'), full middleware)",
     "national": "`/oversight/`, central admin: national, page 1, default sort",
+    "churn": "`/oversight/`, central admin: national, while a row changes every second",
     "deep": "`/oversight/?sort=-total&page=50`, central admin: deep page by score",
     "province": "`/oversight/`, provincial user: their province",
     "search": "`/oversight/?q=ทดสอบโหลดNN`, central admin: Thai search (100 agencies found)",
@@ -449,6 +507,15 @@ def report(results, counts, hits, sizes, refreshed, export_result, args, setup_s
         "",
         f"Each of the {args.rounds} rounds (req/s, p95 ms, × that round's floor):",
     ]
+    if "churn" in results:
+        lines[-2:-2] = [
+            "While the churn URL was measured (warm-up, 20 clients and one client), a process on "
+            "the server's settings changed one agency's row every "
+            f"{CHURN_SECONDS:g} s through `agency_status_refresh` (its version bump included): "
+            + ", ".join(map(str, results["churn"]["rows_changed"]))
+            + " rows changed in the rounds.",
+            "",
+        ]
     for name, r in results.items():
         runs = "; ".join(
             f"{run['rps']:.1f}, {run['p95_us'] / 1000:.1f}, {run['ratio']:.3f}"
@@ -557,6 +624,7 @@ def main() -> int:
         plan: dict[str, tuple[list[str], str | None]] = {
             "floor": (["/floor/"], None),
             "national": (["/oversight/"], "central"),
+            "churn": (["/oversight/"], "central"),
             "deep": (["/oversight/?sort=-total&page=50"], "central"),
             "province": (["/oversight/"], "province"),
             # "ทดสอบโหลดNN" finds the agencies NN00–NN99 (names end in a 4-digit number).
@@ -610,12 +678,20 @@ def main() -> int:
                 headers = [cookies[who]] if who else []
                 if name == "public_miss":
                     lp.redis_flush(args.redis_url)  # every request a new address, a miss
-                measured[name] = lp.load_url(
-                    name, port, paths, tmp, args, server.pid, db, headers=headers
-                )
+                churn = start_churn(env, tmp) if name == "churn" else None
+                try:
+                    measured[name] = lp.load_url(
+                        name, port, paths, tmp, args, server.pid, db, headers=headers
+                    )
+                finally:
+                    if churn is not None:
+                        measured[name]["rows_changed"] = stop_churn(churn, tmp)
+                        lp.log(f"churn: {measured[name]['rows_changed']} rows changed")
                 measured[name]["body"] = bodies[name]
             rounds.append(measured)
         results = lp.combine(rounds)
+        if "churn" in results:
+            results["churn"]["rows_changed"] = [r["churn"]["rows_changed"] for r in rounds]
         for name in results:
             results[name]["body"] = bodies[name]
         export_result = export(port, server.pid, cookies["central"])
