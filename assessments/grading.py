@@ -25,3 +25,30 @@ def grade_for(
 
 def _all_tools_reach(tools: Mapping[str, Decimal] | None, threshold: Decimal) -> bool:
     return bool(tools) and len(tools) == 3 and all(v >= threshold for v in tools.values())
+
+
+#: The shipped bands' labels, best first (the five levels from 2567, then AA–F up to 2566).
+RANKED_LABELS = (
+    "ผ่านดีเยี่ยม",
+    "ผ่านดี",
+    "ผ่าน",
+    "ต้องปรับปรุง",
+    "ต้องปรับปรุงโดยด่วน",
+    "AA",
+    "A",
+    "B",
+    "C",
+    "D",
+    "E",
+    "F",
+)
+
+
+def level_rank(label: str) -> tuple[int, str]:
+    """Sorts levels best first: the shipped ones in rank, any other label after them (by name),
+    no level ("") last."""
+    if not label:
+        return (len(RANKED_LABELS) + 1, "")
+    if label in RANKED_LABELS:
+        return (RANKED_LABELS.index(label), "")
+    return (len(RANKED_LABELS), label)

@@ -19,6 +19,7 @@ from django.db.models import (
     When,
 )
 
+from assessments.grading import level_rank
 from documents.registry import KINDS
 from organisations.models import Organisation, OrganisationType
 from organisations.search import organisation_search
@@ -154,7 +155,10 @@ def summary(rows: QuerySet[Organisation], today: datetime.date, waiting_days: in
     totals = {key: sum(group[key] for group in groups) for key in counts}
     return Summary(
         **{k: totals[k] for k in Summary.__dataclass_fields__ if k in totals},
-        levels=[(group["lv"], group["agencies"]) for group in groups],
+        levels=sorted(
+            ((group["lv"], group["agencies"]) for group in groups),
+            key=lambda pair: level_rank(pair[0]),
+        ),
         readiness=[(key, label, totals[f"band_{key}"]) for key, label, _c in READINESS_BANDS],
     )
 
@@ -186,13 +190,14 @@ def level_choices(scope: Q, filters: Filters, summary: Summary | None = None) ->
     rows, the summary's levels are these same levels (same rows, same order): no query."""
     if summary is not None and not narrowed(filters):
         return [level for level, _n in summary.levels if level]
-    return list(
+    return sorted(
         AgencyStatus.objects.filter(year=filters.year, organisation__is_active=True)
         .filter(_prefixed(scope))
         .exclude(level="")
         .values_list("level", flat=True)
         .distinct()
-        .order_by("level")
+        .order_by("level"),
+        key=level_rank,
     )
 
 

@@ -144,10 +144,10 @@ def test_the_level_filter_offers_the_scopes_levels_with_or_without_a_query():
     with CaptureQueriesContext(connection) as queries:
         from_summary = selectors.level_choices(scope, plain, summary)
     assert len(queries) == 0
-    assert from_summary == selectors.level_choices(scope, plain) == ["ผ่าน", "ผ่านดี"]
+    assert from_summary == selectors.level_choices(scope, plain) == ["ผ่านดี", "ผ่าน"]  # best first
     narrowed = selectors.Filters(year=YEAR, level="ผ่าน")
     summary = selectors.summary(selectors.agencies(scope, narrowed), TODAY, 7)
-    assert selectors.level_choices(scope, narrowed, summary) == ["ผ่าน", "ผ่านดี"]
+    assert selectors.level_choices(scope, narrowed, summary) == ["ผ่านดี", "ผ่าน"]
     page = _oversight_user().get(reverse("oversight:dashboard"), {"level": "ผ่าน"})
     assert "<option>ผ่านดี</option>" in page.content.decode()
 
@@ -211,7 +211,7 @@ def test_the_summary_is_one_query_and_its_totals_are_its_levels_summed():
     with CaptureQueriesContext(connection) as queries:
         summary = selectors.summary(rows, TODAY, 7)
     assert len(queries) == 1
-    assert summary.levels == [("ผ่าน", 10), ("ผ่านดี", 10)]
+    assert summary.levels == [("ผ่านดี", 10), ("ผ่าน", 10)]  # best first
     assert summary.agencies == 20 and summary.with_measures == 16
     assert sum(n for _k, _l, n in summary.readiness) == 20
 
@@ -449,3 +449,27 @@ def test_an_oversight_users_page_skips_the_waiting_count_members_need(staff):
     with CaptureQueriesContext(connection) as queries:
         member.get(reverse("help"))
     assert any("approvalstep" in q["sql"] for q in queries.captured_queries)
+
+
+def test_levels_run_best_first_with_no_result_last():
+    from assessments.grading import level_rank
+
+    labels = ["ต้องปรับปรุง", "", "ผ่านดีเยี่ยม", "ระดับใหม่", "ต้องปรับปรุงโดยด่วน", "ผ่าน", "B", "AA"]
+    assert sorted(labels, key=level_rank) == [
+        "ผ่านดีเยี่ยม",
+        "ผ่าน",
+        "ต้องปรับปรุง",
+        "ต้องปรับปรุงโดยด่วน",
+        "AA",
+        "B",
+        "ระดับใหม่",
+        "",
+    ]
+    for i, level in enumerate(["ต้องปรับปรุงโดยด่วน", "ต้องปรับปรุง", "ผ่านดี"]):
+        org = OrganisationFactory(code=f"7{i:04d}", province="นครราชสีมา", district="คง")
+        _status(org, level=level, total=Decimal("50"), score_year=2568)
+    _status(OrganisationFactory(code="70009", province="นครราชสีมา", district="คง"))
+    page = _oversight_user().get(reverse("oversight:dashboard")).content.decode()
+    table = page.split('id="level-table"')[1].split("</table>")[0]
+    shown = re.findall(r"<tr><td>([^<]+)</td>", table)
+    assert shown == ["ผ่านดี", "ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน", "ยังไม่มีผลการประเมิน"]
