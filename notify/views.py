@@ -48,6 +48,30 @@ def _code_context(request, link) -> dict:
     return {"code": code, "code_url": line.send_code_url(code), "code_qr": _qr_data_uri(target)}
 
 
+def _usable_channels(user) -> set[str]:
+    """The channels that reach the user now: e-mail with an address, LINE when on and linked."""
+    usable = {Channel.EMAIL} if user.email else set()
+    if line.enabled() and selectors.line_link_of(user) is not None:
+        usable.add(Channel.LINE)
+    return usable
+
+
+def _silent_events(user, wanted: dict[str, set[str]]) -> list[str]:
+    usable = _usable_channels(user)
+    return [Event(event).label for event, chosen in wanted.items() if not chosen & usable]
+
+
+def _why_not(user) -> str:
+    reasons = []
+    if not user.email:
+        reasons.append("บัญชีนี้ยังไม่มีอีเมล")
+    if not line.enabled():
+        reasons.append("ระบบยังไม่ได้เปิดใช้ LINE")
+    elif selectors.line_link_of(user) is None:
+        reasons.append("ท่านยังไม่ได้เชื่อมต่อ LINE")
+    return f" ({', '.join(reasons)})" if reasons else ""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
@@ -61,11 +85,12 @@ def preferences(request):
             request,
             "บันทึกช่องทางการแจ้งเตือนแล้ว" if changed else "ช่องทางการแจ้งเตือนไม่มีการเปลี่ยนแปลง",
         )
-        silent = [Event(event).label for event, chosen in form.wanted().items() if not chosen]
+        silent = _silent_events(request.user, form.wanted())
         if silent:
             messages.warning(
                 request,
-                "ท่านจะไม่ได้รับการแจ้งเตือนเรื่องต่อไปนี้ทางใดเลย เพราะไม่ได้เลือกช่องทาง: " + ", ".join(silent),
+                "ท่านจะไม่ได้รับการแจ้งเตือนเรื่องต่อไปนี้ทางใดเลย "
+                "เพราะไม่ได้เลือกช่องทางที่ส่งถึงท่านได้: " + ", ".join(silent) + _why_not(request.user),
             )
         return redirect("notify:preferences")
     link = selectors.line_link_of(request.user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -12,7 +13,7 @@ from documents.registry import KINDS
 from ita_portal.thai import dates as thai
 
 from .models import FrameworkState
-from .selectors import TYPE_LABELS, Filters
+from .selectors import READINESS_BANDS, TYPE_LABELS, Filters
 
 HEADER = [
     "รหัสหน่วยงาน",
@@ -113,15 +114,19 @@ def dashboard_xlsx(organisations, filters: Filters, today: datetime.date, *, sco
     about = wb.create_sheet("เกี่ยวกับไฟล์นี้")
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 60
+    now = timezone.localtime()
+    readiness = {key: label for key, label, _q in READINESS_BANDS}
+    levels = {"-": "ยังไม่มีผลการประเมิน", "": "ทุกระดับ"}
     for label, value in (
-        ("ส่งออกเมื่อ", thai.format_date(today)),
+        ("ส่งออกเมื่อ", f"{thai.format_date(now.date())} เวลา {now:%H:%M} น."),
         ("ปีงบประมาณ", filters.year),
         ("ขอบเขต", scope),
-        ("ค้นหา", filters.query or "-"),
+        ("ค้นหา", filters.query or "ไม่ได้ค้นหา"),
         ("ประเภท", TYPE_LABELS.get(filters.type, "ทุกประเภท")),
-        ("จังหวัด", filters.province or "ทุกจังหวัด"),
-        ("อำเภอ", filters.district or "ทุกอำเภอ"),
-        ("ระดับ", filters.level or "ทุกระดับ"),
+        ("จังหวัด", filters.province or "ทุกจังหวัดในขอบเขต"),
+        ("อำเภอ", filters.district or "ทุกอำเภอในขอบเขต"),
+        ("ระดับล่าสุด", levels.get(filters.level, filters.level)),
+        ("ความพร้อม OIT", readiness.get(filters.readiness, "ทั้งหมด")),
         ("บันทึกรอนานเกิน (วัน)", filters.waiting_days),
     ):
         about.append([label, cell_text(str(value))])

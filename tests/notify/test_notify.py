@@ -243,6 +243,29 @@ def test_preference_changes_are_audited(staff, client):
     assert Event.MEMO_RETURNED.label not in page.split("ทางใดเลย")[1].split("</div>")[0]
 
 
+def _only_line_for_memo_returned(client) -> str:
+    data = {f"{event}__email": "on" for event in Event if event != Event.MEMO_RETURNED}
+    data[f"{Event.MEMO_RETURNED}__line"] = "on"
+    response = client.post(reverse("notify:preferences"), data, follow=True)
+    page = response.content.decode()
+    return page.split("ทางใดเลย")[1].split("</div>")[0] if "ทางใดเลย" in page else ""
+
+
+def test_an_event_left_to_line_while_line_is_off_is_named(staff, client):
+    client.force_login(staff)
+    warning = _only_line_for_memo_returned(client)
+    assert Event.MEMO_RETURNED.label in warning and "ระบบยังไม่ได้เปิดใช้ LINE" in warning
+    assert Event.MEMO_WAITING.label not in warning
+
+
+def test_an_event_left_to_line_before_linking_is_named_then_not(staff, client, fake_line):
+    client.force_login(staff)
+    warning = _only_line_for_memo_returned(client)
+    assert Event.MEMO_RETURNED.label in warning and "ท่านยังไม่ได้เชื่อมต่อ LINE" in warning
+    LineLink.objects.create(user=staff, line_user_id="U" + "1" * 32)
+    assert _only_line_for_memo_returned(client) == ""
+
+
 def test_every_event_with_a_channel_gives_no_warning(staff, client):
     client.force_login(staff)
     data = {f"{event}__email": "on" for event in Event}

@@ -307,6 +307,20 @@ def test_the_export_has_every_row_the_filters_keep_and_every_column():
     assert by_code["90005"]["รายงานรอบ 6 เดือน (%)"] is None
     about = dict(book["เกี่ยวกับไฟล์นี้"].iter_rows(values_only=True))
     assert about["ปีงบประมาณ"] == str(YEAR) and about["ขอบเขต"] == "จังหวัดนครราชสีมา"
+    assert about["ค้นหา"] == "ไม่ได้ค้นหา" and about["จังหวัด"] == "ทุกจังหวัดในขอบเขต"
+    assert about["ความพร้อม OIT"] == "ทั้งหมด" and about["ระดับล่าสุด"] == "ทุกระดับ"
+    assert re.fullmatch(r"\d{1,2} \S+ 25\d\d เวลา \d\d:\d\d น\.", about["ส่งออกเมื่อ"])
+
+
+def test_the_export_names_every_filter_it_kept():
+    _agencies(4)
+    query = {"readiness": "none", "level": "-", "q": "ทดสอบ", "district": "คง"}
+    response = _oversight_user().get(reverse("oversight:export"), query)
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    about = dict(book["เกี่ยวกับไฟล์นี้"].iter_rows(values_only=True))
+    assert about["ความพร้อม OIT"] == "ยังไม่มีข้อที่เผยแพร่"
+    assert about["ระดับล่าสุด"] == "ยังไม่มีผลการประเมิน"
+    assert about["ค้นหา"] == "ทดสอบ" and about["อำเภอ"] == "คง"
 
 
 def test_a_formula_in_a_name_is_exported_as_text():
