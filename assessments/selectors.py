@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
@@ -289,6 +290,27 @@ def _survey_tool(tool: str, organisation, settings, drive) -> SurveyTool:
         responses=responses,
         minimum=settings.minimum_for(tool) if settings else None,
     )
+
+
+SURVEY_LINK_LABELS = {Tool.IIT: "ลิงก์แบบวัด IIT", Tool.EIT: "ลิงก์แบบวัด EIT"}
+
+
+def survey_link_warnings(progress: SurveyProgress, code: str) -> list[str]:
+    """Thai warnings for an agency's own link that leaves the host of the year's pattern (the
+    NACC's ITAS): kept, since the NACC may move its surveys, but worth a second look before the
+    poster is printed."""
+    if progress.settings is None:
+        return []
+    warnings = []
+    for tool in progress.tools:
+        expected = urlsplit(progress.settings.link_for(tool.tool, code)).hostname
+        host = urlsplit(tool.url).hostname
+        if not tool.is_default and expected and host != expected:
+            warnings.append(
+                f"“{SURVEY_LINK_LABELS[tool.tool]}” ชี้ไปที่ {host} ไม่ใช่ {expected} "
+                "ตามรูปแบบของปี โปรดตรวจสอบว่าเป็นลิงก์แบบวัดของสำนักงาน ป.ป.ช. จริง"
+            )
+    return warnings
 
 
 def survey_progress_for(organisations: Iterable, year: int) -> dict[int, SurveyProgress]:

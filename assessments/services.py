@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from datetime import date
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -167,25 +166,6 @@ def survey_links_update(
     if changed:
         drive.save(update_fields=[*changed, "updated_at"])
     return drive
-
-
-def survey_link_warnings(organisation: Organisation, year: int, drive: SurveyDrive) -> list[str]:
-    """Thai warnings for an agency's own link that leaves the host of the year's pattern (the
-    NACC's ITAS): saved, since the NACC may move its surveys, but worth a second look."""
-    settings = survey_progress(organisation, year).settings
-    if settings is None:
-        return []
-    warnings = []
-    for field, tool in (("iit_url", Tool.IIT), ("eit_url", Tool.EIT)):
-        own = getattr(drive, field)
-        expected_host = urlsplit(settings.link_for(tool, organisation.code)).hostname
-        host = urlsplit(own).hostname if own else None
-        if own and expected_host and host != expected_host:
-            warnings.append(
-                f"“{SURVEY_LINK_LABELS[field]}” ชี้ไปที่ {host} ไม่ใช่ {expected_host} "
-                "ตามรูปแบบของปี โปรดตรวจสอบว่าเป็นลิงก์แบบวัดของสำนักงาน ป.ป.ช. จริง"
-            )
-    return warnings
 
 
 def _clean_count(field: str, value) -> int | None:

@@ -15,7 +15,7 @@ from organisations.access import Action, can, organisation_for
 
 from . import services
 from .forms import SurveyCountsForm, SurveyLinksForm
-from .selectors import survey_progress
+from .selectors import survey_link_warnings, survey_progress
 
 
 def _page(request, organisation, year, *, links_form=None, counts_form=None):
@@ -44,6 +44,7 @@ def _page(request, organisation, year, *, links_form=None, counts_form=None):
                 (tool, qr_svg(tool.url, label=f"คิวอาร์โค้ด แบบวัด {tool.label}") if tool.url else "")
                 for tool in progress.tools
             ],
+            "link_warnings": survey_link_warnings(progress, organisation.code),
             "can_edit": can_edit,
             "links_form": links_form,
             "counts_form": counts_form,
@@ -65,15 +66,13 @@ def links(request, code: str, year: int):
     form = SurveyLinksForm(request.POST)
     if form.is_valid():
         try:
-            drive = services.survey_links_update(
+            services.survey_links_update(
                 user=request.user, organisation=organisation, year=year, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "บันทึกลิงก์แบบวัดแล้ว")
-            for warning in services.survey_link_warnings(organisation, year, drive):
-                messages.warning(request, warning)
             return redirect("survey:drive", code=code, year=year)
     return _page(request, organisation, year, links_form=form)
 

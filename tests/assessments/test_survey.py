@@ -412,9 +412,13 @@ def test_a_link_off_the_nacc_host_is_saved_with_a_thai_warning(login, org, staff
     response = client.post(url("survey:links", org), {"iit_url": own, "eit_url": ""})
     assert response.status_code == 302
     assert SurveyDrive.objects.get().iit_url == own
-    page = client.get(response.url).content.decode()
-    assert "“ลิงก์แบบวัด IIT” ชี้ไปที่ forms.example.com ไม่ใช่ itas.nacc.go.th ตามรูปแบบของปี" in page
-    assert "“ลิงก์แบบวัด EIT” ชี้ไปที่" not in page
+    for _visit in range(2):  # on the page as long as the link stays, not once
+        page = client.get(response.url).content.decode()
+        warning = "“ลิงก์แบบวัด IIT” ชี้ไปที่ forms.example.com ไม่ใช่ itas.nacc.go.th ตามรูปแบบของปี"
+        assert warning in page and "จะพิมพ์บนโปสเตอร์ด้วย" in page
+        assert "“ลิงก์แบบวัด EIT” ชี้ไปที่" not in page
+    client.post(url("survey:links", org), {"iit_url": "", "eit_url": ""})
+    assert "ชี้ไปที่" not in client.get(response.url).content.decode()
 
 
 # ---------------------------------------------------------------- dashboard and demo
