@@ -316,21 +316,25 @@ def area_publication_years(province: str, district: str) -> list[int]:
     )
 
 
-def area_published(organisation_ids: list[int], year: int) -> dict[int, dict[str, datetime.date]]:
-    """{organisation id: {kind: latest publication day}} of `year` (one query for the page)."""
+def area_published(
+    organisation_ids: list[int], year: int
+) -> dict[int, dict[tuple[str, str, str], datetime.date]]:
+    """{organisation id: {(kind, variant, variant label): latest publication day}} of `year`
+    (one query for the page): each document a citizen can open, with its day."""
     from django.db.models import Max
     from django.utils import timezone
 
     from publication.models import Publication
 
-    found: dict[int, dict[str, datetime.date]] = {}
+    found: dict[int, dict[tuple[str, str, str], datetime.date]] = {}
     rows = (
         Publication.objects.live()
         .filter(organisation_id__in=organisation_ids, fiscal_year=year)
-        .values_list("organisation_id", "kind")
+        .values_list("organisation_id", "kind", "variant", "variant_label")
         .annotate(last=Max("published_at"))
         .order_by()
     )
-    for organisation_id, kind, last in rows:
-        found.setdefault(organisation_id, {})[kind] = timezone.localtime(last).date()
+    for organisation_id, kind, variant, variant_label, last in rows:
+        key = (kind, variant, variant_label)
+        found.setdefault(organisation_id, {})[key] = timezone.localtime(last).date()
     return found

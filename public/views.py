@@ -17,6 +17,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
@@ -451,6 +452,24 @@ def provinces(request):
     return render(request, "public/province_list.html", {"provinces": oversight.provinces_public()})
 
 
+def _area_document(code, year, kind, variant, variant_label, day) -> tuple[str, object, str]:
+    """(label, day, the document's permanent address) for a province or district table."""
+    label = KINDS[kind].label if kind in KINDS else kind
+    if kind == "memo":
+        return label, day, reverse("public:memo_list", kwargs={"code": code, "year": year})
+    if variant:
+        label = f"{label} ({variant_label or variant})"
+        return (
+            label,
+            day,
+            reverse(
+                "public:document_variant",
+                kwargs={"code": code, "year": year, "kind": kind, "variant": variant},
+            ),
+        )
+    return label, day, reverse("public:document", kwargs={"code": code, "year": year, "kind": kind})
+
+
 @require_safe
 @cached_public
 def province(request, province: str, district: str = ""):
@@ -482,13 +501,19 @@ def province(request, province: str, district: str = ""):
     published = oversight.area_published([o.pk for o in page.object_list], year)
     rows_shown = []
     for organisation in page.object_list:
-        kinds = published.get(organisation.pk, {})
+        documents = published.get(organisation.pk, {})
         rows_shown.append(
             (
                 organisation,
                 [
-                    (KINDS[k].label if k in KINDS else k, kinds[k])
-                    for k in sorted(kinds, key=lambda k: KINDS[k].order if k in KINDS else 999)
+                    _area_document(organisation.code, year, kind, variant, variant_label, day)
+                    for (kind, variant, variant_label), day in sorted(
+                        documents.items(),
+                        key=lambda pair: (
+                            KINDS[pair[0][0]].order if pair[0][0] in KINDS else 999,
+                            pair[0][1],
+                        ),
+                    )
                 ],
             )
         )

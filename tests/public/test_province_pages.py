@@ -22,6 +22,11 @@ def test_the_page_opens_on_the_latest_year_with_documents(org, published):
     assert f"เอกสารที่เผยแพร่ในปีงบประมาณ {year}" in page
     row = page.split(f'data-code="{org.code}"')[1].split("</tr>")[0]
     assert "รายงานผลการดำเนินการ" in row or "ผลการดำเนินการ" in row
+    # Each document is a link to its permanent address, which opens it.
+    links = re.findall(r'<a href="(/p/[^"]+)">', row.split("</td>")[-2])
+    assert links and all(f"/p/{org.code}/{year}/" in link for link in links)
+    for link in links:
+        assert Client().get(link).status_code == 200, link
     years = re.findall(r"\?year=(\d{4})", page.split('id="year-links"')[1].split("</p>")[0])
     assert str(status_years()[0]) in years  # this year is offered, empty or not
     this_year = (
