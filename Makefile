@@ -32,7 +32,7 @@ run: setup
 	@$(BIN)/python manage.py load_framework -v0
 	@$(BIN)/python manage.py collectstatic --noinput -v0
 	@EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(BIN)/python manage.py load_demo -v0
-	@$(BIN)/python manage.py serve_demo $(HOST):$(PORT)
+	@DEBUG=$${DEBUG:-false} $(BIN)/python manage.py serve_demo $(HOST):$(PORT)
 
 # The same portal on real services: PostgreSQL, Redis (cache and Celery broker) and a Celery
 # worker process (docs/deploy.md). Needs both running on 127.0.0.1 (DEVELOPERS.md).
