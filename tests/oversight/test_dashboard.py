@@ -91,6 +91,10 @@ def test_a_provincial_user_sees_only_the_agencies_of_their_province():
     assert sorted(_codes(page)) == sorted(o.code for o in mine)
     assert all(o.name not in page for o in others)
     assert "จังหวัดนครราชสีมา" in page
+    # The badges and the waiting column say what they mean
+    legend = page.split('id="oversight-legend"')[1].split("</p>")[0]
+    assert "“ชั่วคราว” ป.ป.ช. ยังไม่ประกาศกรอบของปีนี้" in legend and "รอนานเกิน 7 วัน" in legend
+    assert 'title="ป.ป.ช. ยังไม่ประกาศกรอบของปีนี้ ใช้กรอบชั่วคราวไปก่อน"' in page
 
 
 def test_a_district_user_sees_only_their_district():
