@@ -86,10 +86,15 @@ def dashboard(request):
         context["waiting_steps"] = _waiting(request.user)[:WAITING_ON_DASHBOARD]
         context["own_memos"] = memos_of_author(request.user, organisation)
         context["returned_memos"] = context["own_memos"]["returned"]
+        in_force = delegations_in_force(organisation, timezone.localdate())
+        # Whoever acts for someone, or has someone acting for them, sees it first thing.
+        context["my_delegations"] = [
+            d for d in in_force if request.user.pk in (d.delegate_id, d.delegator_id)
+        ]
         if membership.role == Role.ORG_ADMIN:
             context["memo_counts"] = memo_counts(organisation)
             context["publications_to_retry"] = publications_to_retry(organisation)
-            context["delegations"] = delegations_in_force(organisation, timezone.localdate())
+            context["delegations"] = in_force
     if is_oversight(request.user):
         context["missing_framework"] = not Framework.objects.filter(fiscal_year__year=year).exists()
         context["oversight_scopes"] = scope_labels(request.user)

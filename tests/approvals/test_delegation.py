@@ -410,3 +410,27 @@ def test_one_stand_in_per_person_at_a_time(org, org_admin, approver, deputy, sta
         order_number="51/2569",
     )
     assert Delegation.objects.filter(delegator=approver).count() == 2
+
+
+def test_both_sides_of_a_delegation_see_it_on_their_home_page(
+    client, org, org_admin, approver, deputy, staff
+):
+    from django.urls import reverse
+
+    delegate(org, org_admin, approver, deputy)
+    approver.first_name, approver.last_name = "สมชาย", "ประเสริฐผล"
+    approver.save()
+    client.force_login(deputy)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert (
+        "ท่าน<strong>รักษาราชการแทน</strong> สมชาย ประเสริฐผล ตั้งแต่ 5 ธ.ค. 69 ถึง 12 ธ.ค. 69 "
+        "(คำสั่งที่ 45/2569): ขั้นของผู้นั้นที่รอพิจารณา ท่านพิจารณาแทนได้" in page
+    )
+    client.force_login(approver)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "สมศักดิ์ รองนายก <strong>รักษาราชการแทน</strong>ท่าน ตั้งแต่ 5 ธ.ค. 69" in page
+    client.force_login(staff)  # not a side of it
+    assert "data-delegation=" not in client.get(reverse("dashboard")).content.decode()
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 12, 13, 10, 0))):
+        client.force_login(deputy)
+        assert "data-delegation=" not in client.get(reverse("dashboard")).content.decode()
