@@ -174,8 +174,13 @@ class Journey:
         expect(page.get_by_role("heading", name=re.compile("^สวัสดี"))).to_be_visible()
 
     def logout(self, page):
-        page.get_by_role("button", name="ออกจากระบบ").click()
-        page.wait_for_url(self.base_url + "/")  # LOGOUT_REDIRECT_URL: the home page
+        # On a phone the menu has just been opened: let Bootstrap's collapse finish its
+        # animation first (a click on a button still sliding in can be lost).
+        page.locator(".collapsing").first.wait_for(state="detached")
+        button = page.get_by_role("button", name="ออกจากระบบ")
+        expect(button).to_be_visible()
+        with page.expect_navigation(url=self.base_url + "/"):  # LOGOUT_REDIRECT_URL: home
+            button.click()
         page.get_by_role("link", name="เข้าสู่ระบบ").first.wait_for()
 
     def assert_clean(self):
